@@ -1,0 +1,202 @@
+/**
+ * HTTP client for one BigCommerce store (Orders v2 and v3 metafields): explicit timeouts, the store's rate
+ * limit honoured (a 429 waits for the reset the API names; a nearly spent quota waits before sending), and
+ * the v2/v3 error shapes mapped to the product's failure classes.
+ */
+import got, { type Got, type Response } from 'got';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { z } from 'zod';
+import { NotFoundError, PermanentError, TransientError } from '../../core/errors.ts';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
+import { networkFailure, numericHeader } from '../http/http-failure.ts';
+import {
+  lineListSchema,
+  metafieldEnvelope,
+  metafieldListEnvelope,
+  orderListSchema,
+  orderSchema,
+  v2ErrorSchema,
+  v3ErrorSchema,
+  type WireLine,
+  type WireOrder,
+} from './bigcommerce-schemas.ts';
+
+export interface BigCommerceClientOptions {
+  storeHash: string;
+  accessToken: string;
+  /** https://api.bigcommerce.com, or a simulator. */
+  apiUrl: string;
+  timeoutMs: number;
+  /** Page size for line items and order lists (BigCommerce allows up to 250; its default is 50). */
+  pageSize: number;
+  retry?: RetryPolicy;
+}
+
+export interface OrderListFilter {
+  minDateModified?: Date;
+  maxDateModified?: Date;
+  statusId?: number;
+  page: number;
+  limit?: number;
+}
+
+export interface MetafieldInput {
+  namespace: string;
+  key: string;
+  value: string;
+  permissionSet: 'app_only' | 'read' | 'write' | 'read_and_sf_access' | 'write_and_sf_access';
+  description?: string;
+}
+
+type RequestOptions = { searchParams?: Record<string, string | number>; json?: unknown };
+
+export class BigCommerceClient {
+  private readonly http: Got;
+  private readonly options: BigCommerceClientOptions;
+  /** What the last response said about the store-wide quota. */
+  private quota = { left: Number.POSITIVE_INFINITY, resetAt: 0 };
+
+  constructor(options: BigCommerceClientOptions) {
+    this.options = options;
+    this.http = got.extend({
+      prefixUrl: `${options.apiUrl}/stores/${options.storeHash}`,
+      headers: { 'X-Auth-Token': options.accessToken, Accept: 'application/json' },
+      timeout: { request: options.timeoutMs },
+      retry: { limit: 0 }, // withRetry owns retries so a 429 waits exactly as long as BigCommerce says
+      throwHttpErrors: false,
+      responseType: 'text',
+    });
+  }
+
+  async getOrder(orderId: number): Promise<WireOrder> {
+    // Consignments carry the shipping addresses, saving a request per order.
+    const response = await this.send('GET', `v2/orders/${orderId}`, {
+      searchParams: { include: 'consignments', consignment_structure: 'object' },
+    });
+    return this.parse(response, orderSchema, `order ${orderId}`);
+  }
+
+  /** All line items of an order, paging until a short or empty page (orders with more than 50 lines are real). */
+  async listOrderLines(orderId: number): Promise<WireLine[]> {
+    const lines: WireLine[] = [];
+    const limit = this.options.pageSize;
+    for (let page = 1; ; page++) {
+      const response = await this.send('GET', `v2/orders/${orderId}/products`, { searchParams: { page, limit } });
+      if (response.statusCode === 204) break;
+      const batch = this.parse(response, lineListSchema, `lines of order ${orderId}`);
+      lines.push(...batch);
+      if (batch.length < limit) break;
+    }
+    return lines;
+  }
+
+  /** One page of orders; an empty array when BigCommerce answers 204 (no more orders). */
+  async listOrders(filter: OrderListFilter): Promise<z.infer<typeof orderListSchema>> {
+    const searchParams: Record<string, string | number> = {
+      page: filter.page,
+      limit: filter.limit ?? this.options.pageSize,
+      sort: 'date_modified:asc',
+    };
+    if (filter.minDateModified) searchParams.min_date_modified = filter.minDateModified.toISOString();
+    if (filter.maxDateModified) searchParams.max_date_modified = filter.maxDateModified.toISOString();
+    if (filter.statusId !== undefined) searchParams.status_id = filter.statusId;
+    const response = await this.send('GET', 'v2/orders', { searchParams });
+    if (response.statusCode === 204) return [];
+    return this.parse(response, orderListSchema, 'order list');
+  }
+
+  /** Creates or updates one order metafield, keyed by (namespace, key): safe to repeat. */
+  async upsertOrderMetafield(orderId: number, input: MetafieldInput, round = 1): Promise<void> {
+    const body = { namespace: input.namespace, key: input.key, value: input.value, permission_set: input.permissionSet, description: input.description ?? '' };
+    const existing = await this.findOrderMetafield(orderId, input.namespace, input.key);
+    if (existing) {
+      if (existing.value === input.value) return;
+      const response = await this.send('PUT', `v3/orders/${orderId}/metafields/${existing.id}`, { json: body });
+      this.parse(response, metafieldEnvelope, `metafield of order ${orderId}`);
+      return;
+    }
+    const response = await this.send('POST', `v3/orders/${orderId}/metafields`, { json: body });
+    // 409: another writer created it between our read and our create; update that one instead.
+    if (response.statusCode === 409 && round < 3) return this.upsertOrderMetafield(orderId, input, round + 1);
+    this.parse(response, metafieldEnvelope, `metafield of order ${orderId}`);
+  }
+
+  private async findOrderMetafield(orderId: number, namespace: string, key: string) {
+    const response = await this.send('GET', `v3/orders/${orderId}/metafields`, { searchParams: { namespace, key } });
+    const list = this.parse(response, metafieldListEnvelope, `metafields of order ${orderId}`);
+    return list.data.find((field) => field.namespace === namespace && field.key === key);
+  }
+
+  private async send(method: 'GET' | 'POST' | 'PUT', path: string, options: RequestOptions = {}): Promise<Response<string>> {
+    const what = `BigCommerce ${method} /${path}`;
+    return withRetry(async () => {
+      await this.waitForQuota();
+      let response: Response<string>;
+      try {
+        response = await this.http(path, { method, searchParams: options.searchParams, json: options.json });
+      } catch (error) {
+        throw networkFailure(error, 'bigcommerce', what) ?? error;
+      }
+      this.noteQuota(response);
+      if (response.statusCode === 429) {
+        // Without the reset header this is platform load shedding: back off progressively instead.
+        const resetMs = numericHeader(response.headers, 'x-rate-limit-time-reset-ms');
+        throw new TransientError(`${what}: rate limited (429)`, { source: 'bigcommerce', status: 429, retryAfterMs: resetMs });
+      }
+      if (response.statusCode >= 500) {
+        throw new TransientError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
+      }
+      return response;
+    }, this.options.retry ?? defaultRetryPolicy);
+  }
+
+  private async waitForQuota(): Promise<void> {
+    const wait = this.quota.resetAt - Date.now();
+    if (this.quota.left <= 0 && wait > 0) await sleep(wait);
+  }
+
+  private noteQuota(response: Response<string>): void {
+    const left = numericHeader(response.headers, 'x-rate-limit-requests-left');
+    const resetMs = numericHeader(response.headers, 'x-rate-limit-time-reset-ms');
+    if (left !== undefined && resetMs !== undefined) this.quota = { left, resetAt: Date.now() + resetMs };
+  }
+
+  private parse<S extends z.ZodType>(response: Response<string>, schema: S, what: string): z.infer<S> {
+    const status = response.statusCode;
+    if (status === 404) throw new NotFoundError(`BigCommerce has no ${what} (404)`, { source: 'bigcommerce', status });
+    if (status < 200 || status >= 300) {
+      throw new PermanentError(`BigCommerce refused ${what}: ${status} ${errorText(response.body)}`, { source: 'bigcommerce', status });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      throw new PermanentError(`BigCommerce sent non-JSON for ${what} (${status})`, { source: 'bigcommerce', status });
+    }
+    const result = schema.safeParse(body);
+    if (!result.success) {
+      const issues = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      throw new PermanentError(`unexpected BigCommerce response for ${what}: ${issues}`, { source: 'bigcommerce', status });
+    }
+    return result.data;
+  }
+}
+
+/** The human part of a v2 (`[{message}]`) or v3 (`{title, errors}`) error body. */
+export function errorText(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body.slice(0, 200);
+  }
+  const v2 = v2ErrorSchema.safeParse(parsed);
+  if (v2.success) return v2.data.map((error) => error.message).join('; ');
+  const wrapped = (parsed as { data?: unknown })?.data;
+  const v3 = v3ErrorSchema.safeParse(Array.isArray(wrapped) ? wrapped[0] : parsed);
+  if (v3.success) {
+    const fields = v3.data.errors && !Array.isArray(v3.data.errors) ? Object.entries(v3.data.errors).map(([field, message]) => `${field}: ${String(message)}`) : [];
+    return [v3.data.title, v3.data.detail, ...fields].filter(Boolean).join('; ');
+  }
+  return body.slice(0, 200);
+}

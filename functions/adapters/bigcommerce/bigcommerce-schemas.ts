@@ -1,0 +1,100 @@
+/**
+ * Wire shapes of the BigCommerce responses we read, checked with zod so a surprise in the API becomes a
+ * clear error instead of an undefined deep inside the sync. Only the fields we use are declared; the rest
+ * pass through untouched.
+ */
+import { z } from 'zod';
+import { parseMoney, zeroMoney } from '../../core/money.ts';
+
+/** v2 sends money as decimal strings ("62.6793"); some nested objects use numbers. Both become Money. */
+const money = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  try {
+    return parseMoney(value);
+  } catch {
+    ctx.issues.push({ code: 'custom', message: `not a decimal amount: ${JSON.stringify(value)}`, input: value });
+    return z.NEVER;
+  }
+});
+
+const text = z.string().nullish().transform((value) => value ?? '');
+
+/** RFC 2822 in v2 ("Tue, 05 Mar 2019 21:40:11 +0000"), ISO 8601 in v3. */
+const instant = z.string().transform((value, ctx) => {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    ctx.issues.push({ code: 'custom', message: `not a date: ${JSON.stringify(value)}`, input: value });
+    return z.NEVER;
+  }
+  return date;
+});
+
+const address = z.looseObject({
+  first_name: text,
+  last_name: text,
+  company: text,
+  street_1: text,
+  street_2: text,
+  city: text,
+  state: text,
+  zip: text,
+  country_iso2: text,
+  phone: text,
+  email: text,
+});
+export type WireAddress = z.infer<typeof address>;
+
+export const orderSchema = z.looseObject({
+  id: z.number().int(),
+  customer_id: z.number().int(),
+  status_id: z.number().int(),
+  date_created: instant,
+  date_modified: instant,
+  currency_code: text,
+  billing_address: address,
+  subtotal_ex_tax: money,
+  subtotal_inc_tax: money,
+  shipping_cost_ex_tax: money,
+  shipping_cost_inc_tax: money,
+  handling_cost_ex_tax: money.default(zeroMoney),
+  handling_cost_inc_tax: money.default(zeroMoney),
+  discount_amount: money,
+  coupon_discount: money,
+  total_inc_tax: money,
+  customer_message: text,
+  consignments: z
+    .looseObject({ shipping: z.array(address).default([]) })
+    .optional(),
+});
+export type WireOrder = z.infer<typeof orderSchema>;
+
+export const orderListSchema = z.array(z.looseObject({ id: z.number().int(), status_id: z.number().int(), date_modified: instant }));
+
+export const lineSchema = z.looseObject({
+  id: z.number().int(),
+  sku: text,
+  name: text,
+  quantity: z.number(),
+  price_ex_tax: money,
+  price_inc_tax: money,
+  parent_order_product_id: z.number().int().nullish(),
+});
+export const lineListSchema = z.array(lineSchema);
+export type WireLine = z.infer<typeof lineSchema>;
+
+export const metafieldSchema = z.looseObject({
+  id: z.number().int(),
+  namespace: z.string(),
+  key: z.string(),
+  value: z.string(),
+});
+export const metafieldEnvelope = z.looseObject({ data: metafieldSchema });
+export const metafieldListEnvelope = z.looseObject({ data: z.array(metafieldSchema) });
+
+/** v2 errors: `[{status, message, details?}]`. */
+export const v2ErrorSchema = z.array(z.looseObject({ status: z.number().optional(), message: z.string() }));
+/** v3 errors: `{status, title, type, errors?, detail?}`, sometimes wrapped in `data`. */
+export const v3ErrorSchema = z.looseObject({
+  title: z.string().optional(),
+  detail: z.string().optional(),
+  errors: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+});

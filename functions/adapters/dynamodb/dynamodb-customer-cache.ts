@@ -1,0 +1,41 @@
+/**
+ * E-mail → NetSuite customer id, kept in the ledger table so a returning shopper costs no NetSuite lookup.
+ * Entries expire after a month, so customers merged in NetSuite are looked up afresh eventually; a sales
+ * order rejected for its customer drops the entry at once.
+ */
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CustomerCache } from '../../core/ports.ts';
+
+const TTL_SECONDS = 30 * 24 * 3600;
+
+export class DynamoDbCustomerCache implements CustomerCache {
+  private readonly db: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => number;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string, now: () => number = Date.now) {
+    this.db = db;
+    this.tableName = tableName;
+    this.now = now;
+  }
+
+  async get(email: string): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key(email) } }));
+    const item = result.Item;
+    if (!item || Number(item.expiresAt) <= this.now() / 1000) return undefined;
+    return String(item.customerId);
+  }
+
+  async put(email: string, customerId: string): Promise<void> {
+    const expiresAt = Math.ceil(this.now() / 1000) + TTL_SECONDS;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: key(email), customerId, expiresAt } }));
+  }
+
+  async forget(email: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key(email) } }));
+  }
+}
+
+function key(email: string): string {
+  return `customer#${email}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * The SKU map on DynamoDB: one BatchGetItem per 100 SKUs (an order costs one round trip, never one per
+ * line), batch writes for the nightly bulk load, and negative entries that DynamoDB's TTL removes.
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SkuLookup, SkuMapStore } from '../../core/ports.ts';
+
+const READ_BATCH = 100; // BatchGetItem's limit
+const WRITE_BATCH = 25; // BatchWriteItem's limit
+
+export class DynamoDbSkuMap implements SkuMapStore {
+  private readonly db: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => number;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string, now: () => number = Date.now) {
+    this.db = db;
+    this.tableName = tableName;
+    this.now = now;
+  }
+
+  async get(skus: string[]): Promise<Map<string, SkuLookup>> {
+    const found = new Map<string, SkuLookup>();
+    const nowSeconds = this.now() / 1000;
+    for (let start = 0; start < skus.length; start += READ_BATCH) {
+      let keys: Array<Record<string, unknown>> = skus.slice(start, start + READ_BATCH).map((sku) => ({ sku }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round > 0) await sleep(Math.min(1000, 50 * 2 ** round)); // throttled: back off, then fetch the rest
+        const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          // TTL deletes lazily (up to days later), so an expired negative entry is treated as never seen.
+          if (item.missing === true && Number(item.expiresAt) <= nowSeconds) continue;
+          found.set(String(item.sku), item.missing === true ? { missing: true } : { itemId: String(item.itemId) });
+        }
+        keys = (result.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+      }
+    }
+    return found;
+  }
+
+  async put(entries: Array<{ sku: string; itemId: string }>): Promise<void> {
+    const refreshedAt = new Date(this.now()).toISOString();
+    await this.write(entries.map(({ sku, itemId }) => ({ sku, itemId, refreshedAt })));
+  }
+
+  async putMissing(skus: string[], ttlSeconds: number): Promise<void> {
+    const expiresAt = Math.ceil(this.now() / 1000) + ttlSeconds;
+    await this.write(skus.map((sku) => ({ sku, missing: true, expiresAt })));
+  }
+
+  private async write(items: Array<Record<string, unknown>>): Promise<void> {
+    for (let start = 0; start < items.length; start += WRITE_BATCH) {
+      let requests = items.slice(start, start + WRITE_BATCH).map((Item) => ({ PutRequest: { Item } }));
+      for (let round = 0; requests.length > 0; round++) {
+        if (round > 0) await sleep(Math.min(1000, 50 * 2 ** round));
+        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (result.UnprocessedItems?.[this.tableName] as typeof requests | undefined) ?? [];
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * HTTP client for NetSuite's SuiteTalk REST services: record create and get, SuiteQL with paging, a
+ * per-process concurrency budget (NetSuite rejects requests over the account limit with 429), explicit
+ * timeouts and retries. Creates are retried only when the caller says they are safe to repeat, which ours
+ * are: each carries an externalId that NetSuite will not accept twice.
+ */
+import got, { type Got, type Response } from 'got';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { z } from 'zod';
+import { PermanentError } from '../../core/errors.ts';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
+import { networkFailure } from '../http/http-failure.ts';
+import type { NetSuiteAuth } from './netsuite-auth.ts';
+import { netsuiteFailure } from './netsuite-errors.ts';
+
+export interface NetSuiteClientOptions {
+  apiUrl: string;
+  auth: NetSuiteAuth;
+  /** Requests in flight at once from this process. */
+  concurrency: number;
+  timeoutMs: number;
+  retry?: RetryPolicy;
+}
+
+/** A SuiteQL row: lower-cased column names, every value a string, NULL columns absent. */
+export type SuiteQlRow = Record<string, string>;
+
+const RECORD_PATH = '/services/rest/record/v1';
+const SUITEQL_PATH = '/services/rest/query/v1/suiteql';
+const SUITEQL_PAGE = 1000; // NetSuite's maximum page size
+
+const suiteqlPage = z.looseObject({
+  hasMore: z.boolean(),
+  items: z.array(z.record(z.string(), z.unknown())),
+});
+
+interface SendOptions {
+  json?: unknown;
+  searchParams?: Record<string, string | number>;
+  headers?: Record<string, string>;
+  /** POSTs are repeated after a transient failure only when this is set. */
+  retrySafe?: boolean;
+}
+
+export class NetSuiteClient {
+  private readonly http: Got;
+  private readonly options: NetSuiteClientOptions;
+  private readonly limit: LimitFunction;
+
+  constructor(options: NetSuiteClientOptions) {
+    this.options = options;
+    this.limit = pLimit(options.concurrency);
+    this.http = got.extend({
+      timeout: { request: options.timeoutMs },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      responseType: 'text',
+      headers: { Accept: 'application/json' },
+    });
+  }
+
+  /** POSTs a record and returns its internal id from the 204's Location header. */
+  async createRecord(type: string, body: unknown, options: { retrySafe: boolean }): Promise<string> {
+    const what = `NetSuite create ${type}`;
+    const response = await this.send('POST', `${RECORD_PATH}/${type}`, what, { json: body, retrySafe: options.retrySafe });
+    if (response.statusCode !== 204 && response.statusCode !== 200) throw netsuiteFailure(response.statusCode, response.body, what);
+    const location = response.headers.location;
+    const id = location ? /\/(\d+)\/?$/.exec(new URL(location, this.options.apiUrl).pathname)?.[1] : undefined;
+    if (!id) throw new PermanentError(`${what}: no record id in the Location header (${location ?? 'absent'})`, { source: 'netsuite' });
+    return id;
+  }
+
+  /** GETs a record by internal id or `eid:<externalId>`; undefined when NetSuite has none. */
+  async getRecord(type: string, id: string): Promise<Record<string, unknown> | undefined> {
+    const what = `NetSuite get ${type} ${id}`;
+    const response = await this.send('GET', `${RECORD_PATH}/${type}/${id}`, what);
+    if (response.statusCode === 404) return undefined;
+    if (response.statusCode !== 200) throw netsuiteFailure(response.statusCode, response.body, what);
+    return JSON.parse(response.body) as Record<string, unknown>;
+  }
+
+  /** One page of a SuiteQL query: up to 1000 rows from `offset` (a multiple of 1000, as NetSuite requires). */
+  async suiteqlPage(query: string, offset = 0): Promise<{ rows: SuiteQlRow[]; hasMore: boolean }> {
+    const what = 'NetSuite SuiteQL';
+    const response = await this.send('POST', SUITEQL_PATH, what, {
+      json: { q: query },
+      searchParams: { limit: SUITEQL_PAGE, offset },
+      headers: { Prefer: 'transient' },
+      retrySafe: true, // a query changes nothing
+    });
+    if (response.statusCode !== 200) throw netsuiteFailure(response.statusCode, response.body, what);
+    const page = suiteqlPage.parse(JSON.parse(response.body));
+    return { rows: page.items.map(toRow), hasMore: page.hasMore };
+  }
+
+  /** Every row of a SuiteQL query, paging until NetSuite says there is no more (at most 100,000 rows). */
+  async suiteql(query: string): Promise<SuiteQlRow[]> {
+    const rows: SuiteQlRow[] = [];
+    for (let offset = 0; ; offset += SUITEQL_PAGE) {
+      const page = await this.suiteqlPage(query, offset);
+      rows.push(...page.rows);
+      if (!page.hasMore) return rows;
+    }
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, what: string, options: SendOptions = {}): Promise<Response<string>> {
+    const url = new URL(`${this.options.apiUrl}${path}`);
+    for (const [name, value] of Object.entries(options.searchParams ?? {})) url.searchParams.set(name, String(value));
+    const policy = method === 'GET' || options.retrySafe ? this.options.retry ?? defaultRetryPolicy : { ...defaultRetryPolicy, attempts: 1 };
+    return withRetry(
+      () =>
+        // The budget covers one attempt, not the backoff between attempts.
+        this.limit(async () => {
+          const authorization = await this.options.auth.authorize({ method, url });
+          let response: Response<string>;
+          try {
+            response = await this.http(url, {
+              method,
+              json: options.json,
+              headers: { Authorization: authorization, ...options.headers },
+            });
+          } catch (error) {
+            throw networkFailure(error, 'netsuite', what) ?? error;
+          }
+          if (response.statusCode === 401) this.options.auth.invalidate();
+          if (response.statusCode === 401 || response.statusCode === 429 || response.statusCode >= 500) {
+            throw netsuiteFailure(response.statusCode, response.body, what);
+          }
+          return response;
+        }),
+      policy,
+    );
+  }
+}
+
+function toRow(item: Record<string, unknown>): SuiteQlRow {
+  const row: SuiteQlRow = {};
+  // Oracle warns column-name casing "may not always be consistent": compare in lower case.
+  for (const [name, value] of Object.entries(item)) if (name !== 'links' && value !== null && value !== undefined) row[name.toLowerCase()] = String(value);
+  return row;
+}

@@ -1,0 +1,115 @@
+/**
+ * The Erp port on NetSuite: customer and item lookups through SuiteQL, customer and sales order creation
+ * through the record service, and reads by externalId for converging after a duplicate.
+ */
+import type { ErpCustomer, NewCustomer, SalesOrderDraft } from '../../core/model.ts';
+import type { Erp } from '../../core/ports.ts';
+import type { NetSuiteClient } from './netsuite-client.ts';
+import { sqlIdentifier, sqlString, sqlStringList } from './suiteql.ts';
+
+export class NetSuiteErp implements Erp {
+  private readonly client: NetSuiteClient;
+  private readonly skuField: string;
+
+  constructor(client: NetSuiteClient, options: { skuField: string }) {
+    this.client = client;
+    this.skuField = sqlIdentifier(options.skuField);
+  }
+
+  async findCustomersByEmail(email: string): Promise<ErpCustomer[]> {
+    // SuiteQL compares strings case-sensitively; both sides go to lower case.
+    const rows = await this.client.suiteql(
+      `SELECT id, email FROM customer WHERE LOWER(email) = ${sqlString(email.toLowerCase())} AND isinactive = 'F' ORDER BY id`,
+    );
+    return rows.map((row) => ({ id: row.id!, email: row.email ?? email }));
+  }
+
+  async createCustomer(customer: NewCustomer): Promise<string> {
+    return this.client.createRecord('customer', customerBody(customer), { retrySafe: true });
+  }
+
+  async findCustomerByExternalId(externalId: string): Promise<string | undefined> {
+    const record = await this.client.getRecord('customer', `eid:${externalId}`);
+    return record ? String(record.id) : undefined;
+  }
+
+  async findItemsBySku(skus: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let start = 0; start < skus.length; start += 1000) {
+      const chunk = skus.slice(start, start + 1000);
+      const rows = await this.client.suiteql(
+        `SELECT id, ${this.skuField} AS sku FROM item WHERE ${this.skuField} IN ${sqlStringList(chunk)} AND isinactive = 'F' ORDER BY id`,
+      );
+      // Ordered by id, so when two items share a SKU the oldest wins, every time.
+      for (const row of rows) if (row.sku && !found.has(row.sku)) found.set(row.sku, row.id!);
+    }
+    return found;
+  }
+
+  async *listItems(): AsyncIterable<Array<{ sku: string; itemId: string }>> {
+    // Keyset paging: offset paging stops at NetSuite's 100,000-row cap, catalogues can be bigger.
+    for (let lastId = 0; ; ) {
+      const { rows, hasMore } = await this.client.suiteqlPage(
+        `SELECT id, ${this.skuField} AS sku FROM item WHERE isinactive = 'F' AND id > ${lastId} ORDER BY id`,
+      );
+      const page = rows.filter((row) => row.sku).map((row) => ({ sku: row.sku!, itemId: row.id! }));
+      if (page.length > 0) yield page;
+      if (!hasMore || rows.length === 0) return;
+      lastId = Number(rows.at(-1)!.id);
+    }
+  }
+
+  async createSalesOrder(order: SalesOrderDraft): Promise<string> {
+    return this.client.createRecord('salesOrder', salesOrderBody(order), { retrySafe: true });
+  }
+
+  async findSalesOrderByExternalId(externalId: string): Promise<string | undefined> {
+    const record = await this.client.getRecord('salesOrder', `eid:${externalId}`);
+    return record ? String(record.id) : undefined;
+  }
+}
+
+function customerBody(customer: NewCustomer): Record<string, unknown> {
+  return {
+    externalId: customer.externalId,
+    email: customer.email,
+    isPerson: customer.isPerson,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    ...(customer.companyName ? { companyName: customer.companyName } : {}),
+    ...(customer.phone ? { phone: customer.phone } : {}),
+    ...(customer.subsidiaryId ? { subsidiary: { id: customer.subsidiaryId } } : {}),
+    addressBook: {
+      items: [{ defaultBilling: true, defaultShipping: true, label: 'Billing', addressBookAddress: { ...customer.address } }],
+    },
+  };
+}
+
+function salesOrderBody(order: SalesOrderDraft): Record<string, unknown> {
+  const ref = (id: string | undefined) => (id ? { id } : undefined);
+  return {
+    entity: { id: order.customerId },
+    externalId: order.externalId,
+    otherRefNum: order.otherRefNum,
+    tranDate: order.tranDate,
+    memo: order.memo,
+    item: {
+      items: order.lines.map((line) => ({
+        item: { id: line.itemId },
+        quantity: line.quantity,
+        rate: line.rate,
+        // "-1" is the Custom price level: the storefront's price stands instead of the item's list price.
+        price: { id: '-1' },
+        description: line.description,
+      })),
+    },
+    ...(order.shippingCost !== undefined ? { shippingCost: order.shippingCost } : {}),
+    ...(order.discount ? { discountItem: { id: order.discount.itemId }, discountRate: order.discount.amount } : {}),
+    billingAddress: { ...order.billingAddress },
+    ...(order.shippingAddress ? { shippingAddress: { ...order.shippingAddress } } : {}),
+    subsidiary: ref(order.subsidiaryId),
+    location: ref(order.locationId),
+    department: ref(order.departmentId),
+    class: ref(order.classId),
+  };
+}

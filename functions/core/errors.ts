@@ -1,0 +1,67 @@
+/**
+ * The failure classes every part of the product speaks. Adapters translate API errors into these, the core
+ * decides on them, and the queue worker turns them into retry-or-dead-letter. `retryable` is the one bit the
+ * worker needs; the rest is for people reading alerts and logs.
+ */
+
+export type ErrorSource = 'bigcommerce' | 'netsuite' | 'dynamodb' | 'config' | 'order';
+
+export interface ErrorDetails {
+  source?: ErrorSource;
+  /** HTTP status of the failing API call, when there was one. */
+  status?: number;
+  /** The API's own error code (e.g. NetSuite's CONCURRENCY_LIMIT_EXCEEDED). */
+  code?: string;
+  /** Where in our request the API found the problem (NetSuite o:errorPath). */
+  path?: string;
+  cause?: unknown;
+}
+
+export abstract class SyncError extends Error {
+  abstract readonly retryable: boolean;
+  readonly details: ErrorDetails;
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/** Worth trying again: rate limits, 5xx, timeouts, a lease held by another worker. */
+export class TransientError extends SyncError {
+  readonly retryable = true;
+  /** When the API said how long to wait (BigCommerce's reset header), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, details: ErrorDetails & { retryAfterMs?: number } = {}) {
+    super(message, details);
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** Will fail the same way until a person changes something: bad data, missing mapping, validation. */
+export class PermanentError extends SyncError {
+  readonly retryable = false;
+}
+
+/** The record we tried to create exists already (NetSuite's duplicate externalId answer). */
+export class AlreadyExistsError extends PermanentError {}
+
+/** The record we looked for is not there (BigCommerce order 404, NetSuite NONEXISTENT_ID). */
+export class NotFoundError extends PermanentError {}
+
+/** Order lines whose SKUs have no NetSuite item; names every one so a person can fix them in one go. */
+export class MissingSkuError extends PermanentError {
+  readonly skus: string[];
+
+  constructor(skus: string[], details: ErrorDetails = {}) {
+    const list = skus.map((sku) => (sku === '' ? '(a line with no SKU)' : `SKU ${sku}`)).join(', ');
+    super(`${list} ${skus.length === 1 ? 'has' : 'have'} no NetSuite item`, { source: 'order', ...details });
+    this.skus = skus;
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof SyncError ? error.retryable : true; // unknown failures (bugs, crashes) get retried
+}

@@ -1,0 +1,76 @@
+/**
+ * The small interfaces the sync core needs from the outside world. Each has one production adapter
+ * (BigCommerce, NetSuite, DynamoDB) and the core is tested through them against the simulators.
+ */
+import type { ErpCustomer, NewCustomer, SalesOrderDraft, StoreOrder } from './model.ts';
+
+export interface OrderSource {
+  getOrder(orderId: number): Promise<StoreOrder>;
+  /** Records the NetSuite sales order id on the storefront order (idempotent). */
+  recordSalesOrderId(orderId: number, salesOrderId: string): Promise<void>;
+}
+
+export interface Erp {
+  findCustomersByEmail(email: string): Promise<ErpCustomer[]>;
+  /** Throws AlreadyExistsError when a customer with this externalId exists. */
+  createCustomer(customer: NewCustomer): Promise<string>;
+  findCustomerByExternalId(externalId: string): Promise<string | undefined>;
+  /** Item internal ids for the SKUs NetSuite knows; absent keys are unknown SKUs. */
+  findItemsBySku(skus: string[]): Promise<Map<string, string>>;
+  /** Every active item, page by page, for the SKU map's bulk load. */
+  listItems(): AsyncIterable<Array<{ sku: string; itemId: string }>>;
+  /** Throws AlreadyExistsError when a sales order with this externalId exists. */
+  createSalesOrder(order: SalesOrderDraft): Promise<string>;
+  findSalesOrderByExternalId(externalId: string): Promise<string | undefined>;
+}
+
+export type SkuLookup = { itemId: string } | { missing: true };
+
+export interface SkuMapStore {
+  /** One round trip for the whole order; SKUs never looked up are absent from the result. */
+  get(skus: string[]): Promise<Map<string, SkuLookup>>;
+  put(entries: Array<{ sku: string; itemId: string }>): Promise<void>;
+  /** Remembers that NetSuite has no item for these SKUs, until `ttlSeconds` pass. */
+  putMissing(skus: string[], ttlSeconds: number): Promise<void>;
+}
+
+export interface CustomerCache {
+  get(email: string): Promise<string | undefined>;
+  put(email: string, customerId: string): Promise<void>;
+  forget(email: string): Promise<void>;
+}
+
+export type LedgerState = 'in_progress' | 'synced' | 'failed';
+
+export interface LedgerEntry {
+  orderKey: string;
+  state: LedgerState;
+  attempts: number;
+  salesOrderId?: string;
+  writeBackDone?: boolean;
+  lastErrorClass?: string;
+  lastErrorMessage?: string;
+  leaseOwner?: string;
+  leaseExpiresAt?: number;
+  createdAt?: string;
+  updatedAt?: string;
+  syncedAt?: string;
+}
+
+export type ClaimResult =
+  | { outcome: 'claimed'; entry: LedgerEntry }
+  | { outcome: 'already_synced'; entry: LedgerEntry }
+  | { outcome: 'busy'; entry: LedgerEntry };
+
+export interface OrderLedger {
+  /**
+   * Takes the order's lease unless it is synced already or another worker holds an unexpired lease.
+   * Counts an attempt when claimed.
+   */
+  claim(orderKey: string, owner: string, leaseMs: number): Promise<ClaimResult>;
+  markSynced(orderKey: string, owner: string, salesOrderId: string): Promise<void>;
+  markWriteBackDone(orderKey: string): Promise<void>;
+  /** Releases the lease and records why the attempt failed. */
+  markFailed(orderKey: string, owner: string, error: { errorClass: string; message: string }): Promise<void>;
+  get(orderKey: string): Promise<LedgerEntry | undefined>;
+}

@@ -1,0 +1,33 @@
+import { MissingSkuError } from './errors.ts';
+import type { Erp, SkuMapStore } from './ports.ts';
+
+/**
+ * Maps every SKU of an order to a NetSuite item id: one read of the SKU map for the whole order, one
+ * targeted NetSuite lookup for the SKUs the map has never seen, and negative entries so an unknown SKU
+ * does not cost a NetSuite call on every retry. Throws one MissingSkuError naming all missing SKUs.
+ */
+export async function resolveItems(
+  skus: string[],
+  deps: { erp: Erp; skuMap: SkuMapStore; negativeTtlSeconds: number },
+): Promise<Map<string, string>> {
+  const unique = [...new Set(skus)];
+  const lookupable = unique.filter((sku) => sku !== '');
+  const known = lookupable.length > 0 ? await deps.skuMap.get(lookupable) : new Map();
+  const resolved = new Map<string, string>();
+  for (const [sku, entry] of known) if ('itemId' in entry) resolved.set(sku, entry.itemId);
+
+  const neverSeen = lookupable.filter((sku) => !known.has(sku));
+  if (neverSeen.length > 0) {
+    const found = await deps.erp.findItemsBySku(neverSeen);
+    for (const [sku, itemId] of found) resolved.set(sku, itemId);
+    const notFound = neverSeen.filter((sku) => !found.has(sku));
+    await Promise.all([
+      found.size > 0 ? deps.skuMap.put([...found].map(([sku, itemId]) => ({ sku, itemId }))) : undefined,
+      notFound.length > 0 ? deps.skuMap.putMissing(notFound, deps.negativeTtlSeconds) : undefined,
+    ]);
+  }
+
+  const missing = unique.filter((sku) => !resolved.has(sku));
+  if (missing.length > 0) throw new MissingSkuError(missing);
+  return resolved;
+}

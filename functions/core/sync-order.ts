@@ -1,0 +1,112 @@
+import { buildSalesOrder, exportedLines, type SalesOrderSettings } from './build-sales-order.ts';
+import { AlreadyExistsError, SyncError, TransientError } from './errors.ts';
+import { orderKey } from './external-ids.ts';
+import type { SalesOrderDraft } from './model.ts';
+import type { CustomerCache, Erp, OrderLedger, OrderSource, SkuMapStore } from './ports.ts';
+import { resolveCustomer } from './resolve-customer.ts';
+import { resolveItems } from './resolve-items.ts';
+
+export interface SyncSettings extends SalesOrderSettings {
+  storeHash: string;
+  /** How long a worker may hold an order before another may take over (must exceed one attempt's duration). */
+  leaseMs: number;
+  /** How long "NetSuite has no item for this SKU" is believed before asking again. */
+  negativeSkuTtlSeconds: number;
+}
+
+export interface SyncDeps {
+  source: OrderSource;
+  erp: Erp;
+  skuMap: SkuMapStore;
+  customers: CustomerCache;
+  ledger: OrderLedger;
+  settings: SyncSettings;
+  /** Identifies this worker in the ledger's lease (e.g. the Lambda request id). */
+  workerId: string;
+}
+
+export type SyncOutcome =
+  | { status: 'synced'; orderId: number; salesOrderId: string; created: boolean }
+  | { status: 'already_synced'; orderId: number; salesOrderId: string };
+
+/**
+ * One BigCommerce order becomes exactly one NetSuite sales order.
+ *
+ * The ledger makes re-runs free (a synced order costs one DynamoDB read and no NetSuite call) and keeps two
+ * workers from racing; NetSuite's externalId uniqueness is the final guard for everything the ledger cannot
+ * see, such as a crash between the create and the ledger write, or a create whose response was lost.
+ */
+export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOutcome> {
+  const { ledger, settings, workerId } = deps;
+  const key = orderKey(settings.storeHash, orderId);
+  const claim = await ledger.claim(key, workerId, settings.leaseMs);
+
+  if (claim.outcome === 'already_synced') {
+    const salesOrderId = claim.entry.salesOrderId!;
+    if (!claim.entry.writeBackDone) await writeBack(orderId, salesOrderId, key, deps);
+    return { status: 'already_synced', orderId, salesOrderId };
+  }
+  if (claim.outcome === 'busy') {
+    throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order' });
+  }
+
+  let result: { salesOrderId: string; created: boolean };
+  try {
+    result = await createSalesOrder(orderId, deps);
+    await ledger.markSynced(key, workerId, result.salesOrderId);
+  } catch (error) {
+    await ledger
+      .markFailed(key, workerId, {
+        errorClass: error instanceof SyncError ? error.name : 'UnexpectedError',
+        message: error instanceof Error ? error.message : String(error),
+      })
+      .catch(() => undefined); // the original failure is the one worth reporting
+    throw error;
+  }
+  // After the ledger says synced, nothing below can lead to a second sales order.
+  await writeBack(orderId, result.salesOrderId, key, deps);
+  return { status: 'synced', orderId, ...result };
+}
+
+async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean }> {
+  const { source, erp, settings } = deps;
+  const order = await source.getOrder(orderId);
+  const [customer, itemIds] = await Promise.all([
+    resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId }),
+    resolveItems(exportedLines(order).map((line) => line.sku), {
+      erp,
+      skuMap: deps.skuMap,
+      negativeTtlSeconds: settings.negativeSkuTtlSeconds,
+    }),
+  ]);
+  const draft = buildSalesOrder(order, customer.customerId, itemIds, settings);
+  try {
+    return await createOnce(draft, erp);
+  } catch (error) {
+    if (customer.via === 'cache' && error instanceof SyncError && error.details.path === 'entity') {
+      // The cached customer was merged or deleted in NetSuite: forget it and resolve afresh on the retry.
+      await deps.customers.forget(customer.email);
+      throw new TransientError(`cached NetSuite customer ${customer.customerId} is no longer valid; re-resolving`, {
+        source: 'netsuite',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+async function createOnce(draft: SalesOrderDraft, erp: Erp): Promise<{ salesOrderId: string; created: boolean }> {
+  try {
+    return { salesOrderId: await erp.createSalesOrder(draft), created: true };
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    const existing = await erp.findSalesOrderByExternalId(draft.externalId);
+    if (!existing) throw new TransientError(`sales order ${draft.externalId} reported as existing but not readable yet`, { source: 'netsuite' });
+    return { salesOrderId: existing, created: false };
+  }
+}
+
+async function writeBack(orderId: number, salesOrderId: string, key: string, deps: SyncDeps): Promise<void> {
+  await deps.source.recordSalesOrderId(orderId, salesOrderId);
+  await deps.ledger.markWriteBackDone(key);
+}

@@ -1,0 +1,162 @@
+/**
+ * The one typed configuration of the product, read from the environment and validated with zod at cold start,
+ * so a missing or malformed setting fails the function immediately with a message that names the variable.
+ */
+import { z } from 'zod';
+import { PermanentError } from '../core/errors.ts';
+
+const optionalId = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a NetSuite internal id (digits)')
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const timeZone = z
+  .string()
+  .default('UTC')
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as America/Chicago');
+
+const envSchema = z.object({
+  BIGCOMMERCE_STORE_HASH: z.string().regex(/^[a-z0-9]+$/i, 'must be the store hash (letters and digits)'),
+  BIGCOMMERCE_ACCESS_TOKEN: z.string().min(1),
+  BIGCOMMERCE_API_URL: z.url().default('https://api.bigcommerce.com'),
+  BIGCOMMERCE_TIMEOUT_MS: positiveInt(15_000),
+  BIGCOMMERCE_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(250),
+
+  NETSUITE_ACCOUNT_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be the account id, e.g. 1234567 or 1234567_SB1'),
+  NETSUITE_API_URL: z.url().optional(),
+  NETSUITE_AUTH: z.enum(['oauth2', 'tba']).default('oauth2'),
+  NETSUITE_CLIENT_ID: z.string().optional(),
+  NETSUITE_CERTIFICATE_ID: z.string().optional(),
+  NETSUITE_PRIVATE_KEY: z.string().optional(),
+  NETSUITE_CONSUMER_KEY: z.string().optional(),
+  NETSUITE_CONSUMER_SECRET: z.string().optional(),
+  NETSUITE_TOKEN_ID: z.string().optional(),
+  NETSUITE_TOKEN_SECRET: z.string().optional(),
+  /** Requests this process keeps in flight; keep the sum over workers below the account's limit. */
+  NETSUITE_CONCURRENCY: positiveInt(4),
+  NETSUITE_TIMEOUT_MS: positiveInt(60_000),
+  /** The item column that holds the storefront SKU (itemid, upccode, externalid or a custitem_ field). */
+  NETSUITE_SKU_FIELD: z.string().regex(/^[a-z][a-z0-9_]*$/i, 'must be a SuiteQL column name').default('itemid'),
+  NETSUITE_SUBSIDIARY_ID: optionalId,
+  NETSUITE_LOCATION_ID: optionalId,
+  NETSUITE_DEPARTMENT_ID: optionalId,
+  NETSUITE_CLASS_ID: optionalId,
+  NETSUITE_DISCOUNT_ITEM_ID: optionalId,
+
+  SYNC_TIME_ZONE: timeZone,
+  SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
+  SYNC_LEASE_MS: positiveInt(300_000),
+  SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
+
+  LEDGER_TABLE: z.string().min(1).default('bc-netsuite-sync-ledger'),
+  SKU_MAP_TABLE: z.string().min(1).default('bc-netsuite-sync-sku-map'),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** Only for DynamoDB Local; empty in AWS. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+});
+
+export type NetSuiteAuthConfig =
+  | { kind: 'oauth2'; clientId: string; certificateId: string; privateKeyPem: string }
+  | { kind: 'tba'; consumerKey: string; consumerSecret: string; tokenId: string; tokenSecret: string };
+
+export interface AppConfig {
+  bigcommerce: { storeHash: string; accessToken: string; apiUrl: string; timeoutMs: number; pageSize: number };
+  netsuite: {
+    accountId: string;
+    apiUrl: string;
+    auth: NetSuiteAuthConfig;
+    concurrency: number;
+    timeoutMs: number;
+    skuField: string;
+  };
+  sync: {
+    storeHash: string;
+    timeZone: string;
+    priceBasis: 'ex_tax' | 'inc_tax';
+    subsidiaryId?: string;
+    locationId?: string;
+    departmentId?: string;
+    classId?: string;
+    discountItemId?: string;
+    leaseMs: number;
+    negativeSkuTtlSeconds: number;
+  };
+  aws: { region: string; ledgerTable: string; skuMapTable: string; dynamodbEndpoint?: string };
+}
+
+/** NetSuite's REST host for an account id: lower case, '_' → '-' (1234567_SB1 → 1234567-sb1). */
+export function netsuiteApiUrl(accountId: string): string {
+  return `https://${accountId.toLowerCase().replaceAll('_', '-')}.suitetalk.api.netsuite.com`;
+}
+
+export class ConfigError extends PermanentError {}
+
+function requireVars(env: Record<string, string | undefined>, names: string[], why: string): Record<string, string> {
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) throw new ConfigError(`${missing.join(', ')} must be set ${why}`, { source: 'config' });
+  return Object.fromEntries(names.map((name) => [name, env[name]!]));
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`, { source: 'config' });
+  }
+  const e = parsed.data;
+  let auth: NetSuiteAuthConfig;
+  if (e.NETSUITE_AUTH === 'oauth2') {
+    const v = requireVars(env, ['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY'], 'when NETSUITE_AUTH=oauth2');
+    // Keys pasted into one-line variables often carry literal "\n"; PEM needs real line breaks.
+    auth = { kind: 'oauth2', clientId: v.NETSUITE_CLIENT_ID!, certificateId: v.NETSUITE_CERTIFICATE_ID!, privateKeyPem: v.NETSUITE_PRIVATE_KEY!.replaceAll('\\n', '\n') };
+  } else {
+    const v = requireVars(env, ['NETSUITE_CONSUMER_KEY', 'NETSUITE_CONSUMER_SECRET', 'NETSUITE_TOKEN_ID', 'NETSUITE_TOKEN_SECRET'], 'when NETSUITE_AUTH=tba');
+    auth = { kind: 'tba', consumerKey: v.NETSUITE_CONSUMER_KEY!, consumerSecret: v.NETSUITE_CONSUMER_SECRET!, tokenId: v.NETSUITE_TOKEN_ID!, tokenSecret: v.NETSUITE_TOKEN_SECRET! };
+  }
+  return {
+    bigcommerce: {
+      storeHash: e.BIGCOMMERCE_STORE_HASH,
+      accessToken: e.BIGCOMMERCE_ACCESS_TOKEN,
+      apiUrl: e.BIGCOMMERCE_API_URL.replace(/\/+$/, ''),
+      timeoutMs: e.BIGCOMMERCE_TIMEOUT_MS,
+      pageSize: e.BIGCOMMERCE_PAGE_SIZE,
+    },
+    netsuite: {
+      accountId: e.NETSUITE_ACCOUNT_ID,
+      apiUrl: (e.NETSUITE_API_URL ?? netsuiteApiUrl(e.NETSUITE_ACCOUNT_ID)).replace(/\/+$/, ''),
+      auth,
+      concurrency: e.NETSUITE_CONCURRENCY,
+      timeoutMs: e.NETSUITE_TIMEOUT_MS,
+      skuField: e.NETSUITE_SKU_FIELD.toLowerCase(),
+    },
+    sync: {
+      storeHash: e.BIGCOMMERCE_STORE_HASH,
+      timeZone: e.SYNC_TIME_ZONE,
+      priceBasis: e.SYNC_PRICE_BASIS,
+      subsidiaryId: e.NETSUITE_SUBSIDIARY_ID,
+      locationId: e.NETSUITE_LOCATION_ID,
+      departmentId: e.NETSUITE_DEPARTMENT_ID,
+      classId: e.NETSUITE_CLASS_ID,
+      discountItemId: e.NETSUITE_DISCOUNT_ITEM_ID,
+      leaseMs: e.SYNC_LEASE_MS,
+      negativeSkuTtlSeconds: e.SYNC_NEGATIVE_SKU_TTL_SECONDS,
+    },
+    aws: {
+      region: e.AWS_REGION,
+      ledgerTable: e.LEDGER_TABLE,
+      skuMapTable: e.SKU_MAP_TABLE,
+      ...(e.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: e.DYNAMODB_ENDPOINT } : {}),
+    },
+  };
+}

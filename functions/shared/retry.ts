@@ -1,0 +1,35 @@
+/**
+ * In-process retry for calls to BigCommerce and NetSuite: short waits that ride out a rate limit or a blip.
+ * Long outages are the queue's job (visibility timeout), so the budget here stays small.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TransientError } from '../core/errors.ts';
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  attempts: number;
+  /** First backoff step in ms; doubles each attempt (full jitter). */
+  baseDelayMs: number;
+  /** Upper bound of any single wait, including a server-requested one. */
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 30_000 };
+
+/** Runs `operation`, retrying TransientErrors; waits what the API asked for, else exponential backoff with full jitter. */
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  policy: RetryPolicy = defaultRetryPolicy,
+  random: () => number = Math.random,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (!(error instanceof TransientError) || attempt >= policy.attempts) throw error;
+      const backoff = random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const wait = error.retryAfterMs === undefined ? backoff : error.retryAfterMs + backoff / 4;
+      await sleep(Math.min(policy.maxDelayMs, wait));
+    }
+  }
+}

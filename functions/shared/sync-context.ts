@@ -1,0 +1,43 @@
+/**
+ * The composition root: turns configuration into the adapters the sync core runs on. Handlers, the local
+ * runtime, scripts and tests all build their dependencies here, so there is one way to wire the product.
+ */
+import { BigCommerceClient } from '../adapters/bigcommerce/bigcommerce-client.ts';
+import { BigCommerceOrderSource } from '../adapters/bigcommerce/bigcommerce-order-source.ts';
+import { createDocumentClient } from '../adapters/dynamodb/dynamodb-client.ts';
+import { DynamoDbCustomerCache } from '../adapters/dynamodb/dynamodb-customer-cache.ts';
+import { DynamoDbLedger } from '../adapters/dynamodb/dynamodb-ledger.ts';
+import { DynamoDbSkuMap } from '../adapters/dynamodb/dynamodb-sku-map.ts';
+import { createNetSuiteAuth } from '../adapters/netsuite/netsuite-auth.ts';
+import { NetSuiteClient } from '../adapters/netsuite/netsuite-client.ts';
+import { NetSuiteErp } from '../adapters/netsuite/netsuite-erp.ts';
+import type { SyncDeps } from '../core/sync-order.ts';
+import type { AppConfig } from './config.ts';
+import type { RetryPolicy } from './retry.ts';
+
+export interface SyncContext extends Omit<SyncDeps, 'workerId'> {
+  bigcommerce: BigCommerceClient;
+  netsuite: NetSuiteClient;
+}
+
+export function createSyncContext(config: AppConfig, options: { retry?: RetryPolicy } = {}): SyncContext {
+  const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
+  const bigcommerce = new BigCommerceClient({ ...config.bigcommerce, retry: options.retry });
+  const netsuite = new NetSuiteClient({
+    apiUrl: config.netsuite.apiUrl,
+    auth: createNetSuiteAuth(config.netsuite.auth, config.netsuite.accountId, config.netsuite.apiUrl, config.netsuite.timeoutMs),
+    concurrency: config.netsuite.concurrency,
+    timeoutMs: config.netsuite.timeoutMs,
+    retry: options.retry,
+  });
+  return {
+    bigcommerce,
+    netsuite,
+    source: new BigCommerceOrderSource(bigcommerce, config.bigcommerce.storeHash),
+    erp: new NetSuiteErp(netsuite, { skuField: config.netsuite.skuField }),
+    skuMap: new DynamoDbSkuMap(db, config.aws.skuMapTable),
+    customers: new DynamoDbCustomerCache(db, config.aws.ledgerTable),
+    ledger: new DynamoDbLedger(db, config.aws.ledgerTable),
+    settings: config.sync,
+  };
+}
