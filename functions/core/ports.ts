@@ -40,7 +40,7 @@ export interface CustomerCache {
   forget(email: string): Promise<void>;
 }
 
-export type LedgerState = 'in_progress' | 'synced' | 'failed';
+export type LedgerState = 'in_progress' | 'synced' | 'failed' | 'skipped';
 
 export interface LedgerEntry {
   orderKey: string;
@@ -70,6 +70,8 @@ export interface OrderLedger {
   claim(orderKey: string, owner: string, leaseMs: number): Promise<ClaimResult>;
   markSynced(orderKey: string, owner: string, salesOrderId: string): Promise<void>;
   markWriteBackDone(orderKey: string): Promise<void>;
+  /** Releases the lease and records that the order is not (yet) in a status that triggers a sync. */
+  markSkipped(orderKey: string, owner: string, reason: string): Promise<void>;
   /** Releases the lease and records why the attempt failed. */
   markFailed(orderKey: string, owner: string, error: { errorClass: string; message: string }): Promise<void>;
   get(orderKey: string): Promise<LedgerEntry | undefined>;

@@ -1,6 +1,7 @@
 import { buildSalesOrder, exportedLines, type SalesOrderSettings } from './build-sales-order.ts';
 import { AlreadyExistsError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
+import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft } from './model.ts';
 import type { CustomerCache, Erp, OrderLedger, OrderSource, SkuMapStore } from './ports.ts';
 import { resolveCustomer } from './resolve-customer.ts';
@@ -8,6 +9,8 @@ import { resolveItems } from './resolve-items.ts';
 
 export interface SyncSettings extends SalesOrderSettings {
   storeHash: string;
+  /** BigCommerce status ids whose orders become sales orders. */
+  triggerStatusIds: number[];
   /** How long a worker may hold an order before another may take over (must exceed one attempt's duration). */
   leaseMs: number;
   /** How long "NetSuite has no item for this SKU" is believed before asking again. */
@@ -27,6 +30,7 @@ export interface SyncDeps {
 
 export type SyncOutcome =
   | { status: 'synced'; orderId: number; salesOrderId: string; created: boolean }
+  | { status: 'skipped'; orderId: number; reason: string }
   | { status: 'already_synced'; orderId: number; salesOrderId: string };
 
 /**
@@ -50,9 +54,13 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order' });
   }
 
-  let result: { salesOrderId: string; created: boolean };
+  let result: { salesOrderId: string; created: boolean } | { skipped: string };
   try {
     result = await createSalesOrder(orderId, deps);
+    if ('skipped' in result) {
+      await ledger.markSkipped(key, workerId, result.skipped);
+      return { status: 'skipped', orderId, reason: result.skipped };
+    }
     await ledger.markSynced(key, workerId, result.salesOrderId);
   } catch (error) {
     await ledger
@@ -68,17 +76,20 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   return { status: 'synced', orderId, ...result };
 }
 
-async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean }> {
+async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean } | { skipped: string }> {
   const { source, erp, settings } = deps;
   const order = await source.getOrder(orderId);
-  const [customer, itemIds] = await Promise.all([
-    resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId }),
-    resolveItems(exportedLines(order).map((line) => line.sku), {
-      erp,
-      skuMap: deps.skuMap,
-      negativeTtlSeconds: settings.negativeSkuTtlSeconds,
-    }),
-  ]);
+  // Webhooks fire for every change, including unpaid and incomplete orders; only trigger statuses sync.
+  if (!settings.triggerStatusIds.includes(order.statusId)) {
+    return { skipped: `status is ${statusName(order.statusId)} (${order.statusId}), not one that triggers a sync` };
+  }
+  // Items first: an order that cannot be synced for a missing SKU must not leave a new customer behind.
+  const itemIds = await resolveItems(exportedLines(order).map((line) => line.sku), {
+    erp,
+    skuMap: deps.skuMap,
+    negativeTtlSeconds: settings.negativeSkuTtlSeconds,
+  });
+  const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId });
   const draft = buildSalesOrder(order, customer.customerId, itemIds, settings);
   try {
     return await createOnce(draft, erp);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PermanentError } from '../core/errors.ts';
+import { parseStatusList } from '../core/order-statuses.ts';
 
 const optionalId = z
   .string()
@@ -56,6 +57,18 @@ const envSchema = z.object({
 
   SYNC_TIME_ZONE: timeZone,
   SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
+  /** Orders in these statuses (ids or names) become sales orders; others are skipped until they move. */
+  SYNC_TRIGGER_STATUSES: z
+    .string()
+    .default('11')
+    .transform((text, ctx) => {
+      try {
+        return parseStatusList(text);
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+        return z.NEVER;
+      }
+    }),
   SYNC_LEASE_MS: positiveInt(300_000),
   SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
 
@@ -84,6 +97,7 @@ export interface AppConfig {
     storeHash: string;
     timeZone: string;
     priceBasis: 'ex_tax' | 'inc_tax';
+    triggerStatusIds: number[];
     subsidiaryId?: string;
     locationId?: string;
     departmentId?: string;
@@ -144,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       storeHash: e.BIGCOMMERCE_STORE_HASH,
       timeZone: e.SYNC_TIME_ZONE,
       priceBasis: e.SYNC_PRICE_BASIS,
+      triggerStatusIds: e.SYNC_TRIGGER_STATUSES,
       subsidiaryId: e.NETSUITE_SUBSIDIARY_ID,
       locationId: e.NETSUITE_LOCATION_ID,
       departmentId: e.NETSUITE_DEPARTMENT_ID,

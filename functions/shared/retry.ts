@@ -14,7 +14,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 10_000 };
 
 /** Runs `operation`, retrying TransientErrors; waits what the API asked for, else exponential backoff with full jitter. */
 export async function withRetry<T>(

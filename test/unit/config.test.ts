@@ -18,6 +18,12 @@ test('applies the documented defaults', () => {
   expect(config.netsuite.skuField).toBe('itemid');
   expect(config.sync).toMatchObject({ timeZone: 'UTC', priceBasis: 'ex_tax', storeHash: 'abc123' });
   expect(config.sync.discountItemId).toBeUndefined();
+  expect(config.sync.triggerStatusIds).toEqual([11]);
+});
+
+test('trigger statuses are read by id or by name', () => {
+  expect(loadConfig({ ...base, SYNC_TRIGGER_STATUSES: '11, awaiting shipment,Completed' }).sync.triggerStatusIds).toEqual([11, 9, 10]);
+  expect(() => loadConfig({ ...base, SYNC_TRIGGER_STATUSES: '11,On Hold' })).toThrow(/unknown BigCommerce order status "On Hold"/);
 });
 
 test('derives the NetSuite host from sandbox account ids', () => {

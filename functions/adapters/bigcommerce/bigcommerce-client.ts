@@ -106,19 +106,19 @@ export class BigCommerceClient {
   }
 
   /** Creates or updates one order metafield, keyed by (namespace, key): safe to repeat. */
-  async upsertOrderMetafield(orderId: number, input: MetafieldInput, round = 1): Promise<void> {
+  async upsertOrderMetafield(orderId: number, input: MetafieldInput): Promise<void> {
     const body = { namespace: input.namespace, key: input.key, value: input.value, permission_set: input.permissionSet, description: input.description ?? '' };
-    const existing = await this.findOrderMetafield(orderId, input.namespace, input.key);
-    if (existing) {
-      if (existing.value === input.value) return;
-      const response = await this.send('PUT', `v3/orders/${orderId}/metafields/${existing.id}`, { json: body });
-      this.parse(response, metafieldEnvelope, `metafield of order ${orderId}`);
+    const what = `metafield of order ${orderId}`;
+    // Create first: the usual case costs one request. 409 means it exists (an earlier attempt): update it.
+    const created = await this.send('POST', `v3/orders/${orderId}/metafields`, { json: body });
+    if (created.statusCode !== 409) {
+      this.parse(created, metafieldEnvelope, what);
       return;
     }
-    const response = await this.send('POST', `v3/orders/${orderId}/metafields`, { json: body });
-    // 409: another writer created it between our read and our create; update that one instead.
-    if (response.statusCode === 409 && round < 3) return this.upsertOrderMetafield(orderId, input, round + 1);
-    this.parse(response, metafieldEnvelope, `metafield of order ${orderId}`);
+    const existing = await this.findOrderMetafield(orderId, input.namespace, input.key);
+    if (!existing) throw new TransientError(`BigCommerce reported ${what} as existing but did not list it`, { source: 'bigcommerce', status: 409 });
+    if (existing.value === input.value) return;
+    this.parse(await this.send('PUT', `v3/orders/${orderId}/metafields/${existing.id}`, { json: body }), metafieldEnvelope, what);
   }
 
   private async findOrderMetafield(orderId: number, namespace: string, key: string) {

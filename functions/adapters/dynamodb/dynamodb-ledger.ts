@@ -77,21 +77,29 @@ export class DynamoDbLedger implements OrderLedger {
   }
 
   async markFailed(orderKey: string, owner: string, error: { errorClass: string; message: string }): Promise<void> {
+    await this.release(orderKey, owner, 'failed', { lastErrorClass: error.errorClass, lastErrorMessage: error.message.slice(0, 1000) });
+  }
+
+  async markSkipped(orderKey: string, owner: string, reason: string): Promise<void> {
+    await this.release(orderKey, owner, 'skipped', { skipReason: reason });
+  }
+
+  /** Ends this worker's lease with a final state. Only the lease holder may; a taken-over order belongs to its new worker. */
+  private async release(orderKey: string, owner: string, state: 'failed' | 'skipped', fields: Record<string, string>): Promise<void> {
+    const names = Object.keys(fields);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: orderKey },
-          UpdateExpression: 'SET #state = :failed, lastErrorClass = :class, lastErrorMessage = :message, updatedAt = :iso REMOVE leaseOwner, leaseExpiresAt',
-          // Only the lease holder may record its failure; a taken-over order belongs to its new worker.
+          UpdateExpression: `SET #state = :state, updatedAt = :iso, ${names.map((name) => `${name} = :${name}`).join(', ')} REMOVE leaseOwner, leaseExpiresAt`,
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
-            ':failed': 'failed',
-            ':class': error.errorClass,
-            ':message': error.message.slice(0, 1000),
+            ':state': state,
             ':iso': new Date(this.now()).toISOString(),
             ':owner': owner,
+            ...Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
           },
         }),
       );

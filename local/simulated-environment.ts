@@ -1,0 +1,84 @@
+/**
+ * A complete stand-in for the outside world on loopback: the BigCommerce store and NetSuite account
+ * simulators with freshly generated credentials, and the product's tables in a DynamoDB Local. It returns
+ * the environment variables that point the product at them, so the product is configured exactly as in
+ * production, through loadConfig. Used by `npm start`, the tests and the benchmarks.
+ */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { ledgerTable, skuMapTable } from '../functions/adapters/dynamodb/table-definitions.ts';
+import { createTables } from './engines/create-tables.ts';
+import { BigCommerceSimulator } from './simulators/bigcommerce/bigcommerce-simulator.ts';
+import { NetSuiteSimulator } from './simulators/netsuite/netsuite-simulator.ts';
+
+export interface SimulatedEnvironment {
+  bc: BigCommerceSimulator;
+  ns: NetSuiteSimulator;
+  /** Environment variables for loadConfig. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface SimulatedEnvironmentOptions {
+  dynamodbEndpoint: string;
+  auth?: 'oauth2' | 'tba';
+  /** NetSuite account concurrency limit (5 on a Standard account). */
+  concurrencyLimit?: number;
+  /** BigCommerce store quota; the default is the Standard plan's 150 requests per 30 s. */
+  rateLimit?: { quota: number; windowMs: number };
+  storeHash?: string;
+  /** Distinguishes the tables of parallel test files sharing one DynamoDB Local. */
+  tablePrefix?: string;
+}
+
+export async function startSimulatedEnvironment(options: SimulatedEnvironmentOptions): Promise<SimulatedEnvironment> {
+  const storeHash = options.storeHash ?? 'abc123';
+  const accountId = '1234567_SB1';
+  const accessToken = `bc-${randomUUID()}`;
+  const tba = { consumerKey: randomUUID(), consumerSecret: randomUUID(), tokenId: randomUUID(), tokenSecret: randomUUID() };
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+  const oauth2 = { clientId: randomUUID(), certificateId: `cert-${randomUUID().slice(0, 8)}`, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+
+  const bc = await BigCommerceSimulator.start({ storeHash, accessToken, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) });
+  const ns = await NetSuiteSimulator.start({ accountId, oauth2, tba, concurrencyLimit: options.concurrencyLimit ?? 5 });
+
+  const prefix = options.tablePrefix ?? 'bc-netsuite-sync';
+  const tables = { ledger: `${prefix}-ledger`, skuMap: `${prefix}-sku-map` };
+  await createTables(options.dynamodbEndpoint, [
+    { definition: ledgerTable, name: tables.ledger },
+    { definition: skuMapTable, name: tables.skuMap },
+  ]);
+
+  const auth = options.auth ?? 'oauth2';
+  const env: Record<string, string> = {
+    BIGCOMMERCE_STORE_HASH: storeHash,
+    BIGCOMMERCE_ACCESS_TOKEN: accessToken,
+    BIGCOMMERCE_API_URL: bc.baseUrl,
+    NETSUITE_ACCOUNT_ID: accountId,
+    NETSUITE_API_URL: ns.baseUrl,
+    NETSUITE_AUTH: auth,
+    ...(auth === 'oauth2'
+      ? {
+          NETSUITE_CLIENT_ID: oauth2.clientId,
+          NETSUITE_CERTIFICATE_ID: oauth2.certificateId,
+          NETSUITE_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        }
+      : {
+          NETSUITE_CONSUMER_KEY: tba.consumerKey,
+          NETSUITE_CONSUMER_SECRET: tba.consumerSecret,
+          NETSUITE_TOKEN_ID: tba.tokenId,
+          NETSUITE_TOKEN_SECRET: tba.tokenSecret,
+        }),
+    NETSUITE_DISCOUNT_ITEM_ID: ns.addItem({ itemId: 'BC-DISCOUNT', itemType: 'Discount' }),
+    LEDGER_TABLE: tables.ledger,
+    SKU_MAP_TABLE: tables.skuMap,
+    DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+  };
+  return {
+    bc,
+    ns,
+    env,
+    close: async () => {
+      await Promise.all([bc.close(), ns.close()]);
+    },
+  };
+}

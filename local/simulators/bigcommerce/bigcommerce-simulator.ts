@@ -1,0 +1,155 @@
+/**
+ * A BigCommerce store over real HTTP: Orders v2 and v3 order metafields under /stores/{hash}/v2|v3, like
+ * api.bigcommerce.com. The gateway concerns (store hash, X-Auth-Token, the store-wide rate limit) run in the
+ * SimServer `admit` hook, before latency and faults, the way the real platform rejects a request before routing it.
+ */
+import { SimServer, type Fault, type SimRequest, type SimResponse } from '../sim-http.ts';
+import { errorFor } from './api-errors.ts';
+import { FixedWindowRateLimiter, STANDARD_PLAN, type RateLimitOptions } from './rate-limiter.ts';
+import type { SeedOrder } from './seed-order.ts';
+import { StoreState } from './store-state.ts';
+import { handleV2 } from './v2-routes.ts';
+import type { V2Order, V2OrderProduct } from './v2-types.ts';
+import { renderLine, renderOrder } from './v2-views.ts';
+import { handleV3, renderMetafield, type V3Metafield } from './v3-metafields.ts';
+
+export type { SeedOrder, SeedLine, SeedBillingAddress, SeedShippingAddress } from './seed-order.ts';
+export type { V2Order, V2OrderProduct, V2ShippingAddress, V2Coupon, V2Consignments } from './v2-types.ts';
+export type { V3Metafield } from './v3-metafields.ts';
+export type { RateLimitOptions } from './rate-limiter.ts';
+
+export interface BigCommerceSimulatorOptions {
+  /** Default 'abc123'. */
+  storeHash?: string;
+  /** The X-Auth-Token every request must carry. Default 'sim-token'. */
+  accessToken?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Store-wide fixed window. Default Standard plan: 150 per 30000 ms. */
+  rateLimit?: RateLimitOptions;
+  /** ms since epoch; drives the rate-limit window and every date the store stamps. Default Date.now. */
+  clock?: () => number;
+  /** owner_client_id of the metafields this client writes. Default 'sim-client-id'. */
+  clientId?: string;
+  /** Whether metafield writes bump the order's date_modified (unconfirmed for the real API). Default false. */
+  metafieldWritesTouchOrder?: boolean;
+}
+
+export class BigCommerceSimulator {
+  readonly server: SimServer;
+  readonly storeHash: string;
+  private readonly state: StoreState;
+  private readonly limiter: FixedWindowRateLimiter;
+  // Responses that must go out without rate-limit headers: load shedding, and rejections before the quota applies.
+  private readonly bare = new WeakSet<SimResponse>();
+
+  private constructor(options: BigCommerceSimulatorOptions) {
+    const clock = options.clock ?? Date.now;
+    const accessToken = options.accessToken ?? 'sim-token';
+    this.storeHash = options.storeHash ?? 'abc123';
+    this.state = new StoreState(clock);
+    this.limiter = new FixedWindowRateLimiter(options.rateLimit ?? STANDARD_PLAN, clock);
+    const prefix = `/stores/${this.storeHash}/`;
+    const v3Context = {
+      state: this.state,
+      clock,
+      clientId: options.clientId ?? 'sim-client-id',
+      touchesOrder: options.metafieldWritesTouchOrder ?? false,
+    };
+
+    this.server = new SimServer({
+      admit: (req) => {
+        if (!req.path.startsWith(prefix)) return { reject: this.withoutRateHeaders(errorFor(req.path, 404)) };
+        if (req.headers['x-auth-token'] !== accessToken) return { reject: this.withoutRateHeaders(errorFor(req.path, 401)) };
+        if (!this.limiter.take()) return { reject: this.rateLimited(req) };
+        return { release: () => {} };
+      },
+      handle: (req) => {
+        const rest = req.path.slice(prefix.length - 1);
+        const version = /^\/(v2|v3)(\/.*)$/.exec(rest);
+        if (version?.[1] === 'v2') return handleV2(req, version[2] ?? '', { state: this.state, apiBase: `${req.url.origin}${prefix}v2` });
+        if (version?.[1] === 'v3') return handleV3(req, version[2] ?? '', v3Context);
+        return errorFor(req.path, 404);
+      },
+      faultResponse: (fault, req) => this.faultResponse(fault, req),
+      commonHeaders: (_req, res) => (this.bare.has(res) ? {} : this.limiter.headers()),
+    });
+  }
+
+  static async start(options: BigCommerceSimulatorOptions = {}): Promise<BigCommerceSimulator> {
+    const simulator = new BigCommerceSimulator(options);
+    await simulator.server.listen(options.port ?? 0);
+    return simulator;
+  }
+
+  /** http://127.0.0.1:PORT — the API lives under `${baseUrl}/stores/${storeHash}/v2` and `/v3`. */
+  get baseUrl(): string {
+    return this.server.baseUrl;
+  }
+
+  /** `${baseUrl}/stores/${storeHash}/v2` */
+  get v2Url(): string {
+    return `${this.baseUrl}/stores/${this.storeHash}/v2`;
+  }
+
+  /** `${baseUrl}/stores/${storeHash}/v3` */
+  get v3Url(): string {
+    return `${this.baseUrl}/stores/${this.storeHash}/v3`;
+  }
+
+  /** Adds an order (ids start at 100 and increase) and returns its id. Throws on a seed no real store could hold. */
+  addOrder(seed: SeedOrder): number {
+    return this.state.addOrder(seed);
+  }
+
+  addOrders(seeds: readonly SeedOrder[]): number[] {
+    return seeds.map((seed) => this.addOrder(seed));
+  }
+
+  /** Changes the status like the control panel would, bumping date_modified to the clock's now. */
+  updateOrderStatus(orderId: number, statusId: number): void {
+    this.state.setStatus(orderId, statusId);
+  }
+
+  /** The order as GET /v2/orders/{id} serves it, or undefined. */
+  getOrder(orderId: number): V2Order | undefined {
+    const order = this.state.orders.get(orderId);
+    return order && renderOrder(order, this.v2Url);
+  }
+
+  /** Every line of the order as /v2/orders/{id}/products serves them (unpaged). */
+  getOrderProducts(orderId: number): V2OrderProduct[] {
+    const order = this.state.requireOrder(orderId);
+    return order.lines.map((line) => renderLine(order, line));
+  }
+
+  /** The order's metafields as v3 serves them, oldest first. */
+  metafields(orderId: number): V3Metafield[] {
+    return this.state.metafieldsOf(orderId).map(renderMetafield);
+  }
+
+  orderIds(): number[] {
+    return [...this.state.orders.keys()].sort((a, b) => a - b);
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  private withoutRateHeaders(response: SimResponse): SimResponse {
+    this.bare.add(response);
+    return response;
+  }
+
+  private rateLimited(req: SimRequest): SimResponse {
+    const response = errorFor(req.path, 429, 'Too many requests. Wait for the time in X-Rate-Limit-Time-Reset-Ms and retry.');
+    return { ...response, headers: this.limiter.limitedHeaders() };
+  }
+
+  private faultResponse(fault: Extract<Fault, { kind: 'status' } | { kind: 'rate-limit' }>, req: SimRequest): SimResponse {
+    if (fault.kind === 'rate-limit') return this.rateLimited(req);
+    const response = errorFor(req.path, fault.status);
+    // A 429 without the quota headers is platform load shedding; the client must back off on its own.
+    return fault.status === 429 ? this.withoutRateHeaders(response) : response;
+  }
+}

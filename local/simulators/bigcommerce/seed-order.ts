@@ -1,0 +1,79 @@
+/**
+ * The hand-writable description of an order that tests and fixtures give the simulator. Everything BigCommerce
+ * derives (taxes, totals, counts, ids, links) is computed from it, so seeds can't contradict themselves.
+ * Money is given as decimal strings ('19.5'), ex tax, like a store that enters prices without tax.
+ */
+
+export interface SeedAddress {
+  firstName: string;
+  lastName: string;
+  company?: string;
+  street1: string;
+  street2?: string;
+  city: string;
+  /** Full state name as BigCommerce serves it ('Texas'). */
+  state: string;
+  zip: string;
+  /** Defaults from countryIso2 for the countries the simulator knows. */
+  country?: string;
+  countryIso2: string;
+  phone?: string;
+}
+
+export interface SeedBillingAddress extends SeedAddress {
+  /** Where a guest's email lives. */
+  email: string;
+}
+
+export interface SeedShippingAddress extends SeedAddress {
+  email?: string;
+  /** Display text of the shipping module, default 'Flat Rate'. */
+  shippingMethod?: string;
+  /** Shipping cost of this address ex tax; the order's shipping cost is their sum. */
+  costExTax?: string;
+}
+
+export interface SeedLine {
+  sku: string;
+  name?: string;
+  quantity: number;
+  /** Unit price ex tax, e.g. '19.5'. Ignored (served as 0) for bundled pick-list children. */
+  priceExTax: string;
+  productId?: number;
+  variantId?: number;
+  /** Index (in `lines`) of the line whose pick list produced this one: served with is_bundled_product and zero prices. */
+  parentLineIndex?: number;
+  /** Index (in `shipping`) of the address this line ships to, default 0. */
+  addressIndex?: number;
+}
+
+export interface SeedOrder {
+  id?: number;
+  /** 0 = guest. */
+  customerId?: number;
+  /** Default 11 (Awaiting Fulfillment). */
+  statusId?: number;
+  dateCreated?: Date | string;
+  dateModified?: Date | string;
+  /** Default 'USD'. */
+  currencyCode?: string;
+  /** e.g. 0.08; applied to lines, shipping and handling. Default 0. */
+  taxRate?: number;
+  isTaxInclusivePricing?: boolean;
+  billing: SeedBillingAddress;
+  /** Omitted: one address copied from billing. [] → a digital order with no shipping address. */
+  shipping?: SeedShippingAddress[];
+  lines: SeedLine[];
+  /** Order shipping ex tax when the addresses don't give theirs (charged on the first address). */
+  shippingCostExTax?: string;
+  handlingCostExTax?: string;
+  /** Manual (staff) discount, pro-rated onto lines as 'manual-discount'. */
+  discountAmount?: string;
+  couponDiscount?: string;
+  /** Code of the coupon behind couponDiscount, default 'SAVE' + amount. */
+  couponCode?: string;
+  customerMessage?: string;
+  staffNotes?: string;
+  /** Default 'Credit Card'. */
+  paymentMethod?: string;
+}

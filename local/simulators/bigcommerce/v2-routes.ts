@@ -1,0 +1,154 @@
+/**
+ * The v2 Orders endpoints. Collections answer bare arrays, and an empty page — including any page past the
+ * end — is 204 with no body at all, which is what trips clients that always JSON-parse.
+ */
+import type { SimRequest, SimResponse } from '../sim-http.ts';
+import { NOT_FOUND_MESSAGE, v2Error } from './api-errors.ts';
+import type { StoredOrder } from './order-record.ts';
+import { ORDER_STATUSES, statusById } from './order-statuses.ts';
+import type { StoreState } from './store-state.ts';
+import { pageOf, parseIncludes, parseOrderFilters, parsePaging, parseSort } from './v2-query.ts';
+import { renderConsignments, renderCoupons, renderLine, renderOrder, renderShippingAddress } from './v2-views.ts';
+
+const notFound = (): SimResponse => v2Error(404, NOT_FOUND_MESSAGE);
+const ok = (body: unknown): SimResponse => ({ status: 200, body });
+
+/** A page of a v2 collection: 204 and no body when empty. */
+function collection<T>(items: T[], query: URLSearchParams): SimResponse {
+  const paging = parsePaging(query);
+  if ('error' in paging) return paging.error;
+  const page = pageOf(items, paging.ok);
+  return page.length === 0 ? { status: 204 } : ok(page);
+}
+
+// Fields the order response carries but a PUT may not set; the real API names the first one it finds.
+const READ_ONLY_ORDER_FIELDS = new Set([
+  'id', 'date_modified', 'date_shipped', 'cart_id', 'status', 'custom_status', 'subtotal_tax', 'shipping_cost_tax',
+  'shipping_cost_tax_class_id', 'handling_cost_tax', 'handling_cost_tax_class_id', 'wrapping_cost_tax',
+  'wrapping_cost_tax_class_id', 'payment_status', 'store_credit_amount', 'gift_certificate_amount', 'currency_id',
+  'currency_code', 'currency_exchange_rate', 'default_currency_id', 'coupon_discount', 'shipping_address_count',
+  'total_tax', 'is_email_opt_in', 'items_total', 'item_total', 'items_shipped', 'refunded_amount', 'external_id', 'tax_provider_id',
+  'store_default_currency_code', 'store_default_to_transactional_exchange_rate',
+]);
+const WRITABLE_ORDER_FIELDS = new Set(['status_id', 'staff_notes', 'customer_message']);
+
+export interface V2Context {
+  state: StoreState;
+  /** Base of the links in responses, e.g. http://127.0.0.1:1234/stores/abc123/v2 */
+  apiBase: string;
+}
+
+/** Routes `rest` (the path after /stores/{hash}/v2). */
+export function handleV2(req: SimRequest, rest: string, context: V2Context): SimResponse {
+  const { state, apiBase } = context;
+  const { method, query } = req;
+  const get = method === 'GET';
+
+  if (rest === '/orders' && get) return listOrders(state, query, apiBase);
+  if (rest === '/orders/count' && get) return countOrders(state, query);
+  if (rest === '/order_statuses' && get) return ok(ORDER_STATUSES.map((status, index) => statusView(status.id, index)));
+
+  const orderPath = /^\/orders\/(\d+)(\/.*)?$/.exec(rest);
+  if (!orderPath) return notFound();
+  const order = state.orders.get(Number(orderPath[1]));
+  if (!order) return notFound();
+  const sub = orderPath[2] ?? '';
+
+  if (sub === '') {
+    if (get) {
+      const includes = parseIncludes(query);
+      return 'error' in includes ? includes.error : ok(renderOrder(order, apiBase, includes.ok));
+    }
+    if (method === 'PUT') return updateOrder(state, order, req.body, apiBase);
+    return methodNotAllowed();
+  }
+  if (!get) return methodNotAllowed();
+  if (sub === '/products') return collection(order.lines.map((line) => renderLine(order, line)), query);
+  const line = /^\/products\/(\d+)$/.exec(sub);
+  if (line) {
+    const found = order.lines.find((candidate) => candidate.id === Number(line[1]));
+    return found ? ok(renderLine(order, found)) : notFound();
+  }
+  // The documented path has an underscore; the links the API itself serves do not. Both answer.
+  if (sub === '/shipping_addresses' || sub === '/shippingaddresses') {
+    return collection(order.shipping.map((address) => renderShippingAddress(order, address, apiBase)), query);
+  }
+  const address = /^\/(?:shipping_addresses|shippingaddresses)\/(\d+)$/.exec(sub);
+  if (address) {
+    const found = order.shipping.find((candidate) => candidate.id === Number(address[1]));
+    return found ? ok(renderShippingAddress(order, found, apiBase)) : notFound();
+  }
+  if (sub === '/coupons') return collection(renderCoupons(order), query);
+  if (sub === '/consignments') {
+    const includes = parseIncludes(query);
+    if ('error' in includes) return includes.error;
+    return ok(renderConsignments(order, apiBase, includes.ok.consignments === 'line_items'));
+  }
+  return notFound();
+}
+
+function methodNotAllowed(): SimResponse {
+  return v2Error(405, 'The requested method is not supported by this resource (or by the simulator).');
+}
+
+function listOrders(state: StoreState, query: URLSearchParams, apiBase: string): SimResponse {
+  const filter = parseOrderFilters(query);
+  if ('error' in filter) return filter.error;
+  const sort = parseSort(query);
+  if ('error' in sort) return sort.error;
+  const includes = parseIncludes(query);
+  if ('error' in includes) return includes.error;
+  const paging = parsePaging(query);
+  if ('error' in paging) return paging.error;
+  const matching = [...state.orders.values()].filter(filter.ok).sort(sort.ok);
+  const page = pageOf(matching, paging.ok);
+  return page.length === 0 ? { status: 204 } : ok(page.map((order) => renderOrder(order, apiBase, includes.ok)));
+}
+
+function countOrders(state: StoreState, query: URLSearchParams): SimResponse {
+  const filter = parseOrderFilters(query);
+  if ('error' in filter) return filter.error;
+  const matching = [...state.orders.values()].filter(filter.ok);
+  const statuses = ORDER_STATUSES.map((status, index) => ({
+    ...statusView(status.id, index),
+    count: matching.filter((order) => order.statusId === status.id).length,
+  }));
+  return ok({ statuses, count: matching.length });
+}
+
+function statusView(id: number, index: number) {
+  const status = statusById(id);
+  const name = status?.name ?? '';
+  return { id, name, system_label: name, custom_label: name, system_description: status?.description ?? '', sort_order: index };
+}
+
+function updateOrder(state: StoreState, order: StoredOrder, body: string, apiBase: string): SimResponse {
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    return v2Error(400, 'The request body is not valid JSON.');
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return v2Error(400, 'The request body must be a JSON object.');
+  const fields = input as Record<string, unknown>;
+  for (const name of Object.keys(fields)) {
+    if (READ_ONLY_ORDER_FIELDS.has(name)) {
+      return v2Error(400, `The field '${name}' cannot be written to. Please remove it from your request before trying again.`);
+    }
+    // Loud rather than silently ignored: a test relying on it would otherwise pass for the wrong reason.
+    if (!WRITABLE_ORDER_FIELDS.has(name)) return v2Error(400, `The field '${name}' is not supported by the simulator.`);
+  }
+  const { status_id: statusId, staff_notes: staffNotes, customer_message: customerMessage } = fields;
+  if (statusId !== undefined && (typeof statusId !== 'number' || !statusById(statusId))) {
+    return v2Error(400, `The field 'status_id' is invalid: no order status has id ${JSON.stringify(statusId)}.`);
+  }
+  for (const [name, value] of [['staff_notes', staffNotes], ['customer_message', customerMessage]] as const) {
+    if (value !== undefined && typeof value !== 'string') return v2Error(400, `The field '${name}' is invalid: expected a string.`);
+  }
+  if (typeof statusId === 'number') order.statusId = statusId;
+  if (typeof staffNotes === 'string') order.staffNotes = staffNotes;
+  if (typeof customerMessage === 'string') order.customerMessage = customerMessage;
+  // The real API does not report "unchanged": any accepted PUT counts as a modification.
+  state.touch(order);
+  return ok(renderOrder(order, apiBase));
+}

@@ -1,0 +1,103 @@
+/** Builds a customer record from a request body, enforcing the rules NetSuite applies on create and update. */
+import {
+  checkLength,
+  customFields,
+  get,
+  missing,
+  optBoolean,
+  optListRef,
+  optString,
+  readAddress,
+  Rejected,
+  sublistItems,
+} from './body-fields.ts';
+import { invalidFieldValue, userError } from './errors.ts';
+import { isoNow, type RecordStore } from './record-store.ts';
+import type { AddressBookEntry, CustomerRecord, Json } from './records.ts';
+
+export interface CustomerBuild {
+  /** The record being updated, when this is an update. */
+  existing?: CustomerRecord;
+  /** Test seeding: infer isPerson and skip the mandatory-name rules. */
+  seeding?: boolean;
+}
+
+export function buildCustomer(input: Json, body: unknown, store: RecordStore, build: CustomerBuild = {}): CustomerRecord {
+  const { existing, seeding = false } = build;
+  const companyName = optString(input, 'companyName');
+  const firstName = optString(input, 'firstName');
+  const lastName = optString(input, 'lastName');
+  const isPerson = optBoolean(input, 'isPerson') ?? (seeding ? !companyName : false);
+  const email = optString(input, 'email');
+  const phone = optString(input, 'phone');
+  const entityIdGiven = optString(input, 'entityId');
+  const externalId = optString(input, 'externalId');
+  const isInactive = optBoolean(input, 'isInactive') ?? false;
+
+  checkLength(firstName, 'firstname', 32);
+  checkLength(lastName, 'lastname', 32);
+  checkLength(companyName, 'companyname', 83);
+  checkLength(entityIdGiven, 'entityid', 83);
+  checkLength(email, 'email', 254);
+  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Rejected(invalidFieldValue(email, 'email', 'email'));
+  if (phone && phone.replace(/\D/g, '').length < 7) throw new Rejected(userError('Phone number should have seven digits or more.'));
+
+  if (!seeding) {
+    if (isPerson) {
+      const labels = [!firstName ? 'First Name' : '', !lastName ? 'Last Name' : ''].filter(Boolean);
+      if (labels.length > 0) throw missing(...labels);
+    } else if (!companyName) {
+      throw missing('Company Name');
+    }
+  }
+
+  let subsidiary: string | undefined;
+  if (store.oneWorld) {
+    subsidiary = optListRef(input, 'subsidiary', store.lists.subsidiaries);
+    if (subsidiary === undefined && seeding) subsidiary = [...store.lists.subsidiaries][0];
+    if (subsidiary === undefined) throw missing('Primary Subsidiary');
+  }
+
+  const addressBook: AddressBookEntry[] = (sublistItems(input, 'addressBook') ?? []).map((entry, index) => {
+    const path = `addressBook.items[${index}]`;
+    const address = get(entry, 'addressBookAddress');
+    return {
+      defaultBilling: optBoolean(entry, 'defaultBilling', `${path}.defaultBilling`),
+      defaultShipping: optBoolean(entry, 'defaultShipping', `${path}.defaultShipping`),
+      label: optString(entry, 'label', `${path}.label`),
+      isResidential: optBoolean(entry, 'isResidential', `${path}.isResidential`),
+      addressBookAddress: address === undefined || address === null ? {} : readAddress(address, `${path}.addressBookAddress`),
+    };
+  });
+
+  // Duplicates are found when the record is saved, after field validation.
+  if (externalId !== undefined) {
+    const holder = store.customers.byExternalId(externalId);
+    if (holder && holder.id !== existing?.id) throw new Rejected(userError('This entity already exists.'));
+  }
+  if (entityIdGiven !== undefined) {
+    const holder = store.customerWithEntityId(entityIdGiven);
+    if (holder !== undefined && holder !== existing?.id) throw new Rejected(userError('This entity already exists.'));
+  }
+
+  const now = isoNow(store.clock);
+  return {
+    id: existing?.id ?? store.nextId(),
+    entityId: entityIdGiven ?? existing?.entityId ?? store.nextEntityId(),
+    email,
+    firstName,
+    lastName,
+    companyName,
+    isPerson,
+    isInactive,
+    externalId,
+    phone,
+    subsidiary,
+    addressBook,
+    customFields: customFields(input, 'custentity'),
+    dateCreated: existing?.dateCreated ?? now,
+    lastModifiedDate: now,
+    input,
+    body: structuredClone(body),
+  };
+}

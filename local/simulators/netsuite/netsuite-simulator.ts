@@ -1,0 +1,267 @@
+/**
+ * A NetSuite account behind a real HTTP server that answers like SuiteTalk REST: TBA and OAuth 2.0 M2M auth,
+ * record create/get/update/upsert for customers and sales orders, SuiteQL run on SQLite, the account
+ * concurrency limit, and NetSuite's headers and error envelopes. Tests, the local runtime and benchmarks use it.
+ */
+import { randomUUID } from 'node:crypto';
+import { SimServer, type SimRequest, type SimResponse } from '../sim-http.ts';
+import { Authenticator, type LoginAuditEntry } from './auth.ts';
+import { lowerKeys, Rejected } from './body-fields.ts';
+import { ConcurrencyGate } from './concurrency.ts';
+import { buildCustomer } from './customer-record.ts';
+import { concurrencyLimitExceeded, invalidRequest, nsError, statusFault } from './errors.ts';
+import { realisticLatency } from './latency.ts';
+import { OAuth2Issuer, TOKEN_PATH, type OAuth2ClientConfig } from './oauth2-auth.ts';
+import { handleRecord, RECORD_PREFIX } from './record-routes.ts';
+import { RecordStore } from './record-store.ts';
+import type { CustomerRecord, ItemRecord, Json, SalesOrderLine, SalesOrderRecord } from './records.ts';
+import { runSuiteql, SUITEQL_PATH } from './suiteql-route.ts';
+import { TbaVerifier, type TbaCredentials } from './tba-auth.ts';
+
+export { realisticLatency } from './latency.ts';
+export type { CustomerRecord, ItemRecord, SalesOrderLine, SalesOrderRecord } from './records.ts';
+export type { LoginAuditEntry } from './auth.ts';
+
+export interface NetSuiteSimulatorOptions {
+  /** Account id in realm form (`1234567_SB1`); the TBA realm must equal it. */
+  accountId?: string;
+  port?: number;
+  /** Account concurrency limit (Standard tier: 5). Requests over it get an immediate 429. */
+  concurrencyLimit?: number;
+  oauth2?: OAuth2ClientConfig;
+  tba?: TbaCredentials;
+  /** OneWorld: customers need a valid subsidiary and orders book to their customer's. */
+  oneWorld?: boolean;
+  subsidiaries?: string[];
+  locations?: string[];
+  departments?: string[];
+  classes?: string[];
+  /** 2026.2 SuiteQL bound `params`; off means a request carrying `params` is refused. */
+  suiteqlParams?: boolean;
+  /** ms epoch; drives token expiry, the TBA timestamp window and record dates. */
+  clock?: () => number;
+}
+
+export interface AddItemInput {
+  itemId: string;
+  displayName?: string;
+  upcCode?: string;
+  externalId?: string;
+  isInactive?: boolean;
+  /** SuiteQL `itemtype`: InvtPart (default), NonInvtPart, Service, Discount, OthCharge, Kit, Assembly, … */
+  itemType?: string;
+  /** The rate an order line gets when it gives neither rate nor amount (default 0). */
+  basePrice?: number;
+}
+
+export interface AddCustomerInput {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  companyName?: string;
+  /** Defaults to true unless a companyName is given. */
+  isPerson?: boolean;
+  externalId?: string;
+  isInactive?: boolean;
+  subsidiary?: string;
+  phone?: string;
+  entityId?: string;
+}
+
+export interface SalesOrderSnapshot {
+  id: string;
+  tranId: string;
+  externalId?: string;
+  /** Customer internal id. */
+  entity: string;
+  otherRefNum?: string;
+  tranDate: string;
+  memo?: string;
+  shippingCost?: number;
+  shipMethod?: string;
+  discountItem?: string;
+  discountRate?: number | string;
+  currency?: string;
+  location?: string;
+  subsidiary?: string;
+  department?: string;
+  class?: string;
+  shippingAddress?: Json;
+  billingAddress?: Json;
+  lines: SalesOrderLine[];
+  subtotal: number;
+  discountTotal: number;
+  total: number;
+  orderStatus: 'A' | 'B';
+  customFields: Json;
+  /** The last request body that wrote this order, exactly as sent. */
+  body: unknown;
+}
+
+export type CustomerSnapshot = Omit<CustomerRecord, 'input'>;
+export type ItemSnapshot = ItemRecord;
+
+export class NetSuiteSimulator {
+  readonly server: SimServer;
+  readonly accountId: string;
+  private readonly store: RecordStore;
+  private readonly gate: ConcurrencyGate;
+  private readonly auth: Authenticator;
+  private readonly oauth2: OAuth2Issuer | undefined;
+  private readonly suiteqlParams: boolean;
+  private url = '';
+  private closed = false;
+
+  private constructor(options: NetSuiteSimulatorOptions) {
+    this.accountId = options.accountId ?? '1234567_SB1';
+    const clock = options.clock ?? Date.now;
+    if (!options.oauth2 && !options.tba) throw new Error('NetSuite simulator: configure oauth2 and/or tba; every request must authenticate');
+    this.oauth2 = options.oauth2 ? new OAuth2Issuer(options.oauth2, this.accountId, clock) : undefined;
+    const tba = options.tba ? new TbaVerifier(options.tba, this.accountId, clock) : undefined;
+    this.auth = new Authenticator(this.accountId, clock, this.oauth2, tba);
+    const list = (ids: string[] | undefined) => new Set(ids ?? ['1']);
+    this.store = new RecordStore(
+      {
+        subsidiaries: list(options.subsidiaries),
+        locations: list(options.locations),
+        departments: list(options.departments),
+        classes: list(options.classes),
+      },
+      options.oneWorld ?? false,
+      clock,
+    );
+    this.gate = new ConcurrencyGate(options.concurrencyLimit ?? 5);
+    this.suiteqlParams = options.suiteqlParams ?? false;
+    this.server = new SimServer({
+      handle: (req) => this.handle(req),
+      faultResponse: (fault) => (fault.kind === 'rate-limit' ? concurrencyLimitExceeded() : statusFault(fault.status)),
+      commonHeaders: () => ({
+        'X-N-OperationId': randomUUID(),
+        'X-NetSuite-JobId': randomUUID(),
+        'Cache-Control': 'No-Cache',
+        Pragma: 'No-Cache',
+        Expires: '0',
+        'X-Content-Type-Options': 'nosniff',
+      }),
+      admit: this.gate.admit,
+    });
+  }
+
+  static async start(options: NetSuiteSimulatorOptions = {}): Promise<NetSuiteSimulator> {
+    const simulator = new NetSuiteSimulator(options);
+    simulator.url = await simulator.server.listen(options.port ?? 0);
+    return simulator;
+  }
+
+  /** e.g. http://127.0.0.1:PORT; clients call `${baseUrl}/services/rest/...`. */
+  get baseUrl(): string {
+    return this.url;
+  }
+
+  /** The highest number of requests in flight at once (never above the limit: the rest were refused). */
+  get peakConcurrency(): number {
+    return this.gate.peak;
+  }
+
+  /** The highest number of requests the client had open at once, counting those refused with 429. */
+  get peakDemand(): number {
+    return this.gate.peakDemand;
+  }
+
+  /** Why each rejected login failed (NetSuite shows this only in the UI's Login Audit Trail). */
+  get loginAuditTrail(): readonly LoginAuditEntry[] {
+    return this.auth.auditTrail;
+  }
+
+  /** Applies `realisticLatency(factor)` to the server. */
+  useRealisticLatency(factor = 1): void {
+    for (const rule of realisticLatency(factor)) this.server.setLatency(rule.match, rule.ms);
+  }
+
+  addItem(input: AddItemInput): string {
+    if (input.externalId !== undefined && this.store.items.byExternalId(input.externalId)) {
+      throw new Error(`NetSuite simulator: an item with externalId ${input.externalId} already exists`);
+    }
+    const id = this.store.nextId();
+    this.store.saveItem({
+      id,
+      itemId: input.itemId,
+      displayName: input.displayName,
+      upcCode: input.upcCode,
+      externalId: input.externalId,
+      isInactive: input.isInactive ?? false,
+      itemType: input.itemType ?? 'InvtPart',
+      basePrice: input.basePrice,
+    });
+    return id;
+  }
+
+  /** Seeds a customer through the same rules as POST /customer, minus the mandatory-name checks. */
+  addCustomer(input: AddCustomerInput): string {
+    const body: Json = { ...input };
+    if (input.subsidiary !== undefined) body.subsidiary = { id: input.subsidiary };
+    try {
+      const customer = buildCustomer(lowerKeys(body), body, this.store, { seeding: true });
+      this.store.saveCustomer(customer);
+      return customer.id;
+    } catch (error) {
+      if (error instanceof Rejected) throw new Error(`NetSuite simulator: addCustomer rejected: ${JSON.stringify(error.response.body)}`);
+      throw error;
+    }
+  }
+
+  items(): ItemSnapshot[] {
+    return this.store.items.values().map((item) => structuredClone(item));
+  }
+
+  customers(): CustomerSnapshot[] {
+    return this.store.customers.values().map(({ input: _input, ...customer }) => structuredClone(customer));
+  }
+
+  salesOrders(): SalesOrderSnapshot[] {
+    return this.store.salesOrders.values().map((order) => snapshotOrder(order));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.server.close();
+    this.store.close();
+  }
+
+  private async handle(req: SimRequest): Promise<SimResponse> {
+    // A request still sleeping in its latency when close() ran has lost its socket; don't touch the closed store.
+    if (this.closed) return statusFault(503);
+    if (req.path === TOKEN_PATH) {
+      if (!this.oauth2) return { status: 401, headers: { 'WWW-Authenticate': `Basic realm="${this.accountId}"` }, body: { error: 'invalid_client' } };
+      return this.oauth2.token(req);
+    }
+    if (!req.path.startsWith('/services/rest/')) return nsError(404, 'INVALID_REQUEST', `The simulator does not model ${req.path}.`);
+    const refused = this.auth.check(req);
+    if (refused) return refused;
+
+    const language = req.headers['accept-language'];
+    // Only the company's language is accepted (en_US here); fetch's default `*` is fine.
+    if (language && !/^\s*(\*|en\b)/i.test(language)) {
+      return nsError(400, 'INVALID_HEADER', `Invalid Accept-Language header value: ${language}.`, { 'o:errorHeader': 'Accept-Language' });
+    }
+    if (/respond-async/i.test(String(req.headers.prefer ?? ''))) {
+      return invalidRequest('The simulator does not model asynchronous requests (Prefer: respond-async).', { 'o:errorHeader': 'Prefer' });
+    }
+
+    if (req.path.startsWith(RECORD_PREFIX)) return handleRecord(req, this.store);
+    if (req.path === SUITEQL_PATH) return runSuiteql(req, this.store.database, { params: this.suiteqlParams });
+    if (req.path === '/services/rest/system/v1/governanceLimits' && req.method === 'GET') {
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/vnd.oracle.resource+json; type=singular' },
+        body: { accountConcurrencyLimit: this.gate.limit, accountUnallocatedConcurrencyLimit: this.gate.limit, integrationLimitType: 'accountLimit' },
+      };
+    }
+    return nsError(404, 'INVALID_REQUEST', `The simulator does not model ${req.method} ${req.path}.`);
+  }
+}
+
+function snapshotOrder(order: SalesOrderRecord): SalesOrderSnapshot {
+  const { input: _input, createdDate: _created, lastModifiedDate: _modified, ...rest } = structuredClone(order);
+  return rest;
+}

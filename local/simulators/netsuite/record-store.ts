@@ -1,0 +1,109 @@
+/**
+ * All records of the simulated account, with the SuiteQL tables kept in step on every write. Internal ids come
+ * from one increasing sequence shared by every record type, so an id of the wrong type never resolves.
+ */
+import type { CustomerRecord, ItemRecord, SalesOrderRecord } from './records.ts';
+import { SuiteqlDatabase } from './suiteql-database.ts';
+
+export interface AccountLists {
+  subsidiaries: ReadonlySet<string>;
+  locations: ReadonlySet<string>;
+  departments: ReadonlySet<string>;
+  classes: ReadonlySet<string>;
+}
+
+/** Records of one type, indexed by internal id and by (case-sensitive, per-type unique) external id. */
+export class RecordTable<T extends { id: string; externalId?: string }> {
+  private readonly byId = new Map<string, T>();
+  private readonly idByExternalId = new Map<string, string>();
+
+  get(id: string): T | undefined {
+    return this.byId.get(id);
+  }
+
+  byExternalId(externalId: string): T | undefined {
+    const id = this.idByExternalId.get(externalId);
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  set(record: T): void {
+    const previous = this.byId.get(record.id);
+    if (previous?.externalId !== undefined) this.idByExternalId.delete(previous.externalId);
+    if (record.externalId !== undefined) this.idByExternalId.set(record.externalId, record.id);
+    this.byId.set(record.id, record);
+  }
+
+  values(): T[] {
+    return [...this.byId.values()];
+  }
+}
+
+export class RecordStore {
+  readonly items = new RecordTable<ItemRecord>();
+  readonly customers = new RecordTable<CustomerRecord>();
+  readonly salesOrders = new RecordTable<SalesOrderRecord>();
+  readonly database = new SuiteqlDatabase();
+  readonly lists: AccountLists;
+  readonly oneWorld: boolean;
+  readonly clock: () => number;
+  /** Customer entityId → internal id: entity ids are unique. */
+  private readonly entityIds = new Map<string, string>();
+  private lastId = 100;
+  private lastTranNumber = 1000;
+  private lastEntityNumber = 0;
+
+  constructor(lists: AccountLists, oneWorld: boolean, clock: () => number) {
+    this.lists = lists;
+    this.oneWorld = oneWorld;
+    this.clock = clock;
+  }
+
+  nextId(): string {
+    this.lastId += 1;
+    return String(this.lastId);
+  }
+
+  nextTranId(): string {
+    this.lastTranNumber += 1;
+    return `SO${this.lastTranNumber}`;
+  }
+
+  /** Auto-generated customer number (auto-numbering on, no prefix), skipping numbers already taken by hand. */
+  nextEntityId(): string {
+    do this.lastEntityNumber += 1;
+    while (this.entityIds.has(String(this.lastEntityNumber)));
+    return String(this.lastEntityNumber);
+  }
+
+  /** The internal id of the customer holding this entityId, if any. */
+  customerWithEntityId(entityId: string): string | undefined {
+    return this.entityIds.get(entityId);
+  }
+
+  saveItem(item: ItemRecord): void {
+    this.items.set(item);
+    this.database.putItem(item);
+  }
+
+  saveCustomer(customer: CustomerRecord): void {
+    const previous = this.customers.get(customer.id);
+    if (previous) this.entityIds.delete(previous.entityId);
+    this.entityIds.set(customer.entityId, customer.id);
+    this.customers.set(customer);
+    this.database.putCustomer(customer);
+  }
+
+  saveSalesOrder(order: SalesOrderRecord): void {
+    this.salesOrders.set(order);
+    this.database.putSalesOrder(order);
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}
+
+/** ISO timestamp (seconds precision, UTC) from the simulator clock, as NetSuite's datetime fields read. */
+export function isoNow(clock: () => number): string {
+  return new Date(clock()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,140 @@
+/**
+ * GET representations (`type=singular`): HATEOAS `links`, references as `{ id, refName, links }`, and sublists
+ * and address subrecords as bare links unless `expandSubResources=true`. Null fields are left out.
+ */
+import type { RecordStore } from './record-store.ts';
+import { customerName, type CustomerRecord, type ItemRecord, type Json, type SalesOrderRecord } from './records.ts';
+
+/** REST record type of each SuiteQL item type. */
+export const ITEM_RECORD_TYPES: Record<string, string> = {
+  InvtPart: 'inventoryItem',
+  NonInvtPart: 'nonInventorySaleItem',
+  Service: 'serviceSaleItem',
+  Discount: 'discountItem',
+  OthCharge: 'otherChargeSaleItem',
+  Kit: 'kitItem',
+  Assembly: 'assemblyItem',
+  Markup: 'markupItem',
+  GiftCert: 'giftCertificateItem',
+};
+
+const ORDER_STATUS = { A: 'Pending Approval', B: 'Pending Fulfillment' } as const;
+
+type Link = { rel: string; href: string };
+const self = (href: string): Link[] => [{ rel: 'self', href }];
+
+function ref(base: string, type: string, id: string | undefined, refName: string): Json | undefined {
+  return id === undefined ? undefined : { links: self(`${base}/${type}/${id}`), id, refName };
+}
+
+function listRef(base: string, type: string, id: string | undefined, label: string): Json | undefined {
+  return ref(base, type, id, `${label} ${id}`);
+}
+
+function itemRef(base: string, store: RecordStore, id: string): Json | undefined {
+  const item = store.items.get(id);
+  return ref(base, ITEM_RECORD_TYPES[item?.itemType ?? ''] ?? 'inventoryItem', id, item?.itemId ?? id);
+}
+
+function collection(href: string, items: Json[]): Json {
+  return { links: self(href), count: items.length, hasMore: false, items, offset: 0, totalResults: items.length };
+}
+
+function subrecord(href: string, fields: Json | undefined, expand: boolean): Json | undefined {
+  if (fields === undefined) return undefined;
+  return expand ? { links: self(href), ...fields } : { links: self(href) };
+}
+
+export function salesOrderView(order: SalesOrderRecord, store: RecordStore, base: string, expand: boolean): Json {
+  const href = `${base}/salesOrder/${order.id}`;
+  const customer = store.customers.get(order.entity);
+  const lines = order.lines.map((line) => ({
+    links: self(`${href}/item/${line.line}`),
+    amount: line.amount,
+    class: listRef(base, 'classification', line.class, 'Class'),
+    department: listRef(base, 'department', line.department, 'Department'),
+    description: line.description,
+    item: itemRef(base, store, line.item),
+    line: line.line,
+    location: listRef(base, 'location', line.location, 'Location'),
+    price: line.price === undefined ? undefined : { id: line.price, refName: line.price === '-1' ? 'Custom' : `Price Level ${line.price}` },
+    quantity: line.quantity,
+    rate: line.rate,
+    ...line.customFields,
+  }));
+  return {
+    links: self(href),
+    billingAddress: subrecord(`${href}/billingAddress`, order.billingAddress, expand),
+    class: listRef(base, 'classification', order.class, 'Class'),
+    createdDate: order.createdDate,
+    currency: listRef(base, 'currency', order.currency, 'Currency'),
+    department: listRef(base, 'department', order.department, 'Department'),
+    discountItem: order.discountItem === undefined ? undefined : itemRef(base, store, order.discountItem),
+    discountRate: order.discountRate,
+    discountTotal: order.discountTotal,
+    entity: ref(base, 'customer', order.entity, customer ? customerName(customer) : order.entity),
+    externalId: order.externalId,
+    id: order.id,
+    item: expand ? collection(`${href}/item`, lines) : { links: self(`${href}/item`) },
+    lastModifiedDate: order.lastModifiedDate,
+    location: listRef(base, 'location', order.location, 'Location'),
+    memo: order.memo,
+    orderStatus: { id: order.orderStatus, refName: ORDER_STATUS[order.orderStatus] },
+    otherRefNum: order.otherRefNum,
+    shipMethod: order.shipMethod === undefined ? undefined : { id: order.shipMethod, refName: `Ship Method ${order.shipMethod}` },
+    shippingAddress: subrecord(`${href}/shippingAddress`, order.shippingAddress, expand),
+    shippingCost: order.shippingCost,
+    status: { id: ORDER_STATUS[order.orderStatus], refName: ORDER_STATUS[order.orderStatus] },
+    subsidiary: listRef(base, 'subsidiary', order.subsidiary, 'Subsidiary'),
+    subtotal: order.subtotal,
+    total: order.total,
+    tranDate: order.tranDate,
+    tranId: order.tranId,
+    ...order.customFields,
+  };
+}
+
+export function customerView(customer: CustomerRecord, base: string, expand: boolean): Json {
+  const href = `${base}/customer/${customer.id}`;
+  const addresses = customer.addressBook.map((entry, index) => ({
+    links: self(`${href}/addressBook/${index + 1}`),
+    addressBookAddress: subrecord(`${href}/addressBook/${index + 1}/addressBookAddress`, entry.addressBookAddress, expand),
+    defaultBilling: entry.defaultBilling ?? false,
+    defaultShipping: entry.defaultShipping ?? false,
+    id: index + 1,
+    isResidential: entry.isResidential ?? false,
+    label: entry.label,
+  }));
+  return {
+    links: self(href),
+    addressBook: expand ? collection(`${href}/addressBook`, addresses) : { links: self(`${href}/addressBook`) },
+    companyName: customer.companyName,
+    dateCreated: customer.dateCreated,
+    email: customer.email,
+    entityId: customer.entityId,
+    externalId: customer.externalId,
+    firstName: customer.firstName,
+    id: customer.id,
+    isInactive: customer.isInactive,
+    isPerson: customer.isPerson,
+    lastModifiedDate: customer.lastModifiedDate,
+    lastName: customer.lastName,
+    phone: customer.phone,
+    subsidiary: listRef(base, 'subsidiary', customer.subsidiary, 'Subsidiary'),
+    ...customer.customFields,
+  };
+}
+
+export function itemView(item: ItemRecord, base: string): Json {
+  const type = ITEM_RECORD_TYPES[item.itemType] ?? 'inventoryItem';
+  return {
+    links: self(`${base}/${type}/${item.id}`),
+    displayName: item.displayName,
+    externalId: item.externalId,
+    id: item.id,
+    isInactive: item.isInactive,
+    itemId: item.itemId,
+    itemType: { id: item.itemType, refName: item.itemType },
+    upcCode: item.upcCode,
+  };
+}

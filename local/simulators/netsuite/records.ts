@@ -1,0 +1,105 @@
+/** The simulator's record model: what a create or update leaves behind, before any view is rendered. */
+
+export type Json = Record<string, unknown>;
+
+export interface ItemRecord {
+  id: string;
+  itemId: string;
+  displayName?: string;
+  upcCode?: string;
+  externalId?: string;
+  isInactive: boolean;
+  /** SuiteQL `itemtype` code: InvtPart, NonInvtPart, Service, Discount, OthCharge, Kit, Assembly, … */
+  itemType: string;
+  /** Used as the line rate when an order line gives neither rate nor amount. */
+  basePrice?: number;
+}
+
+export interface AddressBookEntry {
+  defaultBilling?: boolean;
+  defaultShipping?: boolean;
+  label?: string;
+  isResidential?: boolean;
+  addressBookAddress: Json;
+}
+
+export interface CustomerRecord {
+  id: string;
+  entityId: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  companyName?: string;
+  isPerson: boolean;
+  isInactive: boolean;
+  externalId?: string;
+  phone?: string;
+  subsidiary?: string;
+  addressBook: AddressBookEntry[];
+  /** Custom entity fields (custentity_*), as sent. */
+  customFields: Json;
+  dateCreated: string;
+  lastModifiedDate: string;
+  /** Top-level body fields, keys lower-cased, merged over updates: the input a later update builds on. */
+  input: Json;
+  /** The last request body exactly as the client sent it. */
+  body: unknown;
+}
+
+export interface SalesOrderLine {
+  line: number;
+  item: string;
+  quantity: number;
+  rate: number;
+  amount: number;
+  description?: string;
+  price?: string;
+  location?: string;
+  department?: string;
+  class?: string;
+  customFields: Json;
+}
+
+export interface SalesOrderRecord {
+  id: string;
+  tranId: string;
+  externalId?: string;
+  entity: string;
+  otherRefNum?: string;
+  tranDate: string;
+  memo?: string;
+  shippingCost?: number;
+  shipMethod?: string;
+  discountItem?: string;
+  discountRate?: number | string;
+  currency?: string;
+  location?: string;
+  subsidiary?: string;
+  department?: string;
+  class?: string;
+  shippingAddress?: Json;
+  billingAddress?: Json;
+  lines: SalesOrderLine[];
+  subtotal: number;
+  discountTotal: number;
+  total: number;
+  /** A = Pending Approval, B = Pending Fulfillment. */
+  orderStatus: 'A' | 'B';
+  /** Custom body fields (custbody_*), as sent. */
+  customFields: Json;
+  createdDate: string;
+  lastModifiedDate: string;
+  input: Json;
+  body: unknown;
+}
+
+/** Customer display name as NetSuite shows it in `refName`. */
+export function customerName(customer: CustomerRecord): string {
+  const name = customer.isPerson ? [customer.firstName, customer.lastName].filter(Boolean).join(' ') : (customer.companyName ?? '');
+  return name && name !== customer.entityId ? `${customer.entityId} ${name}` : customer.entityId;
+}
+
+/** Money as NetSuite keeps it: rounded to cents. */
+export function cents(value: number): number {
+  return Math.round((value + Number.EPSILON) * 100) / 100;
+}

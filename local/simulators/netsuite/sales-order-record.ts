@@ -1,0 +1,167 @@
+/** Builds a sales order from a request body, enforcing the rules NetSuite applies on create and update. */
+import {
+  customFields,
+  get,
+  missing,
+  optListRef,
+  optNumber,
+  optRef,
+  optString,
+  readAddress,
+  Rejected,
+  sublistItems,
+} from './body-fields.ts';
+import { invalidFieldValue, userError } from './errors.ts';
+import { isoNow, type RecordStore } from './record-store.ts';
+import { cents, type CustomerRecord, type Json, type SalesOrderLine, type SalesOrderRecord } from './records.ts';
+
+export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, existing?: SalesOrderRecord): SalesOrderRecord {
+  const { lists } = store;
+  const externalId = optString(input, 'externalId');
+  const otherRefNum = optString(input, 'otherRefNum');
+  const memo = optString(input, 'memo');
+  const tranDate = readDate(input, 'tranDate') ?? existing?.tranDate ?? isoNow(store.clock).slice(0, 10);
+  const shippingCost = optNumber(input, 'shippingCost');
+  if (shippingCost !== undefined && shippingCost < 0) throw new Rejected(invalidFieldValue(shippingCost, 'shippingcost', 'shippingCost'));
+  const discountRate = readDiscountRate(input);
+  const shipMethod = optRef(input, 'shipMethod');
+  const currency = optRef(input, 'currency');
+  const orderStatus = optRef(input, 'orderStatus') ?? existing?.orderStatus ?? 'B';
+  if (orderStatus !== 'A' && orderStatus !== 'B') throw new Rejected(invalidFieldValue(orderStatus, 'orderstatus', 'orderStatus'));
+
+  const entity = optRef(input, 'entity');
+  if (entity === undefined) throw missing('Customer');
+  const customer = store.customers.get(entity);
+  if (!customer || customer.isInactive) throw new Rejected(invalidFieldValue(entity, 'entity', 'entity'));
+
+  let subsidiary = optListRef(input, 'subsidiary', lists.subsidiaries);
+  if (store.oneWorld) {
+    // A transaction books to its customer's subsidiary.
+    if (subsidiary !== undefined && subsidiary !== customer.subsidiary) throw new Rejected(invalidFieldValue(subsidiary, 'subsidiary', 'subsidiary'));
+    subsidiary ??= customer.subsidiary;
+  }
+  const location = optListRef(input, 'location', lists.locations);
+  const department = optListRef(input, 'department', lists.departments);
+  const klass = optListRef(input, 'class', lists.classes);
+
+  const discountItem = optRef(input, 'discountItem');
+  if (discountItem !== undefined) {
+    const item = store.items.get(discountItem);
+    if (!item || item.isInactive || item.itemType !== 'Discount') throw new Rejected(invalidFieldValue(discountItem, 'discountitem', 'discountItem'));
+  }
+
+  const lines = readLines(input, store);
+  const shippingAddress = readSubrecordAddress(input, 'shippingAddress') ?? defaultAddress(customer, 'defaultShipping');
+  const billingAddress = readSubrecordAddress(input, 'billingAddress') ?? defaultAddress(customer, 'defaultBilling');
+
+  if (externalId !== undefined) {
+    const holder = store.salesOrders.byExternalId(externalId);
+    if (holder && holder.id !== existing?.id) throw new Rejected(userError('This record already exists.'));
+  }
+
+  const subtotal = cents(lines.reduce((sum, line) => sum + line.amount, 0));
+  const discountTotal = discountItem === undefined ? 0 : discountAmount(discountRate ?? store.items.get(discountItem)?.basePrice ?? 0, subtotal);
+  const total = cents(subtotal + discountTotal + (shippingCost ?? 0));
+  const now = isoNow(store.clock);
+  return {
+    id: existing?.id ?? store.nextId(),
+    tranId: existing?.tranId ?? store.nextTranId(),
+    externalId,
+    entity,
+    otherRefNum,
+    tranDate,
+    memo,
+    shippingCost,
+    shipMethod,
+    discountItem,
+    discountRate,
+    currency,
+    location,
+    subsidiary,
+    department,
+    class: klass,
+    shippingAddress,
+    billingAddress,
+    lines,
+    subtotal,
+    discountTotal,
+    total,
+    orderStatus,
+    customFields: customFields(input, 'custbody'),
+    createdDate: existing?.createdDate ?? now,
+    lastModifiedDate: now,
+    input,
+    body: structuredClone(body),
+  };
+}
+
+function readLines(input: Json, store: RecordStore): SalesOrderLine[] {
+  const entries = sublistItems(input, 'item');
+  if (!entries || entries.length === 0) throw new Rejected(userError('You must enter at least one line item for this transaction.'));
+  return entries.map((entry, index) => {
+    const path = `item.items[${index}]`;
+    const itemId = optRef(entry, 'item', `${path}.item`);
+    if (itemId === undefined) throw missing('Item');
+    const item = store.items.get(itemId);
+    if (!item || item.isInactive) throw new Rejected(invalidFieldValue(itemId, 'item', `${path}.item`));
+    const quantity = optNumber(entry, 'quantity', `${path}.quantity`);
+    if (quantity === undefined) throw missing('Quantity');
+    if (quantity <= 0) throw new Rejected(invalidFieldValue(quantity, 'quantity', `${path}.quantity`));
+    const givenRate = optNumber(entry, 'rate', `${path}.rate`);
+    const givenAmount = optNumber(entry, 'amount', `${path}.amount`);
+    // NetSuite derives whichever of rate and amount is missing; with neither it uses the item's price.
+    const rate = givenRate ?? (givenAmount !== undefined ? givenAmount / quantity : (item.basePrice ?? 0));
+    const amount = cents(givenAmount ?? rate * quantity);
+    return {
+      line: index + 1,
+      item: itemId,
+      quantity,
+      rate,
+      amount,
+      description: optString(entry, 'description', `${path}.description`),
+      price: optRef(entry, 'price', `${path}.price`),
+      location: optListRef(entry, 'location', store.lists.locations, `${path}.location`),
+      department: optListRef(entry, 'department', store.lists.departments, `${path}.department`),
+      class: optListRef(entry, 'class', store.lists.classes, `${path}.class`),
+      customFields: customFields(entry, 'custcol'),
+    };
+  });
+}
+
+/** `tranDate` is a date field: `YYYY-MM-DD` (single-digit parts and an ISO datetime are accepted too). */
+function readDate(input: Json, name: string): string | undefined {
+  const value = optString(input, name);
+  if (value === undefined) return undefined;
+  const parts = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
+  const [year, month, day] = [Number(parts?.[1]), Number(parts?.[2]), Number(parts?.[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (!parts || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    throw new Rejected(invalidFieldValue(value, name.toLowerCase(), name));
+  }
+  return date.toISOString().slice(0, 10);
+}
+
+/** A number is an amount (NetSuite discounts are negative); a string like "-10%" is a percentage. */
+function readDiscountRate(input: Json): number | string | undefined {
+  const value = get(input, 'discountRate');
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?%?$/.test(value.trim())) return value.trim();
+  throw new Rejected(invalidFieldValue(value, 'discountrate', 'discountRate'));
+}
+
+function discountAmount(rate: number | string, subtotal: number): number {
+  if (typeof rate === 'number') return cents(rate);
+  return rate.endsWith('%') ? cents((subtotal * Number(rate.slice(0, -1))) / 100) : cents(Number(rate));
+}
+
+function readSubrecordAddress(input: Json, name: string): Json | undefined {
+  const value = get(input, name);
+  return value === undefined || value === null ? undefined : readAddress(value, name);
+}
+
+/** Without an address on the order, NetSuite copies the customer's default one. */
+function defaultAddress(customer: CustomerRecord, flag: 'defaultShipping' | 'defaultBilling'): Json | undefined {
+  const entry = customer.addressBook.find((candidate) => candidate[flag]);
+  return entry ? structuredClone(entry.addressBookAddress) : undefined;
+}

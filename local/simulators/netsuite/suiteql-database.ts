@@ -1,0 +1,217 @@
+/**
+ * The in-memory SQLite database SuiteQL queries run against. Tables mirror the records with SuiteQL's column
+ * names and conventions: ids as numbers, booleans as 'T'/'F', '' stored as NULL (Oracle has no empty string),
+ * and sales-order lines signed the way NetSuite books them (item lines negative, the main line positive).
+ */
+import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { CustomerRecord, ItemRecord, SalesOrderRecord } from './records.ts';
+
+const SCHEMA = `
+CREATE TABLE customer (
+  id INTEGER PRIMARY KEY, entityid TEXT, email TEXT, firstname TEXT, lastname TEXT, companyname TEXT,
+  isperson TEXT, isinactive TEXT, externalid TEXT, phone TEXT, subsidiary INTEGER, datecreated TEXT, lastmodifieddate TEXT
+);
+CREATE TABLE item (
+  id INTEGER PRIMARY KEY, itemid TEXT, displayname TEXT, upccode TEXT, externalid TEXT, isinactive TEXT, itemtype TEXT
+);
+CREATE TABLE "transaction" (
+  id INTEGER PRIMARY KEY, type TEXT, recordtype TEXT, tranid TEXT, otherrefnum TEXT, externalid TEXT, entity INTEGER,
+  trandate TEXT, memo TEXT, foreigntotal REAL, createddate TEXT, lastmodifieddate TEXT
+);
+CREATE TABLE transactionline (
+  id INTEGER, "transaction" INTEGER, linesequencenumber INTEGER, mainline TEXT, item INTEGER, itemtype TEXT,
+  quantity REAL, rate REAL, netamount REAL, memo TEXT, PRIMARY KEY ("transaction", id)
+);
+`;
+
+export const SUITEQL_TABLES = new Set(['customer', 'item', 'transaction', 'transactionline']);
+
+export interface QueryResult {
+  columns: string[];
+  /** Rows in [offset, offset + limit) only. */
+  rows: unknown[][];
+  /** Rows the query produced in total. */
+  total: number;
+}
+
+/** Thrown when SQLite refuses a query; `detail` is the SuiteQL-style search error text. */
+export class SearchError extends Error {}
+
+export class SuiteqlDatabase {
+  private readonly db = new DatabaseSync(':memory:');
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor() {
+    this.db.exec(SCHEMA);
+    // Oracle's LIKE is case-sensitive; SQLite's is not unless told.
+    this.db.exec('PRAGMA case_sensitive_like = ON');
+    registerOracleFunctions(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Our own writes reuse prepared statements: benchmarks create thousands of records. */
+  private prepared(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  putItem(item: ItemRecord): void {
+    const insert = this.prepared('INSERT OR REPLACE INTO item (id, itemid, displayname, upccode, externalid, isinactive, itemtype) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    insert.run(Number(item.id), text(item.itemId), text(item.displayName), text(item.upcCode), text(item.externalId), tf(item.isInactive), item.itemType);
+  }
+
+  putCustomer(customer: CustomerRecord): void {
+    const insert = this.prepared(
+      `INSERT OR REPLACE INTO customer (id, entityid, email, firstname, lastname, companyname, isperson, isinactive, externalid, phone,
+         subsidiary, datecreated, lastmodifieddate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insert.run(
+      Number(customer.id),
+      text(customer.entityId),
+      text(customer.email),
+      text(customer.firstName),
+      text(customer.lastName),
+      text(customer.companyName),
+      tf(customer.isPerson),
+      tf(customer.isInactive),
+      text(customer.externalId),
+      text(customer.phone),
+      customer.subsidiary === undefined ? null : Number(customer.subsidiary),
+      customer.dateCreated,
+      customer.lastModifiedDate,
+    );
+  }
+
+  putSalesOrder(order: SalesOrderRecord): void {
+    const id = Number(order.id);
+    const insert = this.prepared(
+      `INSERT OR REPLACE INTO "transaction" (id, type, recordtype, tranid, otherrefnum, externalid, entity, trandate, memo, foreigntotal,
+         createddate, lastmodifieddate) VALUES (?, 'SalesOrd', 'salesorder', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insert.run(id, order.tranId, text(order.otherRefNum), text(order.externalId), Number(order.entity), order.tranDate, text(order.memo), order.total, order.createdDate, order.lastModifiedDate);
+    this.prepared('DELETE FROM transactionline WHERE "transaction" = ?').run(id);
+    const insertLine = this.prepared(
+      `INSERT INTO transactionline (id, "transaction", linesequencenumber, mainline, item, itemtype, quantity, rate, netamount, memo)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insertLine.run(0, id, 0, 'T', null, null, null, null, order.total, text(order.memo));
+    let sequence = 0;
+    for (const line of order.lines) {
+      sequence += 1;
+      insertLine.run(line.line, id, sequence, 'F', Number(line.item), null, -line.quantity, line.rate, -line.amount, text(line.description));
+    }
+    if (order.discountItem !== undefined && order.discountTotal !== 0) {
+      sequence += 1;
+      insertLine.run(order.lines.length + 1, id, sequence, 'F', Number(order.discountItem), 'Discount', null, null, -order.discountTotal, null);
+    }
+    // Item types of the lines come from the item table, as in NetSuite.
+    this.prepared(
+      'UPDATE transactionline SET itemtype = (SELECT itemtype FROM item WHERE item.id = transactionline.item) WHERE "transaction" = ? AND itemtype IS NULL AND item IS NOT NULL',
+    ).run(id);
+  }
+
+  /**
+   * Runs one SELECT, reading only SuiteQL tables. Collects only the requested window but counts every row,
+   * as NetSuite's totalResults does.
+   */
+  query(sql: string, params: SQLInputValue[], offset: number, limit: number, cap: number): QueryResult {
+    let deniedTable: string | undefined;
+    let deniedAction = false;
+    this.db.setAuthorizer((action, arg1) => {
+      if (action === constants.SQLITE_SELECT || action === constants.SQLITE_FUNCTION) return constants.SQLITE_OK;
+      if (action === constants.SQLITE_READ) {
+        if (arg1 !== null && SUITEQL_TABLES.has(arg1.toLowerCase())) return constants.SQLITE_OK;
+        deniedTable = arg1 ?? '';
+        return constants.SQLITE_DENY;
+      }
+      deniedAction = true;
+      return constants.SQLITE_DENY;
+    });
+    let statement;
+    try {
+      statement = this.db.prepare(sql);
+    } catch (error) {
+      if (deniedTable !== undefined) throw new SearchError(`Record '${deniedTable}' was not found.`);
+      if (deniedAction) throw new SearchError('Invalid search query.');
+      throw new SearchError(searchErrorText(error));
+    } finally {
+      this.db.setAuthorizer(null);
+    }
+    statement.setReturnArrays(true);
+    const columns = statement.columns().map((column) => column.name);
+    const rows: unknown[][] = [];
+    let total = 0;
+    try {
+      for (const row of statement.iterate(...params)) {
+        if (total >= offset && total < offset + limit && total < cap) rows.push(row as unknown as unknown[]);
+        total += 1;
+      }
+    } catch (error) {
+      throw new SearchError(searchErrorText(error));
+    }
+    return { columns, rows, total };
+  }
+}
+
+function text(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+function tf(value: boolean): string {
+  return value ? 'T' : 'F';
+}
+
+/** SQLite's messages, reworded the way NetSuite's search errors read. */
+function searchErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const column = /no such column: (.+)$/.exec(message);
+  if (column?.[1]) return `Field '${column[1].replace(/^.*\./, '')}' was not found.`;
+  const table = /no such table: (.+)$/.exec(message);
+  if (table?.[1]) return `Record '${table[1].replace(/^.*\./, '')}' was not found.`;
+  const fn = /no such function: (.+)$/.exec(message);
+  if (fn?.[1]) return `Unknown identifier '${fn[1]}'`;
+  return `Invalid or unsupported search (${message}).`;
+}
+
+/** A few cheap Oracle built-ins SuiteQL queries commonly use and SQLite lacks. */
+function registerOracleFunctions(db: DatabaseSync): void {
+  db.function('NVL', { deterministic: true }, (value, fallback) => value ?? fallback ?? null);
+  db.function('NVL2', { deterministic: true }, (value, ifSet, ifNull) => (value === null ? (ifNull ?? null) : (ifSet ?? null)));
+  db.function('TO_NUMBER', { deterministic: true }, (value) => (value === null ? null : Number(value)));
+  db.function('TO_CHAR', { deterministic: true, varargs: true }, (value, mask) => {
+    if (value === null || value === undefined) return null;
+    return typeof mask === 'string' ? formatIsoDate(String(value), mask) : String(value);
+  });
+  // Dates are stored as ISO text, so TO_DATE of an ISO string is that string; other masks are not modelled.
+  db.function('TO_DATE', { deterministic: true, varargs: true }, (value) => (value === null || value === undefined ? null : String(value)));
+}
+
+/** Formats an ISO date(time) with the common Oracle mask elements; anything else passes through unchanged. */
+function formatIsoDate(value: string, mask: string): string {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?/.exec(value);
+  if (!parts) return value;
+  const [, year = '', month = '', day = '', hour = '00', minute = '00', second = '00'] = parts;
+  return mask.replace(/YYYY|MM|DD|HH24|MI|SS/gi, (element) => {
+    switch (element.toUpperCase()) {
+      case 'YYYY':
+        return year;
+      case 'MM':
+        return month;
+      case 'DD':
+        return day;
+      case 'HH24':
+        return hour;
+      case 'MI':
+        return minute;
+      default:
+        return second;
+    }
+  });
+}
