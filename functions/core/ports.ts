@@ -50,6 +50,7 @@ export interface LedgerEntry {
   writeBackDone?: boolean;
   lastErrorClass?: string;
   lastErrorMessage?: string;
+  skipReason?: string;
   leaseOwner?: string;
   leaseExpiresAt?: number;
   createdAt?: string;
@@ -75,4 +76,34 @@ export interface OrderLedger {
   /** Releases the lease and records why the attempt failed. */
   markFailed(orderKey: string, owner: string, error: { errorClass: string; message: string }): Promise<void>;
   get(orderKey: string): Promise<LedgerEntry | undefined>;
+}
+
+/** A request to sync one storefront order, as it travels through the queue. */
+export interface OrderMessage {
+  storeHash: string;
+  orderId: number;
+  source: 'webhook' | 'poller' | 'backfill';
+  /** ISO time the event reached us. */
+  receivedAt: string;
+}
+
+export interface OrderQueue {
+  /** Enqueues every message or throws; partial success is retried inside, never silently dropped. */
+  enqueue(messages: OrderMessage[]): Promise<void>;
+}
+
+/** A page of storefront orders modified since a point in time (for the poller and backfills). */
+export interface OrderLister {
+  /** Orders in `statusId` modified at or after `since`, oldest modification first, `pageSize` to a page. */
+  listModifiedOrders(filter: { since: Date; until?: Date; statusId: number; page: number }): Promise<Array<{ orderId: number; dateModified: Date }>>;
+  readonly pageSize: number;
+}
+
+/** The poller's own state: one lease so runs never overlap, and a cursor per trigger status. */
+export interface PollerState {
+  acquireLease(owner: string, leaseMs: number): Promise<boolean>;
+  releaseLease(owner: string): Promise<void>;
+  getCursor(statusId: number): Promise<Date | undefined>;
+  /** Moves the cursor forward only; an older value is ignored. */
+  advanceCursor(statusId: number, to: Date): Promise<void>;
 }

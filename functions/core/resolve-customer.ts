@@ -6,8 +6,8 @@ import type { CustomerCache, Erp } from './ports.ts';
 export interface CustomerResolution {
   customerId: string;
   email: string;
-  /** How we found it, for logs and the steady-state request budget. */
-  via: 'cache' | 'lookup' | 'created' | 'created_concurrently';
+  /** How we found it, for logs and the steady-state request budget; 'would_create' only in a dry run. */
+  via: 'cache' | 'lookup' | 'created' | 'created_concurrently' | 'would_create';
 }
 
 /**
@@ -17,6 +17,7 @@ export interface CustomerResolution {
 export async function resolveCustomer(
   order: StoreOrder,
   deps: { erp: Erp; customers: CustomerCache; subsidiaryId?: string },
+  options: { dryRun?: boolean } = {},
 ): Promise<CustomerResolution> {
   const email = normalizeEmail(order.billing.email);
   if (!email) throw new PermanentError(`order ${order.orderId} has no billing e-mail, so no customer can be matched`, { source: 'order' });
@@ -30,6 +31,8 @@ export async function resolveCustomer(
     // Several customers can share an e-mail; the oldest (lowest internal id) wins, every time.
     const [oldest] = [...matches].sort((a, b) => Number(a.id) - Number(b.id));
     resolution = { customerId: oldest!.id, email, via: 'lookup' };
+  } else if (options.dryRun) {
+    return { customerId: '', email, via: 'would_create' };
   } else {
     resolution = await createCustomer(newCustomerFrom(order, email, deps.subsidiaryId), deps.erp, email);
   }

@@ -2,9 +2,9 @@ import { buildSalesOrder, exportedLines, type SalesOrderSettings } from './build
 import { AlreadyExistsError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
-import type { SalesOrderDraft } from './model.ts';
+import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import type { CustomerCache, Erp, OrderLedger, OrderSource, SkuMapStore } from './ports.ts';
-import { resolveCustomer } from './resolve-customer.ts';
+import { resolveCustomer, type CustomerResolution } from './resolve-customer.ts';
 import { resolveItems } from './resolve-items.ts';
 
 export interface SyncSettings extends SalesOrderSettings {
@@ -76,7 +76,15 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   return { status: 'synced', orderId, ...result };
 }
 
-async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean } | { skipped: string }> {
+export type SalesOrderPlan =
+  | { skipped: string }
+  | { order: StoreOrder; customer: CustomerResolution; draft: SalesOrderDraft };
+
+/**
+ * Everything short of creating the sales order: reads the order, gates on its status, resolves items and
+ * customer, builds the draft. A dry run creates no customer and writes nothing to either system.
+ */
+export async function planSalesOrder(orderId: number, deps: Omit<SyncDeps, 'ledger' | 'workerId'>, options: { dryRun?: boolean } = {}): Promise<SalesOrderPlan> {
   const { source, erp, settings } = deps;
   const order = await source.getOrder(orderId);
   // Webhooks fire for every change, including unpaid and incomplete orders; only trigger statuses sync.
@@ -89,10 +97,16 @@ async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ sale
     skuMap: deps.skuMap,
     negativeTtlSeconds: settings.negativeSkuTtlSeconds,
   });
-  const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId });
-  const draft = buildSalesOrder(order, customer.customerId, itemIds, settings);
+  const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId }, options);
+  return { order, customer, draft: buildSalesOrder(order, customer.customerId, itemIds, settings) };
+}
+
+async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean } | { skipped: string }> {
+  const plan = await planSalesOrder(orderId, deps);
+  if ('skipped' in plan) return plan;
+  const { customer, draft } = plan;
   try {
-    return await createOnce(draft, erp);
+    return await createOnce(draft, deps.erp);
   } catch (error) {
     if (customer.via === 'cache' && error instanceof SyncError && error.details.path === 'entity') {
       // The cached customer was merged or deleted in NetSuite: forget it and resolve afresh on the retry.

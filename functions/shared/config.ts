@@ -27,13 +27,17 @@ const timeZone = z
     }
   }, 'must be an IANA time zone such as America/Chicago');
 
-const envSchema = z.object({
-  BIGCOMMERCE_STORE_HASH: z.string().regex(/^[a-z0-9]+$/i, 'must be the store hash (letters and digits)'),
+const storeHash = z.string().regex(/^[a-z0-9]+$/i, 'must be the store hash (letters and digits)');
+
+const bigcommerceFields = {
+  BIGCOMMERCE_STORE_HASH: storeHash,
   BIGCOMMERCE_ACCESS_TOKEN: z.string().min(1),
   BIGCOMMERCE_API_URL: z.url().default('https://api.bigcommerce.com'),
   BIGCOMMERCE_TIMEOUT_MS: positiveInt(15_000),
   BIGCOMMERCE_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(250),
+};
 
+const netsuiteFields = {
   NETSUITE_ACCOUNT_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be the account id, e.g. 1234567 or 1234567_SB1'),
   NETSUITE_API_URL: z.url().optional(),
   NETSUITE_AUTH: z.enum(['oauth2', 'tba']).default('oauth2'),
@@ -54,9 +58,9 @@ const envSchema = z.object({
   NETSUITE_DEPARTMENT_ID: optionalId,
   NETSUITE_CLASS_ID: optionalId,
   NETSUITE_DISCOUNT_ITEM_ID: optionalId,
+};
 
-  SYNC_TIME_ZONE: timeZone,
-  SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
+const triggerStatuses = {
   /** Orders in these statuses (ids or names) become sales orders; others are skipped until they move. */
   SYNC_TRIGGER_STATUSES: z
     .string()
@@ -69,15 +73,53 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+};
+
+const syncFields = {
+  ...triggerStatuses,
+  SYNC_TIME_ZONE: timeZone,
+  SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
   SYNC_LEASE_MS: positiveInt(300_000),
   SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
+};
 
+const awsFields = {
   LEDGER_TABLE: z.string().min(1).default('bc-netsuite-sync-ledger'),
   SKU_MAP_TABLE: z.string().min(1).default('bc-netsuite-sync-sku-map'),
   AWS_REGION: z.string().default('us-east-1'),
   /** Only for DynamoDB Local; empty in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
-});
+};
+
+const queueFields = {
+  ORDERS_QUEUE_URL: z.url(),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** Only for a local SQS emulator; empty in AWS. */
+  SQS_ENDPOINT: z.url().optional(),
+};
+
+const webhookFields = {
+  BIGCOMMERCE_STORE_HASH: storeHash,
+  /** Shared secret BigCommerce sends back in a custom header on every callback (set when the hook is registered). */
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  WEBHOOK_SECRET_HEADER: z.string().regex(/^[a-z0-9-]+$/i).default('x-webhook-secret'),
+  /** When set, callbacks must also carry a valid Standard Webhooks signature made with this secret. */
+  WEBHOOK_SIGNING_SECRET: z.string().optional(),
+  /** Bodies larger than this are refused; BigCommerce's order callbacks are a few hundred bytes. */
+  WEBHOOK_MAX_BODY_BYTES: positiveInt(64 * 1024),
+};
+
+const pollerFields = {
+  ...triggerStatuses,
+  /** Re-read this much before the cursor, for orders modified while the previous run paged. */
+  POLLER_OVERLAP_MINUTES: z.coerce.number().min(0).default(5),
+  /** Where the very first run starts, counted back from now. */
+  POLLER_INITIAL_LOOKBACK_HOURS: z.coerce.number().positive().default(24),
+  /** How long a run may hold the poller lease (should match the poller's timeout). */
+  POLLER_LEASE_MS: positiveInt(300_000),
+};
+
+const envSchema = z.object({ ...bigcommerceFields, ...netsuiteFields, ...syncFields, ...awsFields });
 
 export type NetSuiteAuthConfig =
   | { kind: 'oauth2'; clientId: string; certificateId: string; privateKeyPem: string }
@@ -116,19 +158,102 @@ export function netsuiteApiUrl(accountId: string): string {
 
 export class ConfigError extends PermanentError {}
 
-function requireVars(env: Record<string, string | undefined>, names: string[], why: string): Record<string, string> {
+function requireVars(env: Env, names: string[], why: string): Record<string, string> {
   const missing = names.filter((name) => !env[name]);
   if (missing.length > 0) throw new ConfigError(`${missing.join(', ')} must be set ${why}`, { source: 'config' });
   return Object.fromEntries(names.map((name) => [name, env[name]!]));
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+type Env = Record<string, string | undefined>;
+
+function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`, { source: 'config' });
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export interface QueueConfig {
+  queueUrl: string;
+  region: string;
+  sqsEndpoint?: string;
+}
+
+function queueConfig(env: Env): QueueConfig {
+  const e = parseEnv(z.object(queueFields), env);
+  return { queueUrl: e.ORDERS_QUEUE_URL, region: e.AWS_REGION, ...(e.SQS_ENDPOINT ? { sqsEndpoint: e.SQS_ENDPOINT } : {}) };
+}
+
+export interface WebhookConfig {
+  storeHash: string;
+  secret: string;
+  secretHeader: string;
+  signingSecret?: string;
+  maxBodyBytes: number;
+  queue: QueueConfig;
+}
+
+/** What the webhook function needs: no BigCommerce token, no NetSuite credentials. */
+export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
+  const e = parseEnv(z.object(webhookFields), env);
+  return {
+    storeHash: e.BIGCOMMERCE_STORE_HASH,
+    secret: e.WEBHOOK_SECRET,
+    secretHeader: e.WEBHOOK_SECRET_HEADER.toLowerCase(),
+    ...(e.WEBHOOK_SIGNING_SECRET ? { signingSecret: e.WEBHOOK_SIGNING_SECRET } : {}),
+    maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
+    queue: queueConfig(env),
+  };
+}
+
+export interface PollerConfig {
+  bigcommerce: AppConfig['bigcommerce'];
+  aws: AppConfig['aws'];
+  queue: QueueConfig;
+  triggerStatusIds: number[];
+  overlapMs: number;
+  initialLookbackMs: number;
+  leaseMs: number;
+}
+
+/** What the poller needs: BigCommerce, its state table and the queue; no NetSuite credentials. */
+export function loadPollerConfig(env: Env = process.env): PollerConfig {
+  const e = parseEnv(z.object({ ...bigcommerceFields, ...awsFields, ...pollerFields }), env);
+  return {
+    bigcommerce: bigcommerceConfig(e),
+    aws: awsConfig(e),
+    queue: queueConfig(env),
+    triggerStatusIds: e.SYNC_TRIGGER_STATUSES,
+    overlapMs: e.POLLER_OVERLAP_MINUTES * 60_000,
+    initialLookbackMs: e.POLLER_INITIAL_LOOKBACK_HOURS * 3_600_000,
+    leaseMs: e.POLLER_LEASE_MS,
+  };
+}
+
+function bigcommerceConfig(e: z.infer<z.ZodObject<typeof bigcommerceFields>>): AppConfig['bigcommerce'] {
+  return {
+    storeHash: e.BIGCOMMERCE_STORE_HASH,
+    accessToken: e.BIGCOMMERCE_ACCESS_TOKEN,
+    apiUrl: e.BIGCOMMERCE_API_URL.replace(/\/+$/, ''),
+    timeoutMs: e.BIGCOMMERCE_TIMEOUT_MS,
+    pageSize: e.BIGCOMMERCE_PAGE_SIZE,
+  };
+}
+
+function awsConfig(e: z.infer<z.ZodObject<typeof awsFields>>): AppConfig['aws'] {
+  return {
+    region: e.AWS_REGION,
+    ledgerTable: e.LEDGER_TABLE,
+    skuMapTable: e.SKU_MAP_TABLE,
+    ...(e.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: e.DYNAMODB_ENDPOINT } : {}),
+  };
+}
+
+/** What the worker (and every sync script) needs. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const e = parseEnv(envSchema, env);
   let auth: NetSuiteAuthConfig;
   if (e.NETSUITE_AUTH === 'oauth2') {
     const v = requireVars(env, ['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY'], 'when NETSUITE_AUTH=oauth2');
@@ -139,13 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth = { kind: 'tba', consumerKey: v.NETSUITE_CONSUMER_KEY!, consumerSecret: v.NETSUITE_CONSUMER_SECRET!, tokenId: v.NETSUITE_TOKEN_ID!, tokenSecret: v.NETSUITE_TOKEN_SECRET! };
   }
   return {
-    bigcommerce: {
-      storeHash: e.BIGCOMMERCE_STORE_HASH,
-      accessToken: e.BIGCOMMERCE_ACCESS_TOKEN,
-      apiUrl: e.BIGCOMMERCE_API_URL.replace(/\/+$/, ''),
-      timeoutMs: e.BIGCOMMERCE_TIMEOUT_MS,
-      pageSize: e.BIGCOMMERCE_PAGE_SIZE,
-    },
+    bigcommerce: bigcommerceConfig(e),
     netsuite: {
       accountId: e.NETSUITE_ACCOUNT_ID,
       apiUrl: (e.NETSUITE_API_URL ?? netsuiteApiUrl(e.NETSUITE_ACCOUNT_ID)).replace(/\/+$/, ''),
@@ -167,11 +286,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: e.SYNC_LEASE_MS,
       negativeSkuTtlSeconds: e.SYNC_NEGATIVE_SKU_TTL_SECONDS,
     },
-    aws: {
-      region: e.AWS_REGION,
-      ledgerTable: e.LEDGER_TABLE,
-      skuMapTable: e.SKU_MAP_TABLE,
-      ...(e.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: e.DYNAMODB_ENDPOINT } : {}),
-    },
+    aws: awsConfig(e),
   };
 }

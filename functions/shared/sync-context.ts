@@ -11,6 +11,7 @@ import { DynamoDbSkuMap } from '../adapters/dynamodb/dynamodb-sku-map.ts';
 import { createNetSuiteAuth } from '../adapters/netsuite/netsuite-auth.ts';
 import { NetSuiteClient } from '../adapters/netsuite/netsuite-client.ts';
 import { NetSuiteErp } from '../adapters/netsuite/netsuite-erp.ts';
+import type { OrderLister } from '../core/ports.ts';
 import type { SyncDeps } from '../core/sync-order.ts';
 import type { AppConfig } from './config.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -18,6 +19,8 @@ import type { RetryPolicy } from './retry.ts';
 export interface SyncContext extends Omit<SyncDeps, 'workerId'> {
   bigcommerce: BigCommerceClient;
   netsuite: NetSuiteClient;
+  /** Lists modified orders for backfills (the same BigCommerce adapter as `source`). */
+  lister: OrderLister;
 }
 
 export function createSyncContext(config: AppConfig, options: { retry?: RetryPolicy } = {}): SyncContext {
@@ -30,10 +33,12 @@ export function createSyncContext(config: AppConfig, options: { retry?: RetryPol
     timeoutMs: config.netsuite.timeoutMs,
     retry: options.retry,
   });
+  const orders = new BigCommerceOrderSource(bigcommerce, config.bigcommerce.storeHash, config.bigcommerce.pageSize);
   return {
     bigcommerce,
     netsuite,
-    source: new BigCommerceOrderSource(bigcommerce, config.bigcommerce.storeHash),
+    source: orders,
+    lister: orders,
     erp: new NetSuiteErp(netsuite, { skuField: config.netsuite.skuField }),
     skuMap: new DynamoDbSkuMap(db, config.aws.skuMapTable),
     customers: new DynamoDbCustomerCache(db, config.aws.ledgerTable),

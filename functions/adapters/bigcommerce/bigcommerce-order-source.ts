@@ -2,7 +2,7 @@
  * The OrderSource port on BigCommerce: reads an order with all its lines into the domain's StoreOrder,
  * and writes the NetSuite sales order id back as an order metafield.
  */
-import type { OrderSource } from '../../core/ports.ts';
+import type { OrderLister, OrderSource } from '../../core/ports.ts';
 import type { PostalAddress, StoreOrder } from '../../core/model.ts';
 import type { BigCommerceClient } from './bigcommerce-client.ts';
 import type { WireAddress } from './bigcommerce-schemas.ts';
@@ -10,13 +10,26 @@ import type { WireAddress } from './bigcommerce-schemas.ts';
 export const METAFIELD_NAMESPACE = 'bc_netsuite_sync';
 export const METAFIELD_KEY = 'netsuite_sales_order_id';
 
-export class BigCommerceOrderSource implements OrderSource {
+export class BigCommerceOrderSource implements OrderSource, OrderLister {
   private readonly client: BigCommerceClient;
   private readonly storeHash: string;
+  readonly pageSize: number;
 
-  constructor(client: BigCommerceClient, storeHash: string) {
+  constructor(client: BigCommerceClient, storeHash: string, pageSize: number) {
     this.client = client;
     this.storeHash = storeHash;
+    this.pageSize = pageSize;
+  }
+
+  async listModifiedOrders(filter: { since: Date; until?: Date; statusId: number; page: number }) {
+    const orders = await this.client.listOrders({
+      minDateModified: filter.since,
+      ...(filter.until ? { maxDateModified: filter.until } : {}),
+      statusId: filter.statusId,
+      page: filter.page,
+      limit: this.pageSize,
+    });
+    return orders.map((order) => ({ orderId: order.id, dateModified: order.date_modified }));
   }
 
   async getOrder(orderId: number): Promise<StoreOrder> {

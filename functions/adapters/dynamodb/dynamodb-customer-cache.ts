@@ -3,22 +3,13 @@
  * Entries expire after a month, so customers merged in NetSuite are looked up afresh eventually; a sales
  * order rejected for its customer drops the entry at once.
  */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerCache } from '../../core/ports.ts';
+import { DynamoDbTable } from './dynamodb-table.ts';
 
 const TTL_SECONDS = 30 * 24 * 3600;
 
-export class DynamoDbCustomerCache implements CustomerCache {
-  private readonly db: DynamoDBDocumentClient;
-  private readonly tableName: string;
-  private readonly now: () => number;
-
-  constructor(db: DynamoDBDocumentClient, tableName: string, now: () => number = Date.now) {
-    this.db = db;
-    this.tableName = tableName;
-    this.now = now;
-  }
-
+export class DynamoDbCustomerCache extends DynamoDbTable implements CustomerCache {
   async get(email: string): Promise<string | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key(email) } }));
     const item = result.Item;

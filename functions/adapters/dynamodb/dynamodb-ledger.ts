@@ -3,20 +3,11 @@
  * order's lease at a time, and a synced order is never claimed again.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, LedgerEntry, OrderLedger } from '../../core/ports.ts';
+import { DynamoDbTable } from './dynamodb-table.ts';
 
-export class DynamoDbLedger implements OrderLedger {
-  private readonly db: DynamoDBDocumentClient;
-  private readonly tableName: string;
-  private readonly now: () => number;
-
-  constructor(db: DynamoDBDocumentClient, tableName: string, now: () => number = Date.now) {
-    this.db = db;
-    this.tableName = tableName;
-    this.now = now;
-  }
-
+export class DynamoDbLedger extends DynamoDbTable implements OrderLedger {
   async claim(orderKey: string, owner: string, leaseMs: number): Promise<ClaimResult> {
     const now = this.now();
     try {

@@ -2,24 +2,15 @@
  * The SKU map on DynamoDB: one BatchGetItem per 100 SKUs (an order costs one round trip, never one per
  * line), batch writes for the nightly bulk load, and negative entries that DynamoDB's TTL removes.
  */
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SkuLookup, SkuMapStore } from '../../core/ports.ts';
+import { DynamoDbTable } from './dynamodb-table.ts';
 
 const READ_BATCH = 100; // BatchGetItem's limit
 const WRITE_BATCH = 25; // BatchWriteItem's limit
 
-export class DynamoDbSkuMap implements SkuMapStore {
-  private readonly db: DynamoDBDocumentClient;
-  private readonly tableName: string;
-  private readonly now: () => number;
-
-  constructor(db: DynamoDBDocumentClient, tableName: string, now: () => number = Date.now) {
-    this.db = db;
-    this.tableName = tableName;
-    this.now = now;
-  }
-
+export class DynamoDbSkuMap extends DynamoDbTable implements SkuMapStore {
   async get(skus: string[]): Promise<Map<string, SkuLookup>> {
     const found = new Map<string, SkuLookup>();
     const nowSeconds = this.now() / 1000;

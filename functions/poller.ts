@@ -1,0 +1,58 @@
+/**
+ * Scheduled safety net: enqueues every order in a trigger status modified since the last run, so an
+ * order whose webhook never arrived (hook deactivated, delivery failed for two days) still syncs.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { BigCommerceClient } from './adapters/bigcommerce/bigcommerce-client.ts';
+import { BigCommerceOrderSource } from './adapters/bigcommerce/bigcommerce-order-source.ts';
+import { createDocumentClient } from './adapters/dynamodb/dynamodb-client.ts';
+import { DynamoDbPollerState } from './adapters/dynamodb/dynamodb-poller-state.ts';
+import { createSqsClient } from './adapters/sqs/sqs-client.ts';
+import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
+import { pollOrders, type PollDeps, type PollResult } from './core/poll-orders.ts';
+import { loadPollerConfig, type PollerConfig } from './shared/config.ts';
+import { logger, metrics, once } from './shared/powertools.ts';
+
+/** Stop paging this long before Lambda's timeout, leaving time to release the lease and flush metrics. */
+const STOP_BEFORE_MS = 20_000;
+
+export type PollerDeps = Omit<PollDeps, 'owner' | 'timeLeftMs' | 'stopBeforeMs'>;
+
+export function pollerDepsFromConfig(config: PollerConfig): PollerDeps {
+  const client = new BigCommerceClient(config.bigcommerce);
+  return {
+    lister: new BigCommerceOrderSource(client, config.bigcommerce.storeHash, config.bigcommerce.pageSize),
+    queue: new SqsOrderQueue(createSqsClient(config.queue), config.queue.queueUrl),
+    state: new DynamoDbPollerState(createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint }), config.aws.ledgerTable),
+    settings: {
+      storeHash: config.bigcommerce.storeHash,
+      triggerStatusIds: config.triggerStatusIds,
+      overlapMs: config.overlapMs,
+      initialLookbackMs: config.initialLookbackMs,
+      leaseMs: config.leaseMs,
+    },
+  };
+}
+
+export function createPollerHandler(deps: () => Promise<PollerDeps>) {
+  return middy<unknown, PollResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async (_event, context) => {
+      const result = await pollOrders({
+        ...(await deps()),
+        owner: context.awsRequestId,
+        timeLeftMs: () => context.getRemainingTimeInMillis(),
+        stopBeforeMs: STOP_BEFORE_MS,
+      });
+      logger.info('poll finished', { ...result });
+      metrics.addMetric('PollerOrdersEnqueued', MetricUnit.Count, result.enqueued);
+      return result;
+    });
+}
+
+export const handler = createPollerHandler(once(() => pollerDepsFromConfig(loadPollerConfig())));

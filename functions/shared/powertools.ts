@@ -1,0 +1,18 @@
+/** The Powertools logger and metrics every handler shares (structured JSON logs, EMF metrics). */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+export const SERVICE_NAME = 'bc-netsuite-sync';
+
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ namespace: 'BcNetSuiteSync', serviceName: SERVICE_NAME });
+
+/** Builds a handler's dependencies once per container, on first use, so importing a handler does no I/O. */
+export function once<T>(build: () => Promise<T> | T): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= Promise.resolve().then(build);
+    value.catch(() => (value = undefined)); // a failed cold start is retried on the next invocation
+    return value;
+  };
+}

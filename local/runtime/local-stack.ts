@@ -1,0 +1,165 @@
+/**
+ * The whole product on one machine, with Lambda's semantics: DynamoDB Local and the fauxqs SQS emulator
+ * (tables and queues from the stack's own definitions), the webhook handler behind a local HTTP server, the
+ * poller on a timer, and the worker driven from the queue in batches with partial batch responses,
+ * visibility timeouts and dead-lettering. The same handler modules run here and in Lambda.
+ *
+ * Without BigCommerce and NetSuite credentials it runs against the simulators; with BIGCOMMERCE_* and
+ * NETSUITE_* set it talks to the real APIs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/table-definitions.ts';
+import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sqs/queue-definitions.ts';
+import { createSqsClient } from '../../functions/adapters/sqs/sqs-client.ts';
+import { refreshSkuMap } from '../../functions/core/refresh-sku-map.ts';
+import type { PollResult } from '../../functions/core/poll-orders.ts';
+import { createPollerHandler, pollerDepsFromConfig } from '../../functions/poller.ts';
+import { loadConfig, loadPollerConfig, loadWebhookConfig, type AppConfig } from '../../functions/shared/config.ts';
+import { createSyncContext, type SyncContext } from '../../functions/shared/sync-context.ts';
+import { createWebhookHandler, webhookDepsFromConfig } from '../../functions/webhook.ts';
+import { createWorkerHandler } from '../../functions/worker.ts';
+import { startDynamoDbLocal } from '../engines/dynamodb-local.ts';
+import { createTables } from '../engines/create-tables.ts';
+import { createQueues, startSqs, type QueueUrls } from '../engines/fauxqs.ts';
+import { startSimulatedEnvironment, type SimulatedEnvironment } from '../simulated-environment.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { SqsEventSource } from './sqs-event-source.ts';
+import { serveWebhook } from './webhook-server.ts';
+
+export interface LocalStackOptions {
+  /** Real credentials and settings; when BigCommerce and NetSuite credentials are absent, simulators stand in. */
+  env?: Record<string, string | undefined>;
+  /** Reuse a running DynamoDB Local (tests share one); otherwise one is started. */
+  dynamodbEndpoint?: string;
+  webhookPort?: number;
+  /** How often the poller runs; 0 disables the timer (call pollNow). */
+  pollIntervalMs?: number;
+  /** Worker event source: records per invocation and concurrent invocations. */
+  batchSize?: number;
+  maxConcurrency?: number;
+  /** Shorter than the stack's for tests that need failed messages to come back quickly. */
+  visibilityTimeoutSeconds?: number;
+  /** Settings for the simulated environment (ignored with real APIs). */
+  simulator?: { concurrencyLimit?: number; rateLimit?: { quota: number; windowMs: number } };
+  /** Seeds the simulators (items, customers) before the SKU map is loaded. */
+  seed?: (simulated: SimulatedEnvironment) => void;
+}
+
+export interface LocalStack {
+  /** The product's configuration environment, as a deployed function would see it. */
+  env: Record<string, string>;
+  config: AppConfig;
+  context: SyncContext;
+  webhookUrl: string;
+  webhookSecret: string;
+  sqs: SQSClient;
+  queues: QueueUrls;
+  worker: SqsEventSource;
+  /** Present when running against the simulators. */
+  simulated?: SimulatedEnvironment;
+  pollNow(timeoutMs?: number): Promise<PollResult>;
+  stop(): Promise<void>;
+}
+
+export function hasRealCredentials(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.BIGCOMMERCE_ACCESS_TOKEN && env.NETSUITE_ACCOUNT_ID);
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error: unknown) => console.error('[local] stop failed', error));
+  };
+  try {
+    const given = options.env ?? {};
+    const prefix = `local-${randomUUID().slice(0, 8)}`;
+    let dynamodbEndpoint = options.dynamodbEndpoint;
+    if (!dynamodbEndpoint) {
+      const dynamodb = await startDynamoDbLocal();
+      stops.push(dynamodb.stop);
+      dynamodbEndpoint = dynamodb.endpoint;
+    }
+
+    let simulated: SimulatedEnvironment | undefined;
+    let base: Record<string, string>;
+    if (hasRealCredentials(given)) {
+      base = { ...definedOnly(given), DYNAMODB_ENDPOINT: dynamodbEndpoint, LEDGER_TABLE: `${prefix}-ledger`, SKU_MAP_TABLE: `${prefix}-sku-map` };
+      await createTables(dynamodbEndpoint, [
+        { definition: ledgerTable, name: base.LEDGER_TABLE! },
+        { definition: skuMapTable, name: base.SKU_MAP_TABLE! },
+      ]);
+    } else {
+      simulated = await startSimulatedEnvironment({ dynamodbEndpoint, tablePrefix: prefix, ...options.simulator });
+      stops.push(simulated.close);
+      options.seed?.(simulated);
+      base = { ...simulated.env, ...definedOnly(given) };
+    }
+
+    const sqsServer = await startSqs();
+    stops.push(sqsServer.stop);
+    const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: sqsServer.endpoint });
+    stops.push(async () => sqs.destroy());
+    const queues = await createQueues(sqs, prefix, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+
+    const webhookSecret = base.WEBHOOK_SECRET ?? randomUUID();
+    const env: Record<string, string> = { ...base, ORDERS_QUEUE_URL: queues.ordersQueueUrl, SQS_ENDPOINT: sqsServer.endpoint, WEBHOOK_SECRET: webhookSecret };
+
+    const config = loadConfig(env);
+    const context = createSyncContext(config);
+    await refreshSkuMap(context); // what the nightly refresh function does in AWS
+
+    const webhookConfig = loadWebhookConfig(env);
+    const webhook = await serveWebhook(createWebhookHandler(async () => webhookDepsFromConfig(webhookConfig)), { port: options.webhookPort });
+    stops.push(webhook.close);
+
+    const worker = new SqsEventSource({
+      sqs,
+      queueUrl: queues.ordersQueueUrl,
+      handler: createWorkerHandler(async () => context),
+      batchSize: options.batchSize ?? ordersQueue.batchSize,
+      maxConcurrency: options.maxConcurrency ?? 2,
+      functionTimeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
+    });
+    await worker.start();
+    stops.push(() => worker.stop());
+
+    const pollerDeps = pollerDepsFromConfig(loadPollerConfig(env));
+    const poller = createPollerHandler(async () => pollerDeps);
+    const pollNow = (timeoutMs = 300_000) => poller({}, lambdaContext('poller', timeoutMs));
+    if (options.pollIntervalMs) {
+      let polling = false;
+      const timer = setInterval(() => {
+        if (polling) return; // EventBridge Scheduler may overlap runs; the lease would stop the second anyway
+        polling = true;
+        pollNow()
+          .catch((error: unknown) => console.error('[local] poller failed', error))
+          .finally(() => (polling = false));
+      }, options.pollIntervalMs);
+      stops.push(async () => clearInterval(timer));
+    }
+
+    if (simulated) await registerSimulatorWebhook(simulated, webhook.url, webhookConfig.secretHeader, webhookSecret);
+
+    return { env, config, context, webhookUrl: webhook.url, webhookSecret, sqs, queues, worker, simulated, pollNow, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Registers the local webhook with the simulated store, as `npm run webhook:register` does with a real one. */
+async function registerSimulatorWebhook(simulated: SimulatedEnvironment, url: string, header: string, secret: string): Promise<void> {
+  for (const scope of ['store/order/created', 'store/order/updated', 'store/order/statusUpdated']) {
+    const response = await fetch(`${simulated.bc.baseUrl}/stores/${simulated.env.BIGCOMMERCE_STORE_HASH}/v3/hooks`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': simulated.env.BIGCOMMERCE_ACCESS_TOKEN!, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ scope, destination: url, is_active: true, headers: { [header]: secret } }),
+    });
+    if (!response.ok) throw new Error(`could not register the local webhook: ${response.status} ${await response.text()}`);
+  }
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
