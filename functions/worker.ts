@@ -1,6 +1,9 @@
 /**
  * SQS → the sync core. Records of a batch are processed concurrently (the NetSuite client's budget caps
- * what reaches NetSuite) and only failed records go back to the queue (partial batch response).
+ * what reaches NetSuite), only failed records go back to the queue (partial batch response), and each
+ * failed record's visibility timeout is set to its backoff: seconds for an order another worker holds,
+ * zero for a permanent failure (so it reaches the dead-letter queue within a minute), exponential for
+ * transient ones (about an hour in all before the dead-letter queue).
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -8,12 +11,22 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createSqsClient } from './adapters/sqs/sqs-client.ts';
+import { SqsRedelivery } from './adapters/sqs/sqs-redelivery.ts';
 import { PermanentError, SyncError } from './core/errors.ts';
+import type { RedeliveryControl } from './core/ports.ts';
+import { defaultRetrySchedule, type RetrySchedule } from './core/retry-schedule.ts';
 import { syncOrder, type SyncOutcome } from './core/sync-order.ts';
-import { loadConfig } from './shared/config.ts';
+import { loadConfig, loadQueueConfig } from './shared/config.ts';
 import { parseOrderMessage } from './shared/order-message.ts';
 import { logger, metrics, once } from './shared/powertools.ts';
 import { createSyncContext, type SyncContext } from './shared/sync-context.ts';
+
+export interface WorkerDeps {
+  sync: SyncContext;
+  redelivery: RedeliveryControl;
+  schedule?: RetrySchedule;
+}
 
 /** Syncs the order one queue record asks for; throws to send the record back to the queue. */
 export async function processRecord(record: SQSRecord, context: SyncContext, requestId: string): Promise<SyncOutcome> {
@@ -21,32 +34,68 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
   if (message.storeHash !== context.settings.storeHash) {
     throw new PermanentError(`message for store ${message.storeHash}, but this deployment serves ${context.settings.storeHash}`);
   }
-  const orderLog = { orderId: message.orderId, source: message.source, receiveCount: Number(record.attributes.ApproximateReceiveCount) };
+  const outcome = await syncOrder(message.orderId, { ...context, workerId: `${requestId}/${record.messageId}` });
+  logger.info(`order ${outcome.status}`, { source: message.source, receiveCount: receiveCount(record), ...outcome });
+  metrics.addMetric(outcome.status === 'synced' ? 'OrdersSynced' : outcome.status === 'skipped' ? 'OrdersSkipped' : 'OrdersAlreadySynced', MetricUnit.Count, 1);
+  return outcome;
+}
+
+function receiveCount(record: SQSRecord): number {
+  return Number(record.attributes.ApproximateReceiveCount) || 1;
+}
+
+/** Logs a failed record and sets when it comes back. */
+async function scheduleRetry(record: SQSRecord, error: unknown, deps: WorkerDeps): Promise<void> {
+  const attempt = receiveCount(record);
+  const retryable = !(error instanceof SyncError) || error.retryable;
+  const delaySeconds = (deps.schedule ?? defaultRetrySchedule).delaySeconds(error, attempt);
+  logger.warn('order failed', {
+    messageId: record.messageId,
+    body: record.body.slice(0, 500),
+    receiveCount: attempt,
+    retryable,
+    retryInSeconds: delaySeconds,
+    error: error instanceof Error ? error.message : String(error),
+    details: error instanceof SyncError ? { ...error.details, cause: undefined } : undefined,
+  });
+  metrics.addMetric(retryable ? 'OrderTransientFailures' : 'OrderPermanentFailures', MetricUnit.Count, 1);
   try {
-    const outcome = await syncOrder(message.orderId, { ...context, workerId: `${requestId}/${record.messageId}` });
-    logger.info(`order ${outcome.status}`, { ...orderLog, ...outcome });
-    metrics.addMetric(outcome.status === 'synced' ? 'OrdersSynced' : outcome.status === 'skipped' ? 'OrdersSkipped' : 'OrdersAlreadySynced', MetricUnit.Count, 1);
-    return outcome;
-  } catch (error) {
-    const retryable = !(error instanceof SyncError) || error.retryable;
-    logger.warn('order failed', { ...orderLog, retryable, error: error instanceof Error ? error.message : String(error), details: error instanceof SyncError ? error.details : undefined });
-    metrics.addMetric(retryable ? 'OrderTransientFailures' : 'OrderPermanentFailures', MetricUnit.Count, 1);
-    throw error;
+    await deps.redelivery.postpone(record.receiptHandle, delaySeconds);
+  } catch (failure) {
+    // The queue's own visibility timeout then applies: later than planned, but nothing is lost.
+    logger.warn('could not set the retry delay', { messageId: record.messageId, error: String(failure) });
   }
 }
 
-export function createWorkerHandler(deps: () => Promise<SyncContext>) {
+export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
   const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, lambdaContext) => {
-      const context = await deps();
-      return processPartialResponse(event, (record: SQSRecord) => processRecord(record, context, lambdaContext.awsRequestId), processor, {
-        context: lambdaContext,
-        throwOnFullBatchFailure: false, // report every record as failed rather than fail the invocation
-      });
+      const workerDeps = await deps();
+      const failures = new Map<string, unknown>();
+      const response = await processPartialResponse(
+        event,
+        async (record: SQSRecord) => {
+          try {
+            return await processRecord(record, workerDeps.sync, lambdaContext.awsRequestId);
+          } catch (error) {
+            failures.set(record.messageId, error);
+            throw error;
+          }
+        },
+        processor,
+        { context: lambdaContext, throwOnFullBatchFailure: false }, // report every record as failed rather than fail the invocation
+      );
+      await Promise.all(event.Records.filter((record) => failures.has(record.messageId)).map((record) => scheduleRetry(record, failures.get(record.messageId), workerDeps)));
+      return response;
     });
 }
 
-export const handler = createWorkerHandler(once(() => createSyncContext(loadConfig())));
+export const handler = createWorkerHandler(
+  once(() => {
+    const queue = loadQueueConfig();
+    return { sync: createSyncContext(loadConfig()), redelivery: new SqsRedelivery(createSqsClient(queue), queue.queueUrl) };
+  }),
+);

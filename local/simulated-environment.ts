@@ -38,7 +38,15 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
   const oauth2 = { clientId: randomUUID(), certificateId: `cert-${randomUUID().slice(0, 8)}`, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 
-  const bc = await BigCommerceSimulator.start({ storeHash, accessToken, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) });
+  const bc = await BigCommerceSimulator.start({
+    storeHash,
+    accessToken,
+    // The local webhook listens on http://127.0.0.1; real BigCommerce insists on https and port 443.
+    allowInsecureDestinations: true,
+    // Retry failed deliveries on BigCommerce's schedule, a thousand times faster.
+    webhookRetryScale: 0.001,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  });
   const ns = await NetSuiteSimulator.start({ accountId, oauth2, tba, concurrencyLimit: options.concurrencyLimit ?? 5 });
 
   const prefix = options.tablePrefix ?? 'bc-netsuite-sync';

@@ -1,98 +1,85 @@
 /**
- * `npm start`: the sync on a laptop, on embedded defaults. Starts DynamoDB Local and the two API
- * simulators, seeds the demo store, loads the SKU map, syncs every demo order through the same code the
- * Lambda worker runs, and prints what happened to each order. Nothing is left running afterwards.
+ * `npm start`: the whole pipeline on a laptop. Starts the local stack (DynamoDB Local, the SQS emulator, the
+ * webhook on localhost, the poller on a timer, the worker draining the queue), and, on embedded defaults,
+ * the BigCommerce and NetSuite simulators with a demo store: it places the demo orders, whose webhooks
+ * flow through the queue into NetSuite, and prints what happened to each order.
+ *
+ *   npm start                 keep running after the demo (Ctrl-C stops everything)
+ *   npm start -- --once       exit after the demo report (non-zero if an order failed)
+ *
+ * With BIGCOMMERCE_* and NETSUITE_* set, it runs the same pipeline against the real APIs (poller only:
+ * BigCommerce cannot deliver webhooks to localhost).
  */
-import { randomUUID } from 'node:crypto';
-import { SyncError } from '../functions/core/errors.ts';
-import { refreshSkuMap } from '../functions/core/refresh-sku-map.ts';
-import { syncOrder } from '../functions/core/sync-order.ts';
-import { loadConfig } from '../functions/shared/config.ts';
-import { createSyncContext } from '../functions/shared/sync-context.ts';
-import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
-import { startSimulatedEnvironment } from './simulated-environment.ts';
-import { demoCatalog, demoStore } from './simulators/bigcommerce/fixtures/demo-store.ts';
+import { parseArgs } from 'node:util';
 
-interface Row {
-  order: number;
-  result: string;
-  salesOrder: string;
-  detail: string;
+// Before the handlers load: their logs stay quiet unless something goes wrong, and metrics are not printed.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+const { orderKey } = await import('../functions/core/external-ids.ts');
+const { demoCatalog, demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store.ts');
+const { hasRealCredentials, startLocalStack } = await import('./runtime/local-stack.ts');
+const { printOrderReport } = await import('./runtime/order-report.ts');
+type LocalStack = import('./runtime/local-stack.ts').LocalStack;
+type OrderReportRow = import('./runtime/order-report.ts').OrderReportRow;
+
+const { values } = parseArgs({
+  options: {
+    once: { type: 'boolean', default: false },
+    'webhook-port': { type: 'string' },
+    'poll-interval-seconds': { type: 'string', default: '60' },
+  },
+});
+
+
+let stack: LocalStack | undefined;
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await stack?.stop();
+  }
+  process.exit(code);
 }
+process.once('SIGINT', () => void shutdown(130));
+process.once('SIGTERM', () => void shutdown(143));
 
-async function main(): Promise<void> {
-  const cleanups: Array<() => Promise<void>> = [];
-  const shutdown = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  };
-  process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
-  process.once('SIGTERM', () => void shutdown().then(() => process.exit(143)));
-
-  try {
-    console.log('Starting DynamoDB Local and the BigCommerce and NetSuite simulators…');
-    const dynamodb = await startDynamoDbLocal();
-    cleanups.push(dynamodb.stop);
-    const environment = await startSimulatedEnvironment({ dynamodbEndpoint: dynamodb.endpoint });
-    cleanups.push(environment.close);
-    const { bc, ns } = environment;
-
+const real = hasRealCredentials(process.env);
+console.log(real ? 'Starting the local stack against the real BigCommerce and NetSuite APIs…' : 'Starting the local stack with the BigCommerce and NetSuite simulators…');
+stack = await startLocalStack({
+  // The demo store's orders are from 2025: let the poller's first run look back far enough to see them.
+  env: real ? process.env : { POLLER_INITIAL_LOOKBACK_HOURS: String(3 * 365 * 24) },
+  ...(values['webhook-port'] ? { webhookPort: Number(values['webhook-port']) } : {}),
+  pollIntervalMs: Number(values['poll-interval-seconds']) * 1000,
+  seed: ({ ns }) => {
     for (const product of demoCatalog) ns.addItem({ itemId: product.sku, displayName: product.name });
     // One shopper NetSuite already knows, so the demo shows matching as well as creating.
     ns.addCustomer({ email: 'dana.whitfield@example.com', firstName: 'Dana', lastName: 'Whitfield', isPerson: true });
-    const orderIds = bc.addOrders(demoStore);
+  },
+});
+console.log(`  webhook   POST ${stack.webhookUrl}  (header ${stack.env.WEBHOOK_SECRET_HEADER ?? 'x-webhook-secret'})`);
+console.log(`  queue     ${stack.queues.ordersQueueUrl}`);
+console.log(`  poller    every ${values['poll-interval-seconds']} s, trigger statuses ${stack.config.sync.triggerStatusIds.join(', ')}`);
 
-    const config = loadConfig({ ...environment.env, SYNC_TIME_ZONE: 'America/Chicago' });
-    const context = createSyncContext(config);
-    const loaded = await refreshSkuMap(context);
-    console.log(`SKU map loaded from NetSuite: ${loaded.items} items in ${loaded.pages} page(s).`);
-    console.log(`Syncing ${orderIds.length} demo orders (trigger statuses: ${config.sync.triggerStatusIds.join(', ')})…\n`);
+if (stack.simulated) {
+  const { bc, ns } = stack.simulated;
+  console.log(`\nPlacing ${demoStore.length} demo orders in the simulated store; their webhooks drive the pipeline…`);
+  const started = Date.now();
+  const orderIds = bc.addOrders(demoStore);
+  await bc.flushWebhooks();
+  await stack.worker.waitForIdle();
+  console.log(`All webhooks processed in ${Date.now() - started} ms. Running the poller once as the safety net…`);
+  const poll = await stack.pollNow();
+  await stack.worker.waitForIdle();
+  console.log(`Poller found ${poll.enqueued} order(s) in trigger statuses; the ledger made re-syncing them free.\n`);
 
-    const rows: Row[] = [];
-    for (const orderId of orderIds) {
-      const started = Date.now();
-      try {
-        const outcome = await syncOrder(orderId, { ...context, workerId: `local-${randomUUID()}` });
-        if (outcome.status === 'skipped') {
-          rows.push({ order: orderId, result: 'skipped', salesOrder: '', detail: outcome.reason });
-        } else {
-          const record = ns.salesOrders().find((order) => order.id === outcome.salesOrderId);
-          rows.push({
-            order: orderId,
-            result: outcome.status === 'synced' ? 'synced' : 'already synced',
-            salesOrder: outcome.salesOrderId,
-            detail: `${plural(record?.lines.length ?? 0, "line")}, customer ${record?.entity ?? "?"}, ${Date.now() - started} ms`,
-          });
-        }
-      } catch (error) {
-        const kind = error instanceof SyncError && error.retryable ? 'failed (will retry)' : 'failed';
-        rows.push({ order: orderId, result: kind, salesOrder: '', detail: error instanceof Error ? error.message : String(error) });
-      }
-    }
-
-    printTable(rows);
-    const customers = ns.customers();
-    console.log(`\nNetSuite now holds ${ns.salesOrders().length} sales orders and ${customers.length} customers.`);
-    console.log('Run it again any time: every run starts from a fresh simulated store.');
-    process.exitCode = rows.some((row) => row.result.startsWith('failed')) ? 1 : 0;
-  } finally {
-    await shutdown();
+  const rows: OrderReportRow[] = [];
+  for (const orderId of orderIds) {
+    const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, orderId));
+    const salesOrder = ns.salesOrders().find((order) => order.id === entry?.salesOrderId);
+    rows.push({ orderId, entry, lines: salesOrder?.lines.length });
   }
+  printOrderReport(rows);
+  console.log(`\nNetSuite now holds ${ns.salesOrders().length} sales orders and ${ns.customers().length} customers.`);
+  if (values.once) await shutdown(rows.some((row) => row.entry?.state === 'failed') ? 1 : 0);
 }
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function printTable(rows: Row[]): void {
-  const headers: Row = { order: 'Order' as unknown as number, result: 'Result', salesOrder: 'Sales order', detail: 'Detail' };
-  const all = [headers, ...rows];
-  const width = (key: keyof Row) => Math.max(...all.map((row) => String(row[key]).length));
-  const widths = { order: width('order'), result: width('result'), salesOrder: width('salesOrder') };
-  const line = (row: Row) =>
-    `${String(row.order).padEnd(widths.order)}  ${row.result.padEnd(widths.result)}  ${row.salesOrder.padEnd(widths.salesOrder)}  ${row.detail}`;
-  console.log(line(headers));
-  console.log('-'.repeat(widths.order + widths.result + widths.salesOrder + 40));
-  for (const row of rows) console.log(line(row));
-}
-
-await main();
+console.log('\nRunning. Send webhooks to the URL above, or wait for the poller. Ctrl-C stops everything.');

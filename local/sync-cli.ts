@@ -52,7 +52,6 @@ try {
   fail((error as Error).message);
 }
 const dryRun = args['dry-run'];
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const cleanups: Array<() => Promise<void>> = [];
 let exitCode = 0;

@@ -107,3 +107,8 @@ export interface PollerState {
   /** Moves the cursor forward only; an older value is ignored. */
   advanceCursor(statusId: number, to: Date): Promise<void>;
 }
+
+/** Postpones the next delivery of a queue message (SQS: ChangeMessageVisibility). */
+export interface RedeliveryControl {
+  postpone(receiptHandle: string, seconds: number): Promise<void>;
+}

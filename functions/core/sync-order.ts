@@ -51,7 +51,7 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     return { status: 'already_synced', orderId, salesOrderId };
   }
   if (claim.outcome === 'busy') {
-    throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order' });
+    throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order', code: 'ORDER_BUSY' });
   }
 
   let result: { salesOrderId: string; created: boolean } | { skipped: string };

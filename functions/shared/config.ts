@@ -181,7 +181,8 @@ export interface QueueConfig {
   sqsEndpoint?: string;
 }
 
-function queueConfig(env: Env): QueueConfig {
+/** Where the orders queue is (webhook, poller and worker all need it). */
+export function loadQueueConfig(env: Env = process.env): QueueConfig {
   const e = parseEnv(z.object(queueFields), env);
   return { queueUrl: e.ORDERS_QUEUE_URL, region: e.AWS_REGION, ...(e.SQS_ENDPOINT ? { sqsEndpoint: e.SQS_ENDPOINT } : {}) };
 }
@@ -204,7 +205,7 @@ export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
     secretHeader: e.WEBHOOK_SECRET_HEADER.toLowerCase(),
     ...(e.WEBHOOK_SIGNING_SECRET ? { signingSecret: e.WEBHOOK_SIGNING_SECRET } : {}),
     maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
-    queue: queueConfig(env),
+    queue: loadQueueConfig(env),
   };
 }
 
@@ -224,7 +225,7 @@ export function loadPollerConfig(env: Env = process.env): PollerConfig {
   return {
     bigcommerce: bigcommerceConfig(e),
     aws: awsConfig(e),
-    queue: queueConfig(env),
+    queue: loadQueueConfig(env),
     triggerStatusIds: e.SYNC_TRIGGER_STATUSES,
     overlapMs: e.POLLER_OVERLAP_MINUTES * 60_000,
     initialLookbackMs: e.POLLER_INITIAL_LOOKBACK_HOURS * 3_600_000,

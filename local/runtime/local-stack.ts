@@ -12,6 +12,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/table-definitions.ts';
 import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sqs/queue-definitions.ts';
 import { createSqsClient } from '../../functions/adapters/sqs/sqs-client.ts';
+import { SqsRedelivery } from '../../functions/adapters/sqs/sqs-redelivery.ts';
+import type { RetrySchedule } from '../../functions/core/retry-schedule.ts';
 import { refreshSkuMap } from '../../functions/core/refresh-sku-map.ts';
 import type { PollResult } from '../../functions/core/poll-orders.ts';
 import { createPollerHandler, pollerDepsFromConfig } from '../../functions/poller.ts';
@@ -42,6 +44,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** Settings for the simulated environment (ignored with real APIs). */
   simulator?: { concurrencyLimit?: number; rateLimit?: { quota: number; windowMs: number } };
+  /** Backoff between a failed order's attempts; tests shorten it. */
+  retrySchedule?: RetrySchedule;
   /** Seeds the simulators (items, customers) before the SKU map is loaded. */
   seed?: (simulated: SimulatedEnvironment) => void;
 }
@@ -116,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const worker = new SqsEventSource({
       sqs,
       queueUrl: queues.ordersQueueUrl,
-      handler: createWorkerHandler(async () => context),
+      handler: createWorkerHandler(async () => ({ sync: context, redelivery: new SqsRedelivery(sqs, queues.ordersQueueUrl), ...(options.retrySchedule ? { schedule: options.retrySchedule } : {}) })),
       batchSize: options.batchSize ?? ordersQueue.batchSize,
       maxConcurrency: options.maxConcurrency ?? 2,
       functionTimeoutMs: WORKER_TIMEOUT_SECONDS * 1000,

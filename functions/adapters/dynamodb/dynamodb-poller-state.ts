@@ -57,7 +57,7 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: cursorKey(statusId) },
-          UpdateExpression: 'SET cursorMs = :to, cursor = :iso, updatedAt = :now',
+          UpdateExpression: 'SET cursorMs = :to, cursorIso = :iso, updatedAt = :now',
           ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs < :to',
           ExpressionAttributeValues: { ':to': to.getTime(), ':iso': to.toISOString(), ':now': new Date(this.now()).toISOString() },
         }),

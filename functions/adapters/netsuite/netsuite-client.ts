@@ -46,6 +46,8 @@ export class NetSuiteClient {
   private readonly http: Got;
   private readonly options: NetSuiteClientOptions;
   private readonly limit: LimitFunction;
+  /** Successes since the last 429, for growing the budget back. */
+  private successStreak = 0;
 
   constructor(options: NetSuiteClientOptions) {
     this.options = options;
@@ -103,6 +105,21 @@ export class NetSuiteClient {
     }
   }
 
+  /**
+   * NetSuite's concurrency limit is shared by every integration on the account, so the share left to us
+   * varies. Halve our budget on a 429 and grow it back one step per run of successes (AIMD), so a burst
+   * settles at what the account can take instead of hammering it.
+   */
+  private adaptConcurrency(status: number): void {
+    if (status === 429) {
+      this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+      this.successStreak = 0;
+    } else if (status < 500 && ++this.successStreak >= 20 && this.limit.concurrency < this.options.concurrency) {
+      this.limit.concurrency += 1;
+      this.successStreak = 0;
+    }
+  }
+
   private async send(method: 'GET' | 'POST', path: string, what: string, options: SendOptions = {}): Promise<Response<string>> {
     const url = new URL(`${this.options.apiUrl}${path}`);
     for (const [name, value] of Object.entries(options.searchParams ?? {})) url.searchParams.set(name, String(value));
@@ -122,6 +139,7 @@ export class NetSuiteClient {
           } catch (error) {
             throw networkFailure(error, 'netsuite', what) ?? error;
           }
+          this.adaptConcurrency(response.statusCode);
           if (response.statusCode === 401) this.options.auth.invalidate();
           if (response.statusCode === 401 || response.statusCode === 429 || response.statusCode >= 500) {
             throw netsuiteFailure(response.statusCode, response.body, what);

@@ -9,8 +9,11 @@ export const ordersQueue = {
   id: 'orders',
   /** At least six times the worker timeout, as Lambda's SQS guidance asks. */
   visibilityTimeoutSeconds: 6 * WORKER_TIMEOUT_SECONDS,
-  /** Receives before SQS moves a message to the dead-letter queue (Lambda's guidance: at least 5). */
-  maxReceiveCount: 5,
+  /**
+   * Receives before SQS moves a message to the dead-letter queue (Lambda's guidance: at least 5). With the
+   * worker's backoff between receives, ten span about an hour for transient failures.
+   */
+  maxReceiveCount: 10,
   retentionSeconds: 4 * 24 * 3600,
   /** Records per worker invocation. */
   batchSize: 10,

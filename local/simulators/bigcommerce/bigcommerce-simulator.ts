@@ -1,7 +1,9 @@
 /**
- * A BigCommerce store over real HTTP: Orders v2 and v3 order metafields under /stores/{hash}/v2|v3, like
- * api.bigcommerce.com. The gateway concerns (store hash, X-Auth-Token, the store-wide rate limit) run in the
+ * A BigCommerce store over real HTTP: Orders v2, v3 order metafields and v3 webhooks under /stores/{hash}/v2|v3,
+ * like api.bigcommerce.com. The gateway concerns (store hash, X-Auth-Token, the store-wide rate limit) run in the
  * SimServer `admit` hook, before latency and faults, the way the real platform rejects a request before routing it.
+ * Order and metafield changes — over the API or through the control-panel methods here — fire webhooks to the
+ * destinations registered at /v3/hooks (see webhook-dispatcher.ts).
  */
 import { SimServer, type Fault, type SimRequest, type SimResponse } from '../sim-http.ts';
 import { errorFor } from './api-errors.ts';
@@ -11,12 +13,17 @@ import { StoreState } from './store-state.ts';
 import { handleV2 } from './v2-routes.ts';
 import type { V2Order, V2OrderProduct } from './v2-types.ts';
 import { renderLine, renderOrder } from './v2-views.ts';
+import { handleHooks, HookStore, renderHook, type V3Webhook } from './v3-hooks.ts';
 import { handleV3, renderMetafield, type V3Metafield } from './v3-metafields.ts';
+import { seededRandom, WebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.ts';
 
 export type { SeedOrder, SeedLine, SeedBillingAddress, SeedShippingAddress } from './seed-order.ts';
 export type { V2Order, V2OrderProduct, V2ShippingAddress, V2Coupon, V2Consignments } from './v2-types.ts';
 export type { V3Metafield } from './v3-metafields.ts';
 export type { RateLimitOptions } from './rate-limiter.ts';
+export type { V3Webhook } from './v3-hooks.ts';
+export type { WebhookDelivery } from './webhook-dispatcher.ts';
+export { RETRY_SCHEDULE_SECONDS } from './webhook-dispatcher.ts';
 
 export interface BigCommerceSimulatorOptions {
   /** Default 'abc123'. */
@@ -31,14 +38,35 @@ export interface BigCommerceSimulatorOptions {
   clock?: () => number;
   /** owner_client_id of the metafields this client writes. Default 'sim-client-id'. */
   clientId?: string;
-  /** Whether metafield writes bump the order's date_modified (unconfirmed for the real API). Default false. */
+  /**
+   * Whether metafield writes count as order modifications — bump the order's date_modified and fire
+   * store/order/updated (unconfirmed for the real API). Default false. The metafield webhooks fire either way.
+   */
   metafieldWritesTouchOrder?: boolean;
+  /** The numeric store id webhook payloads carry as `store_id` (a string). Default '1025646'. */
+  storeId?: string;
+  /** Accept webhook destinations over http and on any port (local receivers on 127.0.0.1). Default false: https on 443 only. */
+  allowInsecureDestinations?: boolean;
+  /** Status of a duplicate (scope, destination) hook create — undocumented, so tests can pick. Default 422. */
+  hookConflictStatus?: 409 | 422;
+  /** A callback not answered with a 2xx within this many ms failed. Default 10000 (the real value is undocumented). */
+  webhookTimeoutMs?: number;
+  /** Multiplies the retry schedule (60 s … 86400 s); e.g. 0.001 turns the first retry into 60 ms. Default 1. */
+  webhookRetryScale?: number;
+  /** Probability (0..1) that a delivery is also sent a second time, with the same body and hash. Default 0. */
+  webhookDuplicateRate?: number;
+  /** The random source for duplicate injection, in [0, 1). Default a generator with a fixed seed (repeatable). */
+  random?: () => number;
+  /** When set, callbacks carry Standard Webhooks headers signed with it (`whsec_…` is base64 after the prefix). */
+  webhookSigningSecret?: string;
 }
 
 export class BigCommerceSimulator {
   readonly server: SimServer;
   readonly storeHash: string;
   private readonly state: StoreState;
+  private readonly hooks = new HookStore();
+  private readonly dispatcher: WebhookDispatcher;
   private readonly limiter: FixedWindowRateLimiter;
   // Responses that must go out without rate-limit headers: load shedding, and rejections before the quota applies.
   private readonly bare = new WeakSet<SimResponse>();
@@ -47,14 +75,34 @@ export class BigCommerceSimulator {
     const clock = options.clock ?? Date.now;
     const accessToken = options.accessToken ?? 'sim-token';
     this.storeHash = options.storeHash ?? 'abc123';
-    this.state = new StoreState(clock);
+    const clientId = options.clientId ?? 'sim-client-id';
+    this.dispatcher = new WebhookDispatcher({
+      hooks: this.hooks,
+      storeHash: this.storeHash,
+      storeId: options.storeId ?? '1025646',
+      clock,
+      timeoutMs: options.webhookTimeoutMs ?? 10_000,
+      retryScale: options.webhookRetryScale ?? 1,
+      duplicateRate: options.webhookDuplicateRate ?? 0,
+      random: options.random ?? seededRandom(1),
+      signingSecret: options.webhookSigningSecret,
+    });
+    this.state = new StoreState(clock, (event) => this.dispatcher.dispatch(event));
     this.limiter = new FixedWindowRateLimiter(options.rateLimit ?? STANDARD_PLAN, clock);
     const prefix = `/stores/${this.storeHash}/`;
     const v3Context = {
       state: this.state,
       clock,
-      clientId: options.clientId ?? 'sim-client-id',
+      clientId,
       touchesOrder: options.metafieldWritesTouchOrder ?? false,
+    };
+    const hooksContext = {
+      hooks: this.hooks,
+      clock,
+      clientId,
+      storeHash: this.storeHash,
+      allowInsecureDestinations: options.allowInsecureDestinations ?? false,
+      conflictStatus: options.hookConflictStatus ?? 422,
     };
 
     this.server = new SimServer({
@@ -68,7 +116,10 @@ export class BigCommerceSimulator {
         const rest = req.path.slice(prefix.length - 1);
         const version = /^\/(v2|v3)(\/.*)$/.exec(rest);
         if (version?.[1] === 'v2') return handleV2(req, version[2] ?? '', { state: this.state, apiBase: `${req.url.origin}${prefix}v2` });
-        if (version?.[1] === 'v3') return handleV3(req, version[2] ?? '', v3Context);
+        if (version?.[1] === 'v3') {
+          const v3Rest = version[2] ?? '';
+          return /^\/hooks(\/|$)/.test(v3Rest) ? handleHooks(req, v3Rest, hooksContext) : handleV3(req, v3Rest, v3Context);
+        }
         return errorFor(req.path, 404);
       },
       faultResponse: (fault, req) => this.faultResponse(fault, req),
@@ -106,7 +157,10 @@ export class BigCommerceSimulator {
     return seeds.map((seed) => this.addOrder(seed));
   }
 
-  /** Changes the status like the control panel would, bumping date_modified to the clock's now. */
+  /**
+   * Changes the status like the control panel would, bumping date_modified to the clock's now; fires
+   * store/order/updated, and store/order/statusUpdated when the status actually changed.
+   */
   updateOrderStatus(orderId: number, statusId: number): void {
     this.state.setStatus(orderId, statusId);
   }
@@ -132,7 +186,37 @@ export class BigCommerceSimulator {
     return [...this.state.orders.keys()].sort((a, b) => a - b);
   }
 
+  /** Every webhook delivery attempt so far, in the order they finished. */
+  get webhookDeliveries(): WebhookDelivery[] {
+    return this.dispatcher.deliveries;
+  }
+
+  /** The registered webhooks as GET /v3/hooks/{id} serves them. */
+  webhooks(): V3Webhook[] {
+    return this.hooks.all().map((hook) => renderHook(hook, this.storeHash));
+  }
+
+  /**
+   * Resolves when no webhook delivery is scheduled, held or in flight — pending retries included, so use a small
+   * webhookRetryScale in tests. Rejects at once while delivery is paused with deliveries pending.
+   */
+  flushWebhooks(): Promise<void> {
+    return this.dispatcher.flush();
+  }
+
+  /** Holds deliveries (first tries and retries) as they come due, as an outage on BigCommerce's side would. */
+  pauseWebhooks(): void {
+    this.dispatcher.pause();
+  }
+
+  /** Sends everything held since pauseWebhooks(), in no particular order. */
+  resumeWebhooks(): void {
+    this.dispatcher.resume();
+  }
+
+  /** Stops the server and every pending webhook retry and in-flight callback. */
   async close(): Promise<void> {
+    this.dispatcher.close();
     await this.server.close();
   }
 

@@ -1,7 +1,8 @@
 /**
  * The simulated store's data: orders with their lines and addresses, and order metafields. Ids come from
  * store-wide sequences in distinct ranges (orders from 100, lines from 1000, addresses from 500) so a client
- * that mixes up an order id with a line id gets a 404 instead of a lucky hit.
+ * that mixes up an order id with a line id gets a 404 instead of a lucky hit. Every change a webhook would report
+ * goes through here and is announced as a StoreEvent; the webhook dispatcher decides who hears about it.
  */
 import { buildOrder, type IdSource } from './build-order.ts';
 import { truncateToSecond } from './dates.ts';
@@ -22,6 +23,15 @@ export interface StoredMetafield {
   ownerClientId: string;
 }
 
+/** A change the store announces: the callback scope and its `data`, exactly as the webhook payload carries it. */
+export interface StoreEvent {
+  scope: string;
+  orderId: number;
+  data: Record<string, unknown>;
+}
+
+export type MetafieldChange = 'created' | 'updated' | 'deleted';
+
 export class StoreState {
   readonly orders = new Map<number, StoredOrder>();
   readonly metafields = new Map<number, StoredMetafield>();
@@ -33,9 +43,11 @@ export class StoreState {
   private readonly variantIds = new Map<string, number>();
   private readonly couponIds = new Map<string, number>();
   private readonly ids: IdSource;
+  private readonly onEvent: (event: StoreEvent) => void;
 
-  constructor(clock: () => number) {
+  constructor(clock: () => number, onEvent: (event: StoreEvent) => void = () => {}) {
     this.clock = clock;
+    this.onEvent = onEvent;
     const stable = (map: Map<string, number>, key: string, first: number) => {
       let id = map.get(key);
       if (id === undefined) map.set(key, (id = first + map.size));
@@ -55,6 +67,8 @@ export class StoreState {
     if (this.orders.has(id)) throw new Error(`order ${id} already exists`);
     this.orders.set(id, buildOrder(seed, id, this.ids, this.clock()));
     this.nextOrderId = Math.max(this.nextOrderId, id + 1);
+    // Fires for every new order, status 0 (Incomplete) included, as the real one does.
+    this.onEvent({ scope: 'store/order/created', orderId: id, data: { type: 'order', id } });
     return id;
   }
 
@@ -62,9 +76,33 @@ export class StoreState {
   setStatus(orderId: number, statusId: number): StoredOrder {
     const order = this.requireOrder(orderId);
     if (!statusById(statusId)) throw new Error(`unknown statusId ${statusId}`);
+    const previousStatusId = order.statusId;
     order.statusId = statusId;
-    this.touch(order);
+    this.modified(order, previousStatusId);
     return order;
+  }
+
+  /**
+   * Records an accepted change to `order` (already applied): date_modified moves to now and `store/order/updated`
+   * fires — for any change, even one that left every field as it was — plus `statusUpdated` if the status moved.
+   */
+  modified(order: StoredOrder, previousStatusId: number): void {
+    this.touch(order);
+    const id = order.id;
+    this.onEvent({ scope: 'store/order/updated', orderId: id, data: { type: 'order', id } });
+    if (order.statusId !== previousStatusId) {
+      const status = { previous_status_id: previousStatusId, new_status_id: order.statusId };
+      this.onEvent({ scope: 'store/order/statusUpdated', orderId: id, data: { type: 'order', id, status } });
+    }
+  }
+
+  /** An order metafield was written: the order-specific event and the store-wide `store/metafield/*` one. */
+  metafieldChanged(change: MetafieldChange, metafield: StoredMetafield): void {
+    const orderId = metafield.orderId;
+    // resource_id is a string in these payloads, unlike the order events' numeric id.
+    const data = { metafield_id: metafield.id, resource_id: String(orderId) };
+    this.onEvent({ scope: `store/order/metafield/${change}`, orderId, data });
+    this.onEvent({ scope: `store/metafield/${change}`, orderId, data: { ...data, resource_type: 'order' } });
   }
 
   touch(order: StoredOrder): void {

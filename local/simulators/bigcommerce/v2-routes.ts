@@ -145,10 +145,11 @@ function updateOrder(state: StoreState, order: StoredOrder, body: string, apiBas
   for (const [name, value] of [['staff_notes', staffNotes], ['customer_message', customerMessage]] as const) {
     if (value !== undefined && typeof value !== 'string') return v2Error(400, `The field '${name}' is invalid: expected a string.`);
   }
+  const previousStatusId = order.statusId;
   if (typeof statusId === 'number') order.statusId = statusId;
   if (typeof staffNotes === 'string') order.staffNotes = staffNotes;
   if (typeof customerMessage === 'string') order.customerMessage = customerMessage;
-  // The real API does not report "unchanged": any accepted PUT counts as a modification.
-  state.touch(order);
+  // The real API does not report "unchanged": any accepted PUT counts as a modification (and fires order/updated).
+  state.modified(order, previousStatusId);
   return ok(renderOrder(order, apiBase));
 }

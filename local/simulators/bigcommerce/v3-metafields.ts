@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
 import { V3_ERROR_TYPE, v3Error } from './api-errors.ts';
 import { toIso8601, truncateToSecond } from './dates.ts';
-import type { StoreState, StoredMetafield } from './store-state.ts';
+import type { MetafieldChange, StoreState, StoredMetafield } from './store-state.ts';
 
 export interface V3Metafield {
   id: number;
@@ -26,7 +26,10 @@ export interface V3Context {
   state: StoreState;
   clock: () => number;
   clientId: string;
-  /** Whether a metafield write bumps the order's date_modified (unconfirmed for the real API). */
+  /**
+   * Whether a metafield write counts as an order modification — bumps date_modified and fires store/order/updated
+   * (unconfirmed for the real API; the metafield webhooks fire either way).
+   */
   touchesOrder: boolean;
 }
 
@@ -79,7 +82,7 @@ export function handleV3(req: SimRequest, rest: string, context: V3Context): Sim
   if (req.method === 'PUT') return update(req.body, metafield, context);
   if (req.method === 'DELETE') {
     context.state.metafields.delete(metafieldId);
-    if (context.touchesOrder) context.state.touch(context.state.requireOrder(orderId));
+    afterWrite('deleted', metafield, context);
     return { status: 204 };
   }
   return v3Error(405, 'Method not allowed.');
@@ -122,8 +125,17 @@ function intParam(query: URLSearchParams, name: string, fallback: number): numbe
   return /^\d+$/.test(raw) && Number(raw) >= 1 ? Number(raw) : undefined;
 }
 
+function afterWrite(change: MetafieldChange, metafield: StoredMetafield, context: V3Context): void {
+  const { state } = context;
+  if (context.touchesOrder) {
+    const order = state.requireOrder(metafield.orderId);
+    state.modified(order, order.statusId);
+  }
+  state.metafieldChanged(change, metafield);
+}
+
 /** The body as JSON, or the 400 the real API gives for unparseable input. */
-function parseBody(body: string): { ok: unknown } | { error: SimResponse } {
+export function parseBody(body: string): { ok: unknown } | { error: SimResponse } {
   try {
     return { ok: JSON.parse(body) };
   } catch {
@@ -176,7 +188,7 @@ function create(body: string, orderId: number, context: V3Context): SimResponse 
     ownerClientId: context.clientId,
   };
   state.metafields.set(metafield.id, metafield);
-  if (context.touchesOrder) state.touch(state.requireOrder(orderId));
+  afterWrite('created', metafield, context);
   // 200, not 201, per the spec.
   return { status: 200, body: { data: renderMetafield(metafield), meta: {} } };
 }
@@ -195,6 +207,6 @@ function update(body: string, metafield: StoredMetafield, context: V3Context): S
   metafield.permissionSet = input.data.permission_set ?? metafield.permissionSet;
   metafield.description = input.data.description ?? metafield.description;
   metafield.dateModified = truncateToSecond(context.clock());
-  if (context.touchesOrder) context.state.touch(context.state.requireOrder(metafield.orderId));
+  afterWrite('updated', metafield, context);
   return { status: 200, body: { data: renderMetafield(metafield), meta: {} } };
 }
