@@ -28,6 +28,8 @@ export interface SimulatedEnvironmentOptions {
   storeHash?: string;
   /** Distinguishes the tables of parallel test files sharing one DynamoDB Local. */
   tablePrefix?: string;
+  /** Fixed simulator ports (random free ones when absent). */
+  ports?: { bigcommerce?: number | undefined; netsuite?: number | undefined };
 }
 
 export async function startSimulatedEnvironment(options: SimulatedEnvironmentOptions): Promise<SimulatedEnvironment> {
@@ -46,8 +48,15 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
     // Retry failed deliveries on BigCommerce's schedule, a thousand times faster.
     webhookRetryScale: 0.001,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.ports?.bigcommerce ? { port: options.ports.bigcommerce } : {}),
   });
-  const ns = await NetSuiteSimulator.start({ accountId, oauth2, tba, concurrencyLimit: options.concurrencyLimit ?? 5 });
+  const ns = await NetSuiteSimulator.start({
+    accountId,
+    oauth2,
+    tba,
+    concurrencyLimit: options.concurrencyLimit ?? 5,
+    ...(options.ports?.netsuite ? { port: options.ports.netsuite } : {}),
+  });
 
   const prefix = options.tablePrefix ?? 'bc-netsuite-sync';
   const tables = { ledger: `${prefix}-ledger`, skuMap: `${prefix}-sku-map` };

@@ -6,6 +6,8 @@
  *
  *   npm start                 keep running after the demo (Ctrl-C stops everything)
  *   npm start -- --once       exit after the demo report (non-zero if an order failed)
+ *   --webhook-port, --dynamodb-port, --sqs-port, --bigcommerce-port, --netsuite-port   fixed ports (default: free ones)
+ *   --poll-interval-seconds   how often the poller runs (default 60)
  *
  * With BIGCOMMERCE_* and NETSUITE_* set, it runs the same pipeline against the real APIs (poller only:
  * BigCommerce cannot deliver webhooks to localhost).
@@ -26,10 +28,25 @@ const { values } = parseArgs({
   options: {
     once: { type: 'boolean', default: false },
     'webhook-port': { type: 'string' },
+    'dynamodb-port': { type: 'string' },
+    'sqs-port': { type: 'string' },
+    'bigcommerce-port': { type: 'string' },
+    'netsuite-port': { type: 'string' },
     'poll-interval-seconds': { type: 'string', default: '60' },
   },
 });
 
+
+function port(name: 'webhook-port' | 'dynamodb-port' | 'sqs-port' | 'bigcommerce-port' | 'netsuite-port'): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`--${name} must be a port number, got "${text}"`);
+    process.exit(2);
+  }
+  return value;
+}
 
 let stack: LocalStack | undefined;
 let stopping = false;
@@ -47,8 +64,14 @@ const real = hasRealCredentials(process.env);
 console.log(real ? 'Starting the local stack against the real BigCommerce and NetSuite APIs…' : 'Starting the local stack with the BigCommerce and NetSuite simulators…');
 stack = await startLocalStack({
   // The demo store's orders are from 2025: let the poller's first run look back far enough to see them.
-  env: real ? process.env : { POLLER_INITIAL_LOOKBACK_HOURS: String(3 * 365 * 24) },
-  ...(values['webhook-port'] ? { webhookPort: Number(values['webhook-port']) } : {}),
+  env: real ? process.env : { POLLER_INITIAL_LOOKBACK_HOURS: String(3 * 365 * 24), WEBHOOK_SECRET: process.env.WEBHOOK_SECRET },
+  ports: {
+    webhook: port('webhook-port'),
+    dynamodb: port('dynamodb-port'),
+    sqs: port('sqs-port'),
+    bigcommerce: port('bigcommerce-port'),
+    netsuite: port('netsuite-port'),
+  },
   pollIntervalMs: Number(values['poll-interval-seconds']) * 1000,
   seed: ({ ns }) => {
     for (const product of demoCatalog) ns.addItem({ itemId: product.sku, displayName: product.name });
@@ -56,7 +79,7 @@ stack = await startLocalStack({
     ns.addCustomer({ email: 'dana.whitfield@example.com', firstName: 'Dana', lastName: 'Whitfield', isPerson: true });
   },
 });
-console.log(`  webhook   POST ${stack.webhookUrl}  (header ${stack.env.WEBHOOK_SECRET_HEADER ?? 'x-webhook-secret'})`);
+console.log(`  webhook   POST ${stack.webhookUrl}  with header ${stack.env.WEBHOOK_SECRET_HEADER ?? 'x-webhook-secret'}: ${stack.webhookSecret}`);
 console.log(`  queue     ${stack.queues.ordersQueueUrl}`);
 console.log(`  poller    every ${values['poll-interval-seconds']} s, trigger statuses ${stack.config.sync.triggerStatusIds.join(', ')}`);
 

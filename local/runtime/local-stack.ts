@@ -34,7 +34,8 @@ export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
   /** Reuse a running DynamoDB Local (tests share one); otherwise one is started. */
   dynamodbEndpoint?: string;
-  webhookPort?: number;
+  /** Fixed ports (random free ones when absent). */
+  ports?: { webhook?: number; dynamodb?: number; sqs?: number; bigcommerce?: number; netsuite?: number };
   /** How often the poller runs; 0 disables the timer (call pollNow). */
   pollIntervalMs?: number;
   /** Worker event source: records per invocation and concurrent invocations. */
@@ -80,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const prefix = `local-${randomUUID().slice(0, 8)}`;
     let dynamodbEndpoint = options.dynamodbEndpoint;
     if (!dynamodbEndpoint) {
-      const dynamodb = await startDynamoDbLocal();
+      const dynamodb = await startDynamoDbLocal({ ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}) });
       stops.push(dynamodb.stop);
       dynamodbEndpoint = dynamodb.endpoint;
     }
@@ -94,13 +95,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         { definition: skuMapTable, name: base.SKU_MAP_TABLE! },
       ]);
     } else {
-      simulated = await startSimulatedEnvironment({ dynamodbEndpoint, tablePrefix: prefix, ...options.simulator });
+      simulated = await startSimulatedEnvironment({ dynamodbEndpoint, tablePrefix: prefix, ...options.simulator, ports: { bigcommerce: options.ports?.bigcommerce, netsuite: options.ports?.netsuite } });
       stops.push(simulated.close);
       options.seed?.(simulated);
       base = { ...simulated.env, ...definedOnly(given) };
     }
 
-    const sqsServer = await startSqs();
+    const sqsServer = await startSqs(options.ports?.sqs);
     stops.push(sqsServer.stop);
     const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: sqsServer.endpoint });
     stops.push(async () => sqs.destroy());
@@ -114,7 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await refreshSkuMap(context); // what the nightly refresh function does in AWS
 
     const webhookConfig = loadWebhookConfig(env);
-    const webhook = await serveWebhook(createWebhookHandler(async () => webhookDepsFromConfig(webhookConfig)), { port: options.webhookPort });
+    const webhook = await serveWebhook(createWebhookHandler(async () => webhookDepsFromConfig(webhookConfig)), { port: options.ports?.webhook });
     stops.push(webhook.close);
 
     const worker = new SqsEventSource({
