@@ -16,6 +16,7 @@ import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
 import { pollOrders, type PollDeps, type PollResult } from './core/poll-orders.ts';
 import { loadPollerConfig, type PollerConfig } from './shared/config.ts';
 import { logger, metrics, once } from './shared/powertools.ts';
+import { resolveEnv } from './shared/secrets.ts';
 
 /** Stop paging this long before Lambda's timeout, leaving time to release the lease and flush metrics. */
 const STOP_BEFORE_MS = 20_000;
@@ -55,4 +56,4 @@ export function createPollerHandler(deps: () => Promise<PollerDeps>) {
     });
 }
 
-export const handler = createPollerHandler(once(() => pollerDepsFromConfig(loadPollerConfig())));
+export const handler = createPollerHandler(once(async () => pollerDepsFromConfig(loadPollerConfig(await resolveEnv()))));

@@ -14,6 +14,7 @@ import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
 import { loadWebhookConfig, type WebhookConfig } from './shared/config.ts';
 import { logger, metrics, once } from './shared/powertools.ts';
+import { resolveEnv } from './shared/secrets.ts';
 
 export interface WebhookDeps {
   config: WebhookConfig;
@@ -63,4 +64,4 @@ export function webhookDepsFromConfig(config: WebhookConfig): WebhookDeps {
   return { config, queue: new SqsOrderQueue(createSqsClient(config.queue), config.queue.queueUrl) };
 }
 
-export const handler = createWebhookHandler(once(() => webhookDepsFromConfig(loadWebhookConfig())));
+export const handler = createWebhookHandler(once(async () => webhookDepsFromConfig(loadWebhookConfig(await resolveEnv()))));

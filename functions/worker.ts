@@ -20,6 +20,7 @@ import { syncOrder, type SyncOutcome } from './core/sync-order.ts';
 import { loadConfig, loadQueueConfig } from './shared/config.ts';
 import { parseOrderMessage } from './shared/order-message.ts';
 import { logger, metrics, once } from './shared/powertools.ts';
+import { resolveEnv } from './shared/secrets.ts';
 import { createSyncContext, type SyncContext } from './shared/sync-context.ts';
 
 export interface WorkerDeps {
@@ -94,8 +95,9 @@ export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
 }
 
 export const handler = createWorkerHandler(
-  once(() => {
-    const queue = loadQueueConfig();
-    return { sync: createSyncContext(loadConfig()), redelivery: new SqsRedelivery(createSqsClient(queue), queue.queueUrl) };
+  once(async () => {
+    const env = await resolveEnv();
+    const queue = loadQueueConfig(env);
+    return { sync: createSyncContext(loadConfig(env)), redelivery: new SqsRedelivery(createSqsClient(queue), queue.queueUrl) };
   }),
 );
