@@ -1,5 +1,48 @@
 /**
- * Dead-letter queue → Slack. (Being built: see the failure-handling issue.) Triggered by the DLQ alarm through
- * SNS and by a one-minute schedule; reads the DLQ without removing anything.
+ * Dead-letter queue → Slack. Invoked by the DLQ alarm (through SNS) and by a one-minute schedule, because an
+ * alarm that is already firing says nothing about later arrivals. Announces each dead-lettered order once,
+ * and only peeks: its role cannot delete from the queue, so the console's redrive always has the messages.
  */
-export const handler = async (): Promise<{ announced: number }> => ({ announced: 0 });
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createDocumentClient } from './adapters/dynamodb/dynamodb-client.ts';
+import { DynamoDbAlertLog } from './adapters/dynamodb/dynamodb-alert-log.ts';
+import { DynamoDbLedger } from './adapters/dynamodb/dynamodb-ledger.ts';
+import { queueConsoleUrl, SlackAlerter } from './adapters/slack/slack-alerter.ts';
+import { createSqsClient } from './adapters/sqs/sqs-client.ts';
+import { SqsDeadLetterQueue } from './adapters/sqs/sqs-dead-letter-queue.ts';
+import { announceDeadLetters, type AnnounceDeps, type AnnounceResult } from './core/announce-dead-letters.ts';
+import { loadNotifierConfig, type NotifierConfig } from './shared/config.ts';
+import { logger, metrics, once } from './shared/powertools.ts';
+import { resolveEnv } from './shared/secrets.ts';
+
+export type NotifierDeps = Omit<AnnounceDeps, 'owner'>;
+
+export function notifierDepsFromConfig(config: NotifierConfig): NotifierDeps {
+  const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
+  return {
+    deadLetters: new SqsDeadLetterQueue(createSqsClient({ region: config.aws.region, sqsEndpoint: config.sqsEndpoint }), config.deadLetterQueueUrl),
+    alerts: new DynamoDbAlertLog(db, config.aws.ledgerTable),
+    alerter: new SlackAlerter({ webhookUrl: config.slackWebhookUrl, deadLetterConsoleUrl: queueConsoleUrl(config.deadLetterQueueUrl, config.aws.region) }),
+    ledger: new DynamoDbLedger(db, config.aws.ledgerTable),
+    storeHash: config.storeHash,
+  };
+}
+
+export function createNotifierHandler(deps: () => Promise<NotifierDeps>) {
+  return middy<unknown, AnnounceResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async (_event, context) => {
+      // The event (alarm notification or schedule) only says "look"; what to announce is in the queue.
+      const result = await announceDeadLetters({ ...(await deps()), owner: context.awsRequestId });
+      if (result.seen > 0) logger.info('dead letters checked', { ...result });
+      metrics.addMetric('DeadLetterAlertsSent', MetricUnit.Count, result.announced);
+      return result;
+    });
+}
+
+export const handler = createNotifierHandler(once(async () => notifierDepsFromConfig(loadNotifierConfig(await resolveEnv()))));

@@ -1,5 +1,57 @@
 /**
- * Nightly SKU map refresh. (Being built: see the failure-handling issue.) Reloads the SKU map from NetSuite and
- * re-enqueues orders parked for a missing SKU that now exists.
+ * Nightly SKU map refresh: reloads every active NetSuite item into the SKU map, then re-enqueues orders parked
+ * for SKUs that now exist, so a missing item fixed in NetSuite heals its orders without anyone redriving them.
  */
-export const handler = async (): Promise<{ items: number }> => ({ items: 0 });
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createSqsClient } from './adapters/sqs/sqs-client.ts';
+import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
+import type { OrderQueue } from './core/ports.ts';
+import { refreshSkuMap } from './core/refresh-sku-map.ts';
+import { requeueParkedOrders } from './core/requeue-parked.ts';
+import { loadConfig, loadQueueConfig } from './shared/config.ts';
+import { logger, metrics, once } from './shared/powertools.ts';
+import { resolveEnv } from './shared/secrets.ts';
+import { createSyncContext, type SyncContext } from './shared/sync-context.ts';
+
+export interface SkuRefreshDeps {
+  sync: SyncContext;
+  queue: OrderQueue;
+}
+
+export interface SkuRefreshResult {
+  items: number;
+  pages: number;
+  requeued: number[];
+  stillParked: number;
+}
+
+export async function runSkuRefresh({ sync, queue }: SkuRefreshDeps): Promise<SkuRefreshResult> {
+  const loaded = await refreshSkuMap(sync);
+  const { requeued, stillMissing } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash });
+  return { ...loaded, requeued, stillParked: stillMissing };
+}
+
+export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
+  return middy<unknown, SkuRefreshResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async () => {
+      const result = await runSkuRefresh(await deps());
+      logger.info('SKU map refreshed', { items: result.items, pages: result.pages, requeued: result.requeued, stillParked: result.stillParked });
+      metrics.addMetric('SkuMapItems', MetricUnit.Count, result.items);
+      metrics.addMetric('ParkedOrdersRequeued', MetricUnit.Count, result.requeued.length);
+      return result;
+    });
+}
+
+export const handler = createSkuRefreshHandler(
+  once(async () => {
+    const env = await resolveEnv();
+    const queue = loadQueueConfig(env);
+    return { sync: createSyncContext(loadConfig(env)), queue: new SqsOrderQueue(createSqsClient(queue), queue.queueUrl) };
+  }),
+);

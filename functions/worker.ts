@@ -35,7 +35,12 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
   if (message.storeHash !== context.settings.storeHash) {
     throw new PermanentError(`message for store ${message.storeHash}, but this deployment serves ${context.settings.storeHash}`);
   }
-  const outcome = await syncOrder(message.orderId, { ...context, workerId: `${requestId}/${record.messageId}` });
+  const outcome = await syncOrder(message.orderId, {
+    ...context,
+    workerId: `${requestId}/${record.messageId}`,
+    // First delivery: a new event, or a redrive after someone fixed the cause. Retries trust cached misses.
+    recheckMissingSkus: receiveCount(record) === 1,
+  });
   logger.info(`order ${outcome.status}`, { source: message.source, receiveCount: receiveCount(record), ...outcome });
   metrics.addMetric(outcome.status === 'synced' ? 'OrdersSynced' : outcome.status === 'skipped' ? 'OrdersSkipped' : 'OrdersAlreadySynced', MetricUnit.Count, 1);
   return outcome;

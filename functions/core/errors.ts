@@ -4,7 +4,7 @@
  * worker needs; the rest is for people reading alerts and logs.
  */
 
-export type ErrorSource = 'bigcommerce' | 'netsuite' | 'dynamodb' | 'config' | 'order';
+export type ErrorSource = 'bigcommerce' | 'netsuite' | 'dynamodb' | 'slack' | 'config' | 'order';
 
 export interface ErrorDetails {
   source?: ErrorSource;

@@ -48,14 +48,26 @@ export interface LedgerEntry {
   attempts: number;
   salesOrderId?: string;
   writeBackDone?: boolean;
+  /** 'transient' or 'permanent'. */
   lastErrorClass?: string;
+  /** The error's type, e.g. MissingSkuError. */
+  lastErrorName?: string;
   lastErrorMessage?: string;
+  /** SKUs that had no NetSuite item at the last attempt (the order is parked until they do). */
+  missingSkus?: string[];
   skipReason?: string;
   leaseOwner?: string;
   leaseExpiresAt?: number;
   createdAt?: string;
   updatedAt?: string;
   syncedAt?: string;
+}
+
+export interface AttemptFailure {
+  errorClass: 'transient' | 'permanent';
+  errorName: string;
+  message: string;
+  missingSkus?: string[];
 }
 
 export type ClaimResult =
@@ -74,7 +86,7 @@ export interface OrderLedger {
   /** Releases the lease and records that the order is not (yet) in a status that triggers a sync. */
   markSkipped(orderKey: string, owner: string, reason: string): Promise<void>;
   /** Releases the lease and records why the attempt failed. */
-  markFailed(orderKey: string, owner: string, error: { errorClass: string; message: string }): Promise<void>;
+  markFailed(orderKey: string, owner: string, failure: AttemptFailure): Promise<void>;
   get(orderKey: string): Promise<LedgerEntry | undefined>;
 }
 
@@ -82,7 +94,7 @@ export interface OrderLedger {
 export interface OrderMessage {
   storeHash: string;
   orderId: number;
-  source: 'webhook' | 'poller' | 'backfill';
+  source: 'webhook' | 'poller' | 'backfill' | 'sku-refresh';
   /** ISO time the event reached us. */
   receivedAt: string;
 }
@@ -111,4 +123,43 @@ export interface PollerState {
 /** Postpones the next delivery of a queue message (SQS: ChangeMessageVisibility). */
 export interface RedeliveryControl {
   postpone(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+/** Orders waiting for SKUs that NetSuite did not have; the SKU refresh re-enqueues them. */
+export interface ParkedOrders {
+  park(orderId: number, skus: string[]): Promise<void>;
+  unpark(orderId: number): Promise<void>;
+  list(): Promise<Array<{ orderId: number; skus: string[] }>>;
+}
+
+/** What the dead-letter notifier can see of the dead-letter queue: never more than a peek. */
+export interface DeadLetterQueue {
+  depth(): Promise<number>;
+  /** Receives up to `max` messages, hiding them for `hideSeconds`; never deletes. */
+  peek(max: number, hideSeconds: number): Promise<Array<{ messageId: string; body: string }>>;
+}
+
+/** Remembers which dead-lettered messages have been announced, so each arrival is announced once. */
+export interface AlertLog {
+  /** True when this caller may announce the message (nobody has, and nobody is doing it right now). */
+  claim(messageId: string, owner: string): Promise<boolean>;
+  markSent(messageId: string): Promise<void>;
+  /** Gives the claim up after a failed send, so the next run tries again. */
+  release(messageId: string, owner: string): Promise<void>;
+}
+
+export interface FailedOrderAlert {
+  messageId: string;
+  storeHash: string;
+  /** Undefined when the dead-lettered message could not be read at all. */
+  orderId?: number;
+  /** In plain words, e.g. "SKU ABC-1 has no NetSuite item". */
+  reason: string;
+  errorClass?: string;
+  attempts?: number;
+  missingSkus?: string[];
+}
+
+export interface Alerter {
+  send(alert: FailedOrderAlert): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type { Erp, SkuMapStore } from './ports.ts';
 export async function resolveItems(
   skus: string[],
   deps: { erp: Erp; skuMap: SkuMapStore; negativeTtlSeconds: number },
+  options: { recheckMissing?: boolean } = {},
 ): Promise<Map<string, string>> {
   const unique = [...new Set(skus)];
   const lookupable = unique.filter((sku) => sku !== '');
@@ -16,7 +17,9 @@ export async function resolveItems(
   const resolved = new Map<string, string>();
   for (const [sku, entry] of known) if ('itemId' in entry) resolved.set(sku, entry.itemId);
 
-  const neverSeen = lookupable.filter((sku) => !known.has(sku));
+  // A fresh request (a new event, or a redrive after someone fixed the item) asks NetSuite again about SKUs
+  // remembered as missing; quick retries of the same message trust the memory.
+  const neverSeen = lookupable.filter((sku) => !resolved.has(sku) && (options.recheckMissing || !known.has(sku)));
   if (neverSeen.length > 0) {
     const found = await deps.erp.findItemsBySku(neverSeen);
     for (const [sku, itemId] of found) resolved.set(sku, itemId);

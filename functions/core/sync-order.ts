@@ -1,9 +1,9 @@
 import { buildSalesOrder, exportedLines, type SalesOrderSettings } from './build-sales-order.ts';
-import { AlreadyExistsError, SyncError, TransientError } from './errors.ts';
+import { AlreadyExistsError, MissingSkuError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
-import type { CustomerCache, Erp, OrderLedger, OrderSource, SkuMapStore } from './ports.ts';
+import type { AttemptFailure, CustomerCache, Erp, OrderLedger, OrderSource, ParkedOrders, SkuMapStore } from './ports.ts';
 import { resolveCustomer, type CustomerResolution } from './resolve-customer.ts';
 import { resolveItems } from './resolve-items.ts';
 
@@ -23,9 +23,12 @@ export interface SyncDeps {
   skuMap: SkuMapStore;
   customers: CustomerCache;
   ledger: OrderLedger;
+  parked: ParkedOrders;
   settings: SyncSettings;
   /** Identifies this worker in the ledger's lease (e.g. the Lambda request id). */
   workerId: string;
+  /** Ask NetSuite again about SKUs remembered as missing (set for a message's first delivery). */
+  recheckMissingSkus?: boolean;
 }
 
 export type SyncOutcome =
@@ -63,14 +66,13 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     }
     await ledger.markSynced(key, workerId, result.salesOrderId);
   } catch (error) {
-    await ledger
-      .markFailed(key, workerId, {
-        errorClass: error instanceof SyncError ? error.name : 'UnexpectedError',
-        message: error instanceof Error ? error.message : String(error),
-      })
-      .catch(() => undefined); // the original failure is the one worth reporting
+    const failure = describeFailure(error);
+    await ledger.markFailed(key, workerId, failure).catch(() => undefined); // the original failure is the one worth reporting
+    // Parked until the SKU refresh finds the items; it re-enqueues the order then.
+    if (failure.missingSkus) await deps.parked.park(orderId, failure.missingSkus).catch(() => undefined);
     throw error;
   }
+  if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
   // After the ledger says synced, nothing below can lead to a second sales order.
   await writeBack(orderId, result.salesOrderId, key, deps);
   return { status: 'synced', orderId, ...result };
@@ -84,7 +86,11 @@ export type SalesOrderPlan =
  * Everything short of creating the sales order: reads the order, gates on its status, resolves items and
  * customer, builds the draft. A dry run creates no customer and writes nothing to either system.
  */
-export async function planSalesOrder(orderId: number, deps: Omit<SyncDeps, 'ledger' | 'workerId'>, options: { dryRun?: boolean } = {}): Promise<SalesOrderPlan> {
+export async function planSalesOrder(
+  orderId: number,
+  deps: Omit<SyncDeps, 'ledger' | 'parked' | 'workerId'>,
+  options: { dryRun?: boolean } = {},
+): Promise<SalesOrderPlan> {
   const { source, erp, settings } = deps;
   const order = await source.getOrder(orderId);
   // Webhooks fire for every change, including unpaid and incomplete orders; only trigger statuses sync.
@@ -92,11 +98,11 @@ export async function planSalesOrder(orderId: number, deps: Omit<SyncDeps, 'ledg
     return { skipped: `status is ${statusName(order.statusId)} (${order.statusId}), not one that triggers a sync` };
   }
   // Items first: an order that cannot be synced for a missing SKU must not leave a new customer behind.
-  const itemIds = await resolveItems(exportedLines(order).map((line) => line.sku), {
-    erp,
-    skuMap: deps.skuMap,
-    negativeTtlSeconds: settings.negativeSkuTtlSeconds,
-  });
+  const itemIds = await resolveItems(
+    exportedLines(order).map((line) => line.sku),
+    { erp, skuMap: deps.skuMap, negativeTtlSeconds: settings.negativeSkuTtlSeconds },
+    { recheckMissing: deps.recheckMissingSkus ?? false },
+  );
   const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId }, options);
   return { order, customer, draft: buildSalesOrder(order, customer.customerId, itemIds, settings) };
 }
@@ -129,6 +135,15 @@ async function createOnce(draft: SalesOrderDraft, erp: Erp): Promise<{ salesOrde
     if (!existing) throw new TransientError(`sales order ${draft.externalId} reported as existing but not readable yet`, { source: 'netsuite' });
     return { salesOrderId: existing, created: false };
   }
+}
+
+function describeFailure(error: unknown): AttemptFailure {
+  return {
+    errorClass: error instanceof SyncError && !error.retryable ? 'permanent' : 'transient',
+    errorName: error instanceof Error ? error.name : 'UnknownError',
+    message: error instanceof Error ? error.message : String(error),
+    ...(error instanceof MissingSkuError ? { missingSkus: error.skus } : {}),
+  };
 }
 
 async function writeBack(orderId: number, salesOrderId: string, key: string, deps: SyncDeps): Promise<void> {

@@ -119,6 +119,13 @@ const pollerFields = {
   POLLER_LEASE_MS: positiveInt(300_000),
 };
 
+const notifierFields = {
+  BIGCOMMERCE_STORE_HASH: storeHash,
+  /** Slack incoming webhook; in AWS it comes from the secret, never from plain configuration. */
+  SLACK_WEBHOOK_URL: z.url(),
+  DEAD_LETTER_QUEUE_URL: z.url(),
+};
+
 const envSchema = z.object({ ...bigcommerceFields, ...netsuiteFields, ...syncFields, ...awsFields });
 
 export type NetSuiteAuthConfig =
@@ -230,6 +237,26 @@ export function loadPollerConfig(env: Env = process.env): PollerConfig {
     overlapMs: e.POLLER_OVERLAP_MINUTES * 60_000,
     initialLookbackMs: e.POLLER_INITIAL_LOOKBACK_HOURS * 3_600_000,
     leaseMs: e.POLLER_LEASE_MS,
+  };
+}
+
+export interface NotifierConfig {
+  storeHash: string;
+  slackWebhookUrl: string;
+  deadLetterQueueUrl: string;
+  aws: AppConfig['aws'];
+  sqsEndpoint?: string;
+}
+
+/** What the dead-letter notifier needs: the DLQ (to peek), the ledger (reasons, alert markers) and Slack. */
+export function loadNotifierConfig(env: Env = process.env): NotifierConfig {
+  const e = parseEnv(z.object({ ...notifierFields, ...awsFields, SQS_ENDPOINT: queueFields.SQS_ENDPOINT }), env);
+  return {
+    storeHash: e.BIGCOMMERCE_STORE_HASH,
+    slackWebhookUrl: e.SLACK_WEBHOOK_URL,
+    deadLetterQueueUrl: e.DEAD_LETTER_QUEUE_URL,
+    aws: awsConfig(e),
+    ...(e.SQS_ENDPOINT ? { sqsEndpoint: e.SQS_ENDPOINT } : {}),
   };
 }
 

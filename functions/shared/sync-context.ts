@@ -7,6 +7,7 @@ import { BigCommerceOrderSource } from '../adapters/bigcommerce/bigcommerce-orde
 import { createDocumentClient } from '../adapters/dynamodb/dynamodb-client.ts';
 import { DynamoDbCustomerCache } from '../adapters/dynamodb/dynamodb-customer-cache.ts';
 import { DynamoDbLedger } from '../adapters/dynamodb/dynamodb-ledger.ts';
+import { DynamoDbParkedOrders } from '../adapters/dynamodb/dynamodb-parked-orders.ts';
 import { DynamoDbSkuMap } from '../adapters/dynamodb/dynamodb-sku-map.ts';
 import { createNetSuiteAuth } from '../adapters/netsuite/netsuite-auth.ts';
 import { NetSuiteClient } from '../adapters/netsuite/netsuite-client.ts';
@@ -43,6 +44,7 @@ export function createSyncContext(config: AppConfig, options: { retry?: RetryPol
     skuMap: new DynamoDbSkuMap(db, config.aws.skuMapTable),
     customers: new DynamoDbCustomerCache(db, config.aws.ledgerTable),
     ledger: new DynamoDbLedger(db, config.aws.ledgerTable),
+    parked: new DynamoDbParkedOrders(db, config.aws.ledgerTable),
     settings: config.sync,
   };
 }

@@ -14,13 +14,19 @@ import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sq
 import { createSqsClient } from '../../functions/adapters/sqs/sqs-client.ts';
 import { SqsRedelivery } from '../../functions/adapters/sqs/sqs-redelivery.ts';
 import type { RetrySchedule } from '../../functions/core/retry-schedule.ts';
-import { refreshSkuMap } from '../../functions/core/refresh-sku-map.ts';
 import type { PollResult } from '../../functions/core/poll-orders.ts';
 import { createPollerHandler, pollerDepsFromConfig } from '../../functions/poller.ts';
 import { loadConfig, loadPollerConfig, loadWebhookConfig, type AppConfig } from '../../functions/shared/config.ts';
 import { createSyncContext, type SyncContext } from '../../functions/shared/sync-context.ts';
 import { createWebhookHandler, webhookDepsFromConfig } from '../../functions/webhook.ts';
 import { createWorkerHandler } from '../../functions/worker.ts';
+import { createNotifierHandler, notifierDepsFromConfig } from '../../functions/dlq-notifier.ts';
+import { createSkuRefreshHandler, type SkuRefreshResult } from '../../functions/sku-refresh.ts';
+import { SqsOrderQueue } from '../../functions/adapters/sqs/sqs-order-queue.ts';
+import type { AnnounceResult } from '../../functions/core/announce-dead-letters.ts';
+import { loadNotifierConfig } from '../../functions/shared/config.ts';
+import { SlackSink } from '../simulators/slack/slack-sink.ts';
+import { redriveDeadLetters } from './redrive.ts';
 import { startDynamoDbLocal } from '../engines/dynamodb-local.ts';
 import { createTables } from '../engines/create-tables.ts';
 import { createQueues, startSqs, type QueueUrls } from '../engines/fauxqs.ts';
@@ -38,6 +44,8 @@ export interface LocalStackOptions {
   ports?: { webhook?: number; dynamodb?: number; sqs?: number; bigcommerce?: number; netsuite?: number };
   /** How often the poller runs; 0 disables the timer (call pollNow). */
   pollIntervalMs?: number;
+  /** How often the dead-letter notifier sweeps (AWS: every minute and on the DLQ alarm); 0 disables the timer. */
+  notifyIntervalMs?: number;
   /** Worker event source: records per invocation and concurrent invocations. */
   batchSize?: number;
   maxConcurrency?: number;
@@ -63,7 +71,13 @@ export interface LocalStack {
   worker: SqsEventSource;
   /** Present when running against the simulators. */
   simulated?: SimulatedEnvironment;
+  /** The local Slack incoming webhook (present unless SLACK_WEBHOOK_URL points elsewhere). */
+  slack?: SlackSink;
   pollNow(timeoutMs?: number): Promise<PollResult>;
+  notifyNow(): Promise<AnnounceResult>;
+  refreshSkusNow(): Promise<SkuRefreshResult>;
+  /** The console's "Start DLQ redrive", locally. */
+  redrive(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -107,12 +121,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(async () => sqs.destroy());
     const queues = await createQueues(sqs, prefix, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
 
+    let slack: SlackSink | undefined;
+    if (!base.SLACK_WEBHOOK_URL) {
+      slack = await SlackSink.start();
+      stops.push(() => slack!.close());
+    }
     const webhookSecret = base.WEBHOOK_SECRET ?? randomUUID();
-    const env: Record<string, string> = { ...base, ORDERS_QUEUE_URL: queues.ordersQueueUrl, SQS_ENDPOINT: sqsServer.endpoint, WEBHOOK_SECRET: webhookSecret };
+    const env: Record<string, string> = {
+      ...base,
+      ORDERS_QUEUE_URL: queues.ordersQueueUrl,
+      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+      SQS_ENDPOINT: sqsServer.endpoint,
+      WEBHOOK_SECRET: webhookSecret,
+      ...(slack ? { SLACK_WEBHOOK_URL: slack.webhookUrl } : {}),
+    };
 
     const config = loadConfig(env);
     const context = createSyncContext(config);
-    await refreshSkuMap(context); // what the nightly refresh function does in AWS
+    const skuRefresh = createSkuRefreshHandler(async () => ({ sync: context, queue: new SqsOrderQueue(sqs, queues.ordersQueueUrl) }));
+    const refreshSkusNow = () => skuRefresh({}, lambdaContext('sku-refresh', 900_000));
+    await refreshSkusNow(); // what the nightly refresh function does in AWS
 
     const webhookConfig = loadWebhookConfig(env);
     const webhook = await serveWebhook(createWebhookHandler(async () => webhookDepsFromConfig(webhookConfig)), { port: options.ports?.webhook });
@@ -132,21 +160,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const pollerDeps = pollerDepsFromConfig(loadPollerConfig(env));
     const poller = createPollerHandler(async () => pollerDeps);
     const pollNow = (timeoutMs = 300_000) => poller({}, lambdaContext('poller', timeoutMs));
-    if (options.pollIntervalMs) {
-      let polling = false;
-      const timer = setInterval(() => {
-        if (polling) return; // EventBridge Scheduler may overlap runs; the lease would stop the second anyway
-        polling = true;
-        pollNow()
-          .catch((error: unknown) => console.error('[local] poller failed', error))
-          .finally(() => (polling = false));
-      }, options.pollIntervalMs);
-      stops.push(async () => clearInterval(timer));
-    }
+    every(options.pollIntervalMs ?? 0, pollNow, 'poller', stops);
+
+    const notifierDeps = notifierDepsFromConfig(loadNotifierConfig(env));
+    // Locally a peek hides messages for a second only, so tests can redrive right after an alert.
+    const notifier = createNotifierHandler(async () => ({ ...notifierDeps, peekHideSeconds: 1 }));
+    const notifyNow = () => notifier({}, lambdaContext('dlq-notifier', 60_000));
+    every(options.notifyIntervalMs ?? 0, notifyNow, 'notifier', stops);
 
     if (simulated) await registerSimulatorWebhook(simulated, webhook.url, webhookConfig.secretHeader, webhookSecret);
 
-    return { env, config, context, webhookUrl: webhook.url, webhookSecret, sqs, queues, worker, simulated, pollNow, stop };
+    return {
+      env,
+      config,
+      context,
+      webhookUrl: webhook.url,
+      webhookSecret,
+      sqs,
+      queues,
+      worker,
+      simulated,
+      slack,
+      pollNow,
+      notifyNow,
+      refreshSkusNow,
+      redrive: () => redriveDeadLetters(sqs, queues.deadLetterQueueUrl, queues.ordersQueueUrl),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -163,6 +203,20 @@ async function registerSimulatorWebhook(simulated: SimulatedEnvironment, url: st
     });
     if (!response.ok) throw new Error(`could not register the local webhook: ${response.status} ${await response.text()}`);
   }
+}
+
+/** Runs `task` every `intervalMs` like a schedule would, skipping a tick while the previous run is busy. */
+function every(intervalMs: number, task: () => Promise<unknown>, name: string, stops: Array<() => Promise<void>>): void {
+  if (!intervalMs) return;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    task()
+      .catch((error: unknown) => console.error(`[local] ${name} failed:`, error instanceof Error ? error.message : error))
+      .finally(() => (running = false));
+  }, intervalMs);
+  stops.push(async () => clearInterval(timer));
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

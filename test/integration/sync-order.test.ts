@@ -172,7 +172,9 @@ test('a missing SKU is a permanent error naming it, and nothing is created in Ne
   expect((failure as MissingSkuError).message).toBe("SKU GHOST-1, SKU O'REILLY-BOOK have no NetSuite item");
   expect(h.ns.salesOrders()).toHaveLength(0);
   expect(h.ns.customers()).toHaveLength(0);
-  expect(await h.context.ledger.get(`order#abc123#${orderId}`)).toMatchObject({ state: 'failed', lastErrorClass: 'MissingSkuError' });
+  expect(await h.context.ledger.get(`order#abc123#${orderId}`)).toMatchObject({ state: 'failed', lastErrorClass: 'permanent', lastErrorName: 'MissingSkuError', missingSkus: ['GHOST-1', "O'REILLY-BOOK"] });
+
+  expect(await h.context.parked.list()).toEqual([{ orderId, skus: ['GHOST-1', "O'REILLY-BOOK"] }]);
 
   // The negative entries spare NetSuite on the retry; once the item exists and the map is refreshed, it syncs.
   const lookupsBefore = h.ns.server.count({ path: '/query/v1/suiteql' });
@@ -183,6 +185,8 @@ test('a missing SKU is a permanent error naming it, and nothing is created in Ne
   await refreshSkuMap(h.context);
   await expect(h.sync(orderId)).resolves.toMatchObject({ status: 'synced' });
   expect(h.ns.salesOrders()).toHaveLength(1);
+  expect(await h.context.parked.list()).toEqual([]);
+  expect(await h.context.ledger.get(`order#abc123#${orderId}`)).not.toHaveProperty('missingSkus');
 });
 
 test('429s from NetSuite and BigCommerce are waited out and the order syncs', async () => {

@@ -4,7 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClaimResult, LedgerEntry, OrderLedger } from '../../core/ports.ts';
+import type { AttemptFailure, ClaimResult, LedgerEntry, OrderLedger } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
 export class DynamoDbLedger extends DynamoDbTable implements OrderLedger {
@@ -49,7 +49,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: orderKey },
-        UpdateExpression: 'SET #state = :synced, salesOrderId = :id, syncedAt = :iso, updatedAt = :iso, lastSyncedBy = :owner REMOVE leaseOwner, leaseExpiresAt',
+        UpdateExpression: 'SET #state = :synced, salesOrderId = :id, syncedAt = :iso, updatedAt = :iso, lastSyncedBy = :owner REMOVE leaseOwner, leaseExpiresAt, missingSkus',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':synced': 'synced', ':id': salesOrderId, ':iso': iso, ':owner': owner },
       }),
@@ -67,23 +67,31 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger {
     );
   }
 
-  async markFailed(orderKey: string, owner: string, error: { errorClass: string; message: string }): Promise<void> {
-    await this.release(orderKey, owner, 'failed', { lastErrorClass: error.errorClass, lastErrorMessage: error.message.slice(0, 1000) });
+  async markFailed(orderKey: string, owner: string, failure: AttemptFailure): Promise<void> {
+    await this.release(orderKey, owner, 'failed', {
+      lastErrorClass: failure.errorClass,
+      lastErrorName: failure.errorName,
+      lastErrorMessage: failure.message.slice(0, 1000),
+      lastFailedAt: new Date(this.now()).toISOString(),
+      missingSkus: failure.missingSkus ?? null,
+    });
   }
 
   async markSkipped(orderKey: string, owner: string, reason: string): Promise<void> {
     await this.release(orderKey, owner, 'skipped', { skipReason: reason });
   }
 
-  /** Ends this worker's lease with a final state. Only the lease holder may; a taken-over order belongs to its new worker. */
-  private async release(orderKey: string, owner: string, state: 'failed' | 'skipped', fields: Record<string, string>): Promise<void> {
-    const names = Object.keys(fields);
+  /** Ends this worker's lease with a final state; a null field is removed. */
+  private async release(orderKey: string, owner: string, state: 'failed' | 'skipped', fields: Record<string, string | string[] | null>): Promise<void> {
+    const names = Object.keys(fields).filter((name) => fields[name] !== null);
+    const removed = Object.keys(fields).filter((name) => fields[name] === null);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: orderKey },
-          UpdateExpression: `SET #state = :state, updatedAt = :iso, ${names.map((name) => `${name} = :${name}`).join(', ')} REMOVE leaseOwner, leaseExpiresAt`,
+          UpdateExpression: `SET #state = :state, updatedAt = :iso, ${names.map((name) => `${name} = :${name}`).join(', ')} REMOVE ${['leaseOwner', 'leaseExpiresAt', ...removed].join(', ')}`,
+          // Only the lease holder may; a taken-over order belongs to its new worker.
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {

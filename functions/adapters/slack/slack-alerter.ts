@@ -1,0 +1,105 @@
+/**
+ * Alerts as Slack messages (Block Kit, posted to an incoming webhook whose URL comes from the secret): one
+ * per failed order, readable on a phone: the order linked to the store's control panel, the reason in plain
+ * words, the attempts, and what to do, including how to redrive it.
+ */
+import got from 'got';
+import { PermanentError, TransientError } from '../../core/errors.ts';
+import type { Alerter, FailedOrderAlert } from '../../core/ports.ts';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
+import { networkFailure, numericHeader } from '../http/http-failure.ts';
+
+export interface SlackAlerterOptions {
+  webhookUrl: string;
+  /** Link to the dead-letter queue in the AWS console, where "Start DLQ redrive" is. */
+  deadLetterConsoleUrl: string;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+}
+
+/** Slack mrkdwn treats &, < and > as markup; text from orders must not become links or mentions. */
+export function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+export function controlPanelOrderUrl(storeHash: string, orderId: number): string {
+  return `https://store-${storeHash}.mybigcommerce.com/manage/orders/${orderId}`;
+}
+
+function whatToDo(alert: FailedOrderAlert): string {
+  if (alert.missingSkus?.length) {
+    return 'Create the missing item in NetSuite (or correct the SKU in BigCommerce). The order is parked and syncs by itself after the next SKU refresh; redriving it then is harmless.';
+  }
+  if (alert.errorClass === 'permanent') return 'Fix the cause above, then redrive the message.';
+  return 'NetSuite or BigCommerce kept failing for about an hour. Check their status, then redrive the message.';
+}
+
+export function slackMessage(alert: FailedOrderAlert, deadLetterConsoleUrl: string): Record<string, unknown> {
+  const title = alert.orderId === undefined ? 'A sync request could not be processed' : `Order ${alert.orderId} did not reach NetSuite`;
+  const order =
+    alert.orderId === undefined
+      ? '*Unreadable message in the dead-letter queue*'
+      : `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>*`;
+  const fields = [
+    ...(alert.attempts !== undefined ? [{ type: 'mrkdwn', text: `*Attempts*\n${alert.attempts}` }] : []),
+    ...(alert.errorClass ? [{ type: 'mrkdwn', text: `*Failure*\n${alert.errorClass}` }] : []),
+    { type: 'mrkdwn', text: `*Message*\n\`${escapeMrkdwn(alert.messageId)}\`` },
+  ];
+  return {
+    // The notification text (phones, screen readers); the blocks are the message itself.
+    text: `${title}: ${alert.reason}`.slice(0, 3000),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: `${order}\n>${escapeMrkdwn(alert.reason).slice(0, 2800)}` } },
+      { type: 'section', fields },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `${whatToDo(alert)} To redrive: open the <${deadLetterConsoleUrl}|dead-letter queue> in the SQS console, choose *Start DLQ redrive*, keep *Redrive to source queue(s)*, and start it.`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export class SlackAlerter implements Alerter {
+  private readonly options: SlackAlerterOptions;
+
+  constructor(options: SlackAlerterOptions) {
+    this.options = options;
+  }
+
+  async send(alert: FailedOrderAlert): Promise<void> {
+    const body = slackMessage(alert, this.options.deadLetterConsoleUrl);
+    await withRetry(async () => {
+      let response;
+      try {
+        response = await got.post(this.options.webhookUrl, {
+          json: body,
+          throwHttpErrors: false,
+          retry: { limit: 0 },
+          timeout: { request: this.options.timeoutMs ?? 10_000 },
+          responseType: 'text',
+        });
+      } catch (error) {
+        throw networkFailure(error, 'slack', 'Slack webhook') ?? error;
+      }
+      const status = response.statusCode;
+      if (status === 200) return;
+      if (status === 429 || status >= 500) {
+        const retryAfter = numericHeader(response.headers, 'retry-after');
+        throw new TransientError(`Slack webhook: ${status} ${response.body.slice(0, 100)}`, { source: 'slack', status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) });
+      }
+      // invalid_payload, no_service (webhook revoked), channel_is_archived…: a person must fix the webhook.
+      throw new PermanentError(`Slack refused the alert: ${status} ${response.body.slice(0, 100)}`, { source: 'slack', status });
+    }, this.options.retry ?? { ...defaultRetryPolicy, attempts: 4 });
+  }
+}
+
+/** Console page of a queue, from its URL (https://sqs.<region>.amazonaws.com/<account>/<name>). */
+export function queueConsoleUrl(queueUrl: string, region: string): string {
+  return `https://${region}.console.aws.amazon.com/sqs/v3/home?region=${region}#/queues/${encodeURIComponent(queueUrl)}`;
+}

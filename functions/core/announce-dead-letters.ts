@@ -1,0 +1,92 @@
+import type { AlertLog, Alerter, DeadLetterQueue, FailedOrderAlert, OrderLedger } from './ports.ts';
+import { orderKey } from './external-ids.ts';
+
+export interface AnnounceDeps {
+  deadLetters: DeadLetterQueue;
+  alerts: AlertLog;
+  alerter: Alerter;
+  ledger: OrderLedger;
+  storeHash: string;
+  /** Identifies this run in the alert claims. */
+  owner: string;
+  /** Messages read per run at most (a backlog is covered over several runs). */
+  maxMessages?: number;
+  /**
+   * How long a peek hides what it read, so the next receive returns other messages. Short, because a hidden
+   * message is also hidden from the console's redrive.
+   */
+  peekHideSeconds?: number;
+}
+
+export interface AnnounceResult {
+  seen: number;
+  announced: number;
+  /** Dead letters whose order has synced since (e.g. re-enqueued after a SKU refresh): nothing to do. */
+  resolved: number;
+  failed: number;
+}
+
+
+/**
+ * Announces every message in the dead-letter queue that has not been announced yet: one alert per arrival,
+ * whether it arrived when the alarm went off or while it was already firing (the alarm fires only on its
+ * OK → ALARM transition, so a schedule runs this too). It only peeks: messages stay in the queue for the
+ * console's redrive. A failed alert is released and retried by the next run; the run then fails loudly.
+ */
+export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceResult> {
+  const result: AnnounceResult = { seen: 0, announced: 0, resolved: 0, failed: 0 };
+  if ((await deps.deadLetters.depth()) === 0) return result;
+  const limit = deps.maxMessages ?? 200;
+  const seen = new Set<string>();
+  let lastError: unknown;
+  while (seen.size < limit) {
+    const batch = (await deps.deadLetters.peek(10, deps.peekHideSeconds ?? 5)).filter((message) => !seen.has(message.messageId));
+    if (batch.length === 0) break;
+    for (const message of batch) {
+      seen.add(message.messageId);
+      if (!(await deps.alerts.claim(message.messageId, deps.owner))) continue;
+      try {
+        const alert = await describe(message, deps);
+        if (alert) {
+          await deps.alerter.send(alert);
+          result.announced += 1;
+        } else {
+          result.resolved += 1;
+        }
+        await deps.alerts.markSent(message.messageId);
+      } catch (error) {
+        await deps.alerts.release(message.messageId, deps.owner);
+        result.failed += 1;
+        lastError = error;
+      }
+    }
+  }
+  result.seen = seen.size;
+  if (lastError) throw new Error(`${result.failed} dead-letter alert(s) could not be sent; they will be retried`, { cause: lastError });
+  return result;
+}
+
+/** The alert for one dead letter, or undefined when its order has been synced since. */
+async function describe(message: { messageId: string; body: string }, deps: AnnounceDeps): Promise<FailedOrderAlert | undefined> {
+  let orderId: number | undefined;
+  try {
+    const parsed = JSON.parse(message.body) as { orderId?: unknown };
+    if (typeof parsed.orderId === 'number') orderId = parsed.orderId;
+  } catch {
+    // Unreadable: announced as such, with the body, so a person can look.
+  }
+  if (orderId === undefined) {
+    return { messageId: message.messageId, storeHash: deps.storeHash, reason: `a message that is not an order request: ${message.body.slice(0, 300)}` };
+  }
+  const entry = await deps.ledger.get(orderKey(deps.storeHash, orderId));
+  if (entry?.state === 'synced') return undefined;
+  return {
+    messageId: message.messageId,
+    storeHash: deps.storeHash,
+    orderId,
+    reason: entry?.lastErrorMessage ?? 'no attempt was recorded (the worker may have crashed or timed out)',
+    ...(entry?.lastErrorClass ? { errorClass: entry.lastErrorClass } : {}),
+    ...(entry ? { attempts: entry.attempts } : {}),
+    ...(entry?.missingSkus ? { missingSkus: entry.missingSkus } : {}),
+  };
+}

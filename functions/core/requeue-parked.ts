@@ -1,0 +1,18 @@
+import type { OrderQueue, ParkedOrders, SkuMapStore } from './ports.ts';
+
+/**
+ * After the SKU map is refreshed: every order parked for missing SKUs whose SKUs now all have NetSuite items
+ * goes back into the queue. The worker syncs it as usual (exactly once; a later DLQ redrive of the same order
+ * finds it synced).
+ */
+export async function requeueParkedOrders(deps: { parked: ParkedOrders; skuMap: SkuMapStore; queue: OrderQueue; storeHash: string; now?: () => number }): Promise<{ requeued: number[]; stillMissing: number }> {
+  const parked = await deps.parked.list();
+  if (parked.length === 0) return { requeued: [], stillMissing: 0 };
+  const known = await deps.skuMap.get([...new Set(parked.flatMap((order) => order.skus))]);
+  const ready = parked.filter((order) => order.skus.every((sku) => { const entry = known.get(sku); return entry !== undefined && 'itemId' in entry; }));
+  const receivedAt = new Date((deps.now ?? Date.now)()).toISOString();
+  await deps.queue.enqueue(ready.map((order) => ({ storeHash: deps.storeHash, orderId: order.orderId, source: 'sku-refresh' as const, receivedAt })));
+  // Unparked only once enqueued: a crash in between re-enqueues next night, which is harmless.
+  for (const order of ready) await deps.parked.unpark(order.orderId);
+  return { requeued: ready.map((order) => order.orderId), stillMissing: parked.length - ready.length };
+}

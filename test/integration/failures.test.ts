@@ -1,0 +1,134 @@
+/**
+ * When things go wrong, on the local stack (DynamoDB Local, fauxqs with a real redrive policy, the
+ * simulators and the Slack sink): retries, dead-lettering, one alert per dead-lettered order, quarantine
+ * of orders with missing SKUs, and redrives that sync exactly once.
+ */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { orderKey } from '../../functions/core/external-ids.ts';
+import { defaultRetrySchedule } from '../../functions/core/retry-schedule.ts';
+import { startLocalStack, type LocalStack } from '../../local/runtime/local-stack.ts';
+import { shopper } from '../support/sync-harness.ts';
+
+let stack: LocalStack;
+beforeEach(async () => {
+  stack = await startLocalStack({
+    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
+    // Test-time timings: the production schedule's shape, capped at one second per wait.
+    retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },
+    simulator: { rateLimit: { quota: 5000, windowMs: 1000 } },
+    seed: ({ ns }) => {
+      ns.addItem({ itemId: 'MUG-11OZ' });
+    },
+  });
+});
+afterEach(async () => stack.stop());
+
+const sim = () => stack.simulated!;
+const slack = () => stack.slack!;
+const order = (sku = 'MUG-11OZ', email = 'buyer@example.com') =>
+  sim().bc.addOrder({ billing: shopper(email), lines: [{ sku, quantity: 1, priceExTax: '12.2500' }] });
+
+async function settle() {
+  await sim().bc.flushWebhooks();
+  await stack.worker.waitForIdle();
+}
+
+/** A notifier run's peek hides what it read for a second (five in AWS). */
+const peekExpiry = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
+async function deadLetterCount(): Promise<number> {
+  const { Attributes = {} } = await stack.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: stack.queues.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+}
+
+test('NetSuite answering 503 three times, then recovering: synced, and no alert', async () => {
+  sim().ns.server.injectFault({ method: 'POST', path: '/record/v1/salesOrder' }, { kind: 'status', status: 503 }, 3);
+  const orderId = order();
+  await settle();
+  await stack.notifyNow();
+
+  expect(sim().ns.salesOrders()).toHaveLength(1);
+  expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'synced' });
+  expect(await deadLetterCount()).toBe(0);
+  expect(slack().messages).toHaveLength(0);
+});
+
+test('a missing SKU: dead-lettered, one alert naming it; once the item exists the SKU refresh syncs the order, once', async () => {
+  const orderId = order('ABC-1');
+  await settle();
+
+  expect(await deadLetterCount()).toBe(1);
+  expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'failed', lastErrorClass: 'permanent', missingSkus: ['ABC-1'] });
+  await stack.notifyNow();
+  await stack.notifyNow(); // the schedule and the alarm both run it: still one alert
+  expect(slack().texts()).toEqual([`Order ${orderId} did not reach NetSuite: SKU ABC-1 has no NetSuite item`]);
+  const blocks = JSON.stringify(slack().messages[0]!.blocks);
+  expect(blocks).toContain(`https://store-abc123.mybigcommerce.com/manage/orders/${orderId}|BigCommerce order ${orderId}`);
+  expect(blocks).toContain('*Attempts*\\n10');
+  expect(blocks).toContain('Start DLQ redrive');
+
+  sim().ns.addItem({ itemId: 'ABC-1' });
+  const refresh = await stack.refreshSkusNow();
+  expect(refresh.requeued).toEqual([orderId]);
+  await settle();
+
+  expect(sim().ns.salesOrders().map((salesOrder) => salesOrder.otherRefNum)).toEqual([String(orderId)]);
+  expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'synced' });
+
+  // Redriving the stale dead letter afterwards is harmless: still one sales order, no new alert.
+  await peekExpiry();
+  expect(await stack.redrive()).toBe(1);
+  await settle();
+  await stack.notifyNow();
+  expect(sim().ns.salesOrders()).toHaveLength(1);
+  expect(slack().messages).toHaveLength(1);
+});
+
+test('a redrive of dead letters after the cause is fixed syncs each order, exactly one sales order each', async () => {
+  const orders = [order('LATE-1', 'a@example.com'), order('LATE-2', 'b@example.com'), order('LATE-1', 'c@example.com')];
+  await settle();
+  expect(await deadLetterCount()).toBe(3);
+
+  sim().ns.addItem({ itemId: 'LATE-1' });
+  sim().ns.addItem({ itemId: 'LATE-2' });
+  expect(await stack.redrive()).toBe(3); // no SKU refresh: the redriven messages ask NetSuite afresh
+  await settle();
+
+  expect(await deadLetterCount()).toBe(0);
+  expect(sim().ns.salesOrders().map((salesOrder) => Number(salesOrder.otherRefNum)).sort()).toEqual([...orders].sort());
+  expect(sim().ns.server.count({ method: 'POST', path: '/record/v1/salesOrder' })).toBe(3);
+});
+
+test('five orders failing while the alarm is already firing produce five alerts, not one and not ten', async () => {
+  order('NOPE-0', 'first@example.com');
+  await settle();
+  await stack.notifyNow();
+  expect(slack().messages).toHaveLength(1); // the alarm went off for this one and is still firing
+
+  const more = Array.from({ length: 5 }, (_, index) => order(`NOPE-${index + 1}`, `later${index}@example.com`));
+  await settle();
+  // The one-minute sweep and the (already firing) alarm may both run, even at the same time.
+  await Promise.all([stack.notifyNow(), stack.notifyNow()]);
+  await stack.notifyNow();
+
+  expect(slack().messages).toHaveLength(6);
+  for (const orderId of more) expect(slack().texts().filter((text) => text.startsWith(`Order ${orderId} `))).toHaveLength(1);
+});
+
+test('Slack being down loses nothing: the dead letters stay, and the alerts go out once Slack is back', async () => {
+  const orderId = order('GONE-1');
+  await settle();
+  slack().server.injectFault({ method: 'POST' }, { kind: 'status', status: 503 }, 100);
+
+  await expect(stack.notifyNow()).rejects.toThrow(/could not be sent; they will be retried/);
+  expect(await deadLetterCount()).toBe(1);
+  expect(slack().messages).toHaveLength(0);
+
+  slack().server.clearFaults();
+  await peekExpiry();
+  await expect(stack.notifyNow()).resolves.toMatchObject({ announced: 1 });
+  expect(slack().texts()).toEqual([`Order ${orderId} did not reach NetSuite: SKU GONE-1 has no NetSuite item`]);
+  expect(await deadLetterCount()).toBe(1);
+});
