@@ -14,8 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 
-// Before the handlers load: their logs stay quiet unless something goes wrong, and metrics are not printed.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// Before the handlers load: their JSON logs and metrics would drown the demo's report.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // failures show in the report and the Slack sink; POWERTOOLS_LOG_LEVEL=INFO shows every decision
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { orderKey } = await import('../functions/core/external-ids.ts');
 const { demoCatalog, demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store.ts');
@@ -36,6 +36,9 @@ const { values } = parseArgs({
   },
 });
 
+
+/** Left out of the simulated NetSuite at first, so the demo shows a failure, its alert, and its healing. */
+const MISSING_SKU = 'GIFTSET-COFFEE';
 
 function port(name: 'webhook-port' | 'dynamodb-port' | 'sqs-port' | 'bigcommerce-port' | 'netsuite-port'): number | undefined {
   const text = values[name];
@@ -73,8 +76,9 @@ stack = await startLocalStack({
     netsuite: port('netsuite-port'),
   },
   pollIntervalMs: Number(values['poll-interval-seconds']) * 1000,
+  notifyIntervalMs: 60_000,
   seed: ({ ns }) => {
-    for (const product of demoCatalog) ns.addItem({ itemId: product.sku, displayName: product.name });
+    for (const product of demoCatalog) if (product.sku !== MISSING_SKU) ns.addItem({ itemId: product.sku, displayName: product.name });
     // One shopper NetSuite already knows, so the demo shows matching as well as creating.
     ns.addCustomer({ email: 'dana.whitfield@example.com', firstName: 'Dana', lastName: 'Whitfield', isPerson: true });
   },
@@ -85,7 +89,19 @@ console.log(`  poller    every ${values['poll-interval-seconds']} s, trigger sta
 
 if (stack.simulated) {
   const { bc, ns } = stack.simulated;
+  const report = async (orderIds: number[]) => {
+    const rows: OrderReportRow[] = [];
+    for (const orderId of orderIds) {
+      const entry = await stack!.context.ledger.get(orderKey(stack!.config.sync.storeHash, orderId));
+      const salesOrder = ns.salesOrders().find((order) => order.id === entry?.salesOrderId);
+      rows.push({ orderId, entry, lines: salesOrder?.lines.length });
+    }
+    printOrderReport(rows);
+    return rows;
+  };
+
   console.log(`\nPlacing ${demoStore.length} demo orders in the simulated store; their webhooks drive the pipeline…`);
+  console.log(`(NetSuite has no item for ${MISSING_SKU} yet, to show what a failure looks like.)`);
   const started = Date.now();
   const orderIds = bc.addOrders(demoStore);
   await bc.flushWebhooks();
@@ -93,15 +109,19 @@ if (stack.simulated) {
   console.log(`All webhooks processed in ${Date.now() - started} ms. Running the poller once as the safety net…`);
   const poll = await stack.pollNow();
   await stack.worker.waitForIdle();
-  console.log(`Poller found ${poll.enqueued} order(s) in trigger statuses; the ledger made re-syncing them free.\n`);
+  console.log(`Poller found ${poll.enqueued} order(s) in trigger statuses; the ledger made re-syncing them free.`);
+  const alerts = await stack.notifyNow();
+  console.log(`Dead-letter notifier: ${alerts.announced} Slack alert(s):`);
+  for (const text of stack.slack?.texts() ?? []) console.log(`  🔔 ${text}`);
+  console.log('');
+  await report(orderIds);
 
-  const rows: OrderReportRow[] = [];
-  for (const orderId of orderIds) {
-    const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, orderId));
-    const salesOrder = ns.salesOrders().find((order) => order.id === entry?.salesOrderId);
-    rows.push({ orderId, entry, lines: salesOrder?.lines.length });
-  }
-  printOrderReport(rows);
+  console.log(`\nNow the item ${MISSING_SKU} is created in NetSuite, and the SKU refresh (nightly in AWS) runs…`);
+  ns.addItem({ itemId: MISSING_SKU, displayName: 'Coffee Lover Gift Set' });
+  const refresh = await stack.refreshSkusNow();
+  await stack.worker.waitForIdle();
+  console.log(`It loaded ${refresh.items} items and re-enqueued the parked order(s) ${refresh.requeued.join(', ') || '(none)'}.\n`);
+  const rows = await report(orderIds);
   console.log(`\nNetSuite now holds ${ns.salesOrders().length} sales orders and ${ns.customers().length} customers.`);
   if (values.once) await shutdown(rows.some((row) => row.entry?.state === 'failed') ? 1 : 0);
 }

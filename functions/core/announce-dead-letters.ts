@@ -1,4 +1,5 @@
 import type { AlertLog, Alerter, DeadLetterQueue, FailedOrderAlert, OrderLedger } from './ports.ts';
+import { createHash } from 'node:crypto';
 import { orderKey } from './external-ids.ts';
 
 export interface AnnounceDeps {
@@ -27,11 +28,17 @@ export interface AnnounceResult {
 }
 
 
+/** A dead-lettered message is looked at once; its marker lives as long as the DLQ keeps messages. */
+const MESSAGE_MARKER_SECONDS = 14 * 24 * 3600;
+/** One alert per failed order and reason a day, however many messages (webhook, poller, retries) it left in the DLQ. */
+const ORDER_ALERT_SECONDS = 24 * 3600;
+
 /**
- * Announces every message in the dead-letter queue that has not been announced yet: one alert per arrival,
- * whether it arrived when the alarm went off or while it was already firing (the alarm fires only on its
- * OK → ALARM transition, so a schedule runs this too). It only peeks: messages stay in the queue for the
- * console's redrive. A failed alert is released and retried by the next run; the run then fails loudly.
+ * Announces every failed order in the dead-letter queue that has not been announced yet: one alert per order
+ * (duplicate deliveries of the same order dead-letter together), whether it arrived when the alarm went off
+ * or while it was already firing (the alarm fires only on its OK → ALARM transition, so a schedule runs this
+ * too). It only peeks: messages stay in the queue for the console's redrive. A failed alert is released and
+ * retried by the next run, which then fails loudly.
  */
 export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceResult> {
   const result: AnnounceResult = { seen: 0, announced: 0, resolved: 0, failed: 0 };
@@ -44,18 +51,25 @@ export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceR
     if (batch.length === 0) break;
     for (const message of batch) {
       seen.add(message.messageId);
-      if (!(await deps.alerts.claim(message.messageId, deps.owner))) continue;
+      const messageKey = `message#${message.messageId}`;
+      if (!(await deps.alerts.claim(messageKey, deps.owner, MESSAGE_MARKER_SECONDS))) continue;
+      let orderAlertKey: string | undefined;
       try {
         const alert = await describe(message, deps);
-        if (alert) {
-          await deps.alerter.send(alert);
-          result.announced += 1;
-        } else {
+        if (!alert) {
           result.resolved += 1;
+        } else {
+          orderAlertKey = alert.orderId === undefined ? undefined : `order#${alert.orderId}#${hash(alert.reason)}`;
+          if (!orderAlertKey || (await deps.alerts.claim(orderAlertKey, deps.owner, ORDER_ALERT_SECONDS))) {
+            await deps.alerter.send(alert);
+            if (orderAlertKey) await deps.alerts.markSent(orderAlertKey);
+            result.announced += 1;
+          }
         }
-        await deps.alerts.markSent(message.messageId);
+        await deps.alerts.markSent(messageKey);
       } catch (error) {
-        await deps.alerts.release(message.messageId, deps.owner);
+        if (orderAlertKey) await deps.alerts.release(orderAlertKey, deps.owner);
+        await deps.alerts.release(messageKey, deps.owner);
         result.failed += 1;
         lastError = error;
       }
@@ -66,6 +80,9 @@ export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceR
   return result;
 }
 
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
 /** The alert for one dead letter, or undefined when its order has been synced since. */
 async function describe(message: { messageId: string; body: string }, deps: AnnounceDeps): Promise<FailedOrderAlert | undefined> {
   let orderId: number | undefined;

@@ -139,13 +139,13 @@ export interface DeadLetterQueue {
   peek(max: number, hideSeconds: number): Promise<Array<{ messageId: string; body: string }>>;
 }
 
-/** Remembers which dead-lettered messages have been announced, so each arrival is announced once. */
+/** Remembers what has been announced (by dead-lettered message, and by failed order), so nothing is announced twice. */
 export interface AlertLog {
-  /** True when this caller may announce the message (nobody has, and nobody is doing it right now). */
-  claim(messageId: string, owner: string): Promise<boolean>;
-  markSent(messageId: string): Promise<void>;
+  /** True when this caller may announce `key` (nobody has within `ttlSeconds`, and nobody is doing it right now). */
+  claim(key: string, owner: string, ttlSeconds: number): Promise<boolean>;
+  markSent(key: string): Promise<void>;
   /** Gives the claim up after a failed send, so the next run tries again. */
-  release(messageId: string, owner: string): Promise<void>;
+  release(key: string, owner: string): Promise<void>;
 }
 
 export interface FailedOrderAlert {

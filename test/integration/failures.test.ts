@@ -19,6 +19,7 @@ beforeEach(async () => {
     seed: ({ ns }) => {
       ns.addItem({ itemId: 'MUG-11OZ' });
     },
+    env: { POLLER_INITIAL_LOOKBACK_HOURS: '1' },
   });
 });
 afterEach(async () => stack.stop());
@@ -115,6 +116,17 @@ test('five orders failing while the alarm is already firing produce five alerts,
 
   expect(slack().messages).toHaveLength(6);
   for (const orderId of more) expect(slack().texts().filter((text) => text.startsWith(`Order ${orderId} `))).toHaveLength(1);
+});
+
+test('an order dead-lettered twice (webhook and poller both delivered it) is announced once', async () => {
+  const orderId = order('TWICE-1');
+  await settle();
+  await stack.pollNow(); // the safety net finds the same order and enqueues it again
+  await settle();
+  expect(await deadLetterCount()).toBe(2);
+
+  await stack.notifyNow();
+  expect(slack().texts()).toEqual([`Order ${orderId} did not reach NetSuite: SKU TWICE-1 has no NetSuite item`]);
 });
 
 test('Slack being down loses nothing: the dead letters stay, and the alerts go out once Slack is back', async () => {
