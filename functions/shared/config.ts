@@ -2,7 +2,7 @@
  * The one typed configuration of the product, read from the environment and validated with zod at cold start,
  * so a missing or malformed setting fails the function immediately with a message that names the variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from '../core/errors.ts';
 import { parseStatusList } from '../core/order-statuses.ts';
 

@@ -1,5 +1,5 @@
 /** The queue's message contract, validated at both ends: producers build it, the worker parses it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from '../core/errors.ts';
 import type { OrderMessage } from '../core/ports.ts';
 

@@ -10,6 +10,8 @@ import { NotFoundError, PermanentError, TransientError } from '../../core/errors
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
 import {
+  hookEnvelope,
+  hookListEnvelope,
   lineListSchema,
   metafieldEnvelope,
   metafieldListEnvelope,
@@ -17,6 +19,7 @@ import {
   orderSchema,
   v2ErrorSchema,
   v3ErrorSchema,
+  type WireHook,
   type WireLine,
   type WireOrder,
 } from './bigcommerce-schemas.ts';
@@ -46,6 +49,16 @@ export interface MetafieldInput {
   value: string;
   permissionSet: 'app_only' | 'read' | 'write' | 'read_and_sf_access' | 'write_and_sf_access';
   description?: string;
+}
+
+/** A webhook subscription as `/v3/hooks` takes it. */
+export interface HookInput {
+  scope: string;
+  /** https, port 443. */
+  destination: string;
+  isActive: boolean;
+  /** Sent back on every callback (the shared secret travels this way); replaces what the hook had. */
+  headers: Record<string, string>;
 }
 
 type RequestOptions = { searchParams?: Record<string, string | number>; json?: unknown };
@@ -127,6 +140,30 @@ export class BigCommerceClient {
     return list.data.find((field) => field.namespace === namespace && field.key === key);
   }
 
+  /** Every webhook of this API account (BigCommerce shows each account only its own), paging through all. */
+  async listHooks(): Promise<WireHook[]> {
+    const hooks: WireHook[] = [];
+    const limit = this.options.pageSize;
+    for (let page = 1; ; page++) {
+      const response = await this.send('GET', 'v3/hooks', { searchParams: { page, limit } });
+      const { data, meta } = this.parse(response, hookListEnvelope, 'webhook list');
+      hooks.push(...data);
+      const pages = meta?.pagination?.total_pages;
+      if (data.length === 0 || (pages !== undefined ? page >= pages : data.length < limit)) break;
+    }
+    return hooks;
+  }
+
+  async createHook(input: HookInput): Promise<WireHook> {
+    const response = await this.send('POST', 'v3/hooks', { json: hookBody(input) });
+    return this.parse(response, hookEnvelope, `webhook ${input.scope}`).data;
+  }
+
+  async updateHook(id: number, input: Partial<HookInput>): Promise<WireHook> {
+    const response = await this.send('PUT', `v3/hooks/${id}`, { json: hookBody(input) });
+    return this.parse(response, hookEnvelope, `webhook ${id}`).data;
+  }
+
   private async send(method: 'GET' | 'POST' | 'PUT', path: string, options: RequestOptions = {}): Promise<Response<string>> {
     const what = `BigCommerce ${method} /${path}`;
     return withRetry(async () => {
@@ -180,6 +217,11 @@ export class BigCommerceClient {
     }
     return result.data;
   }
+}
+
+function hookBody(input: Partial<HookInput>): Record<string, unknown> {
+  const body: Record<string, unknown> = { scope: input.scope, destination: input.destination, is_active: input.isActive, headers: input.headers };
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }
 
 /** The human part of a v2 (`[{message}]`) or v3 (`{title, errors}`) error body. */

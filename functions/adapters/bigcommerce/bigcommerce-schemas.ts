@@ -3,7 +3,7 @@
  * clear error instead of an undefined deep inside the sync. Only the fields we use are declared; the rest
  * pass through untouched.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseMoney, zeroMoney } from '../../core/money.ts';
 
 /** v2 sends money as decimal strings ("62.6793"); some nested objects use numbers. Both become Money. */
@@ -89,6 +89,21 @@ export const metafieldSchema = z.looseObject({
 });
 export const metafieldEnvelope = z.looseObject({ data: metafieldSchema });
 export const metafieldListEnvelope = z.looseObject({ data: z.array(metafieldSchema) });
+
+/** A v3 webhook (`/v3/hooks`): times are unix seconds, and headers come back as registered (or null). */
+export const hookSchema = z.looseObject({
+  id: z.number().int(),
+  scope: z.string(),
+  destination: z.string(),
+  is_active: z.boolean(),
+  headers: z.record(z.string(), z.string()).nullish(),
+});
+export type WireHook = z.infer<typeof hookSchema>;
+export const hookEnvelope = z.looseObject({ data: hookSchema });
+export const hookListEnvelope = z.looseObject({
+  data: z.array(hookSchema),
+  meta: z.looseObject({ pagination: z.looseObject({ current_page: z.number().int(), total_pages: z.number().int() }).optional() }).optional(),
+});
 
 /** v2 errors: `[{status, message, details?}]`. */
 export const v2ErrorSchema = z.array(z.looseObject({ status: z.number().optional(), message: z.string() }));

@@ -3,7 +3,7 @@
  * in a custom header (registered with the hook) and, when configured, by a Standard Webhooks signature.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ORDER_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated'] as const;
 

@@ -6,7 +6,7 @@
 import got from 'got';
 import { SignJWT } from 'jose';
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { NetSuiteAuthConfig } from '../../shared/config.ts';
 import { defaultRetryPolicy, withRetry } from '../../shared/retry.ts';

@@ -6,7 +6,7 @@
  */
 import got, { type Got, type Response } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from '../../core/errors.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
 import { networkFailure } from '../http/http-failure.ts';

@@ -3,7 +3,7 @@
  * transient (429 CONCURRENCY_LIMIT_EXCEEDED, 5xx, 401 that can be a concurrency symptom),
  * "already exists" (duplicate externalId), not found (NONEXISTENT_ID) and permanent (everything else).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlreadyExistsError, NotFoundError, PermanentError, TransientError, type SyncError } from '../../core/errors.ts';
 
 const envelope = z.looseObject({

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench -- --orders N --concurrency-limit C --latency-ms L`
+ *
+ * Runs N orders through the local runtime (BigCommerce webhook → the webhook handler → SQS → the worker) with
+ * the simulated NetSuite account limited to C concurrent requests and taking L ms per record write, and
+ * reports throughput against NetSuite's ceiling (C × 1000 / L orders per second, at one write per order),
+ * requests per order, 429s, webhook-to-sales-order latency, and the worker bundle's size and cold load time.
+ * Shoppers are known to NetSuite and the SKU map is warm: the steady state a live store is in.
+ */
+import { parseArgs } from 'node:util';
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+const { orderKey } = await import('../functions/core/external-ids.ts');
+const { startLocalStack } = await import('../local/runtime/local-stack.ts');
+const { integerArg, percentile, printTable } = await import('./stats.ts');
+const { measureWorkerBundle } = await import('./worker-bundle.ts');
+
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string' },
+    'concurrency-limit': { type: 'string' },
+    'latency-ms': { type: 'string' },
+    workers: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const orders = integerArg(values, 'orders', 300);
+const limit = integerArg(values, 'concurrency-limit', 5);
+const latencyMs = integerArg(values, 'latency-ms', 250);
+/** Concurrent worker invocations (the event source's maximum concurrency). */
+const workers = integerArg(values, 'workers', 4);
+
+const skus = Array.from({ length: 25 }, (_, index) => `BENCH-${String(index + 1).padStart(3, '0')}`);
+const shoppers = Array.from({ length: 50 }, (_, index) => `shopper${index}@example.com`);
+
+const stack = await startLocalStack({
+  maxConcurrency: workers,
+  // One process holds every worker here, so one budget of C requests covers them all.
+  env: { NETSUITE_CONCURRENCY: String(limit), BIGCOMMERCE_PAGE_SIZE: '250' },
+  simulator: { concurrencyLimit: limit, rateLimit: { quota: 1_000_000, windowMs: 30_000 } },
+  seed: ({ ns }) => {
+    for (const sku of skus) ns.addItem({ itemId: sku });
+    for (const email of shoppers) ns.addCustomer({ email, firstName: 'Bench', lastName: 'Shopper', isPerson: true });
+  },
+});
+try {
+  const { bc, ns } = stack.simulated!;
+  ns.server.setLatency({ method: 'POST', path: '/services/rest/record/' }, latencyMs);
+  ns.server.setLatency({ path: '/services/rest/query/' }, Math.min(200, Math.round(latencyMs / 5)));
+  ns.server.resetLog();
+  bc.server.resetLog();
+
+  console.log(`Placing ${orders} orders (NetSuite: ${limit} concurrent requests, ${latencyMs} ms per write; ${workers} worker invocations × batch 10)…`);
+  const placedAt = new Map<number, number>();
+  const started = Date.now();
+  for (let index = 0; index < orders; index++) {
+    const lines = Array.from({ length: 1 + (index % 3) }, (_, line) => ({ sku: skus[(index + line * 7) % skus.length]!, quantity: 1 + (line % 2), priceExTax: '9.9900' }));
+    const email = shoppers[index % shoppers.length]!;
+    const orderId = bc.addOrder({ billing: { firstName: 'Bench', lastName: 'Shopper', street1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', countryIso2: 'US', email }, lines });
+    placedAt.set(orderId, Date.now());
+  }
+  await bc.flushWebhooks();
+  await stack.worker.waitForIdle({ timeoutMs: 3_600_000 });
+
+  const latencies: number[] = [];
+  let lastSynced = started;
+  let unsynced = 0;
+  for (const [orderId, placed] of placedAt) {
+    const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, orderId));
+    if (entry?.state !== 'synced' || !entry.syncedAt) {
+      unsynced += 1;
+      continue;
+    }
+    const synced = Date.parse(entry.syncedAt);
+    latencies.push(synced - placed);
+    lastSynced = Math.max(lastSynced, synced);
+  }
+  const seconds = (lastSynced - started) / 1000;
+  const nsRequests = ns.server.count({ path: '/services/rest/record/' }) + ns.server.count({ path: '/services/rest/query/' });
+  const tooMany = ns.server.log.filter((entry) => entry.status === 429).length;
+  const ceiling = (limit * 1000) / latencyMs;
+  const throughput = latencies.length / seconds;
+  const bundle = await measureWorkerBundle();
+
+  const result = {
+    orders,
+    synced: latencies.length,
+    unsynced,
+    salesOrders: ns.salesOrders().length,
+    concurrencyLimit: limit,
+    latencyMs,
+    seconds: Number(seconds.toFixed(2)),
+    ordersPerSecond: Number(throughput.toFixed(2)),
+    ceilingOrdersPerSecond: Number(ceiling.toFixed(2)),
+    ratioToCeiling: Number((throughput / ceiling).toFixed(3)),
+    netsuiteRequestsPerOrder: Number((nsRequests / orders).toFixed(3)),
+    bigcommerceRequestsPerOrder: Number((bc.server.count() / orders).toFixed(3)),
+    netsuite429s: tooMany,
+    netsuite429Rate: Number((tooMany / Math.max(1, nsRequests + tooMany)).toFixed(4)),
+    netsuitePeakConcurrency: ns.peakConcurrency,
+    latencyP50Ms: percentile(latencies, 50),
+    latencyP95Ms: percentile(latencies, 95),
+    workerBundleBytes: bundle.bytes,
+    workerColdLoadMs: Number(bundle.coldLoadMs.toFixed(1)),
+  };
+  printTable('Throughput benchmark', [
+    ['orders synced', `${result.synced} of ${orders} (${result.salesOrders} sales orders in NetSuite)`],
+    ['orders per second', `${result.ordersPerSecond} (ceiling ${result.ceilingOrdersPerSecond} = ${limit} × 1000 / ${latencyMs} ms)`],
+    ['ratio to ceiling', `${(result.ratioToCeiling * 100).toFixed(1)} %`],
+    ['NetSuite requests/order', String(result.netsuiteRequestsPerOrder)],
+    ['BigCommerce requests/order', String(result.bigcommerceRequestsPerOrder)],
+    ['NetSuite 429s', `${tooMany} (${(result.netsuite429Rate * 100).toFixed(2)} % of NetSuite requests; peak ${result.netsuitePeakConcurrency} in flight)`],
+    ['webhook → sales order', `p50 ${result.latencyP50Ms} ms, p95 ${result.latencyP95Ms} ms`],
+    ['worker bundle', `${(bundle.bytes / 1024).toFixed(0)} KiB minified, cold load ${result.workerColdLoadMs} ms`],
+  ]);
+  console.log(`\n${JSON.stringify(result)}`);
+  process.exitCode = unsynced === 0 ? 0 : 1;
+} finally {
+  await stack.stop();
+}
