@@ -54,7 +54,9 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     return { status: 'already_synced', orderId, salesOrderId };
   }
   if (claim.outcome === 'busy') {
-    throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order', code: 'ORDER_BUSY' });
+    // Come back when the lease ends: if its holder crashed, that is when the order can be taken over.
+    const leaseLeftMs = Math.max(0, (claim.entry.leaseExpiresAt ?? 0) - Date.now());
+    throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order', code: 'ORDER_BUSY', retryAfterMs: leaseLeftMs });
   }
 
   let result: { salesOrderId: string; created: boolean } | { skipped: string };

@@ -79,7 +79,8 @@ const syncFields = {
   ...triggerStatuses,
   SYNC_TIME_ZONE: timeZone,
   SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
-  SYNC_LEASE_MS: positiveInt(300_000),
+  /** Longer than one worker invocation can run (its timeout is 60 s), so two never hold an order at once. */
+  SYNC_LEASE_MS: positiveInt(90_000),
   SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
 };
 

@@ -39,18 +39,26 @@ export interface RouteMatch {
  * - timeout: accept the request and never answer (until the client gives up); nothing is committed.
  * - reset: destroy the connection at once; nothing is committed.
  * - drop-after-commit: run the route (the write commits) and then destroy the connection instead of answering.
+ * - hang-after-commit: run the route (the write commits) and then never answer, until the client times out.
  */
 export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'rate-limit' }
   | { kind: 'timeout' }
   | { kind: 'reset' }
-  | { kind: 'drop-after-commit' };
+  | { kind: 'drop-after-commit' }
+  | { kind: 'hang-after-commit' };
 
 interface FaultRule {
   match: RouteMatch;
   fault: Fault;
   remaining: number;
+}
+
+interface FaultRateRule {
+  match: RouteMatch;
+  fault: Fault;
+  probability: number;
 }
 
 interface LatencyRule {
@@ -93,6 +101,9 @@ export interface SimServerOptions {
 export class SimServer {
   readonly log: LoggedRequest[] = [];
   private readonly faults: FaultRule[] = [];
+  private readonly faultRates: FaultRateRule[] = [];
+  /** Source of randomness for fault rates; seed it for repeatable chaos runs. */
+  random: () => number = Math.random;
   private readonly latencies: LatencyRule[] = [];
   private readonly server: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -130,8 +141,14 @@ export class SimServer {
     this.faults.push({ match, fault, remaining: times });
   }
 
+  /** Make each request matching `match` fail with `fault` with the given probability (chaos runs). */
+  setFaultRate(match: RouteMatch, fault: Fault, probability: number): void {
+    this.faultRates.push({ match, fault, probability });
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
+    this.faultRates.length = 0;
   }
 
   /** Add latency to matching requests (later rules win). A function gives a latency profile. */
@@ -150,7 +167,10 @@ export class SimServer {
 
   private takeFault(method: string, path: string): Fault | undefined {
     const rule = this.faults.find((candidate) => candidate.remaining > 0 && matches(candidate.match, method, path));
-    if (!rule) return undefined;
+    if (!rule) {
+      const rate = this.faultRates.find((candidate) => matches(candidate.match, method, path));
+      return rate && this.random() < rate.probability ? rate.fault : undefined;
+    }
     rule.remaining -= 1;
     if (rule.remaining === 0) this.faults.splice(this.faults.indexOf(rule), 1);
     return rule.fault;
@@ -228,6 +248,11 @@ export class SimServer {
     if (fault?.kind === 'drop-after-commit') {
       record('dropped', fault.kind);
       req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'hang-after-commit') {
+      record('dropped', fault.kind);
+      await new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
       return;
     }
     record(response.status, fault?.kind);

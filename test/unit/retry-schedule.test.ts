@@ -15,6 +15,11 @@ test('an order held by another worker is retried within seconds', () => {
   for (const random of [0, 0.5, 1]) expect(schedule.delaySeconds(busy, 1, () => random)).toBeLessThanOrEqual(15);
 });
 
+test('an order held by a worker that crashed is retried when its lease ends, not before', () => {
+  const busy = new TransientError('busy', { code: 'ORDER_BUSY', retryAfterMs: 80_000 });
+  expect(schedule.delaySeconds(busy, 1, () => 0.5)).toBe(81);
+});
+
 test('transient failures back off exponentially with jitter, spanning about an hour before the dead-letter queue', () => {
   const error = new TransientError('503');
   const low = (n: number) => schedule.delaySeconds(error, n, () => 0);
