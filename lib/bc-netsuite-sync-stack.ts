@@ -1,0 +1,239 @@
+/**
+ * Everything one store's sync runs on, in the merchant's own account: the webhook endpoint, the poller, the
+ * orders queue and its dead-letter queue, the worker, the ledger and SKU map tables, the SKU refresh, the
+ * dead-letter notifier, alarms and a dashboard. Environment-agnostic (no lookups), so it synthesizes offline.
+ */
+import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../functions/adapters/sqs/queue-definitions.ts';
+import { AppSecret } from './constructs/app-secret.ts';
+import { SyncDashboard } from './constructs/dashboard.ts';
+import { DlqAlerting } from './constructs/dlq-alerting.ts';
+import { OperationalAlarms } from './constructs/operational-alarms.ts';
+import { OrderQueues } from './constructs/order-queues.ts';
+import { Schedules } from './constructs/schedules.ts';
+import { ServiceFunction } from './constructs/service-function.ts';
+import { StateTables } from './constructs/state-tables.ts';
+import { WebhookApi } from './constructs/webhook-api.ts';
+import { planNetSuiteConcurrency, type NetSuiteConcurrencyPlan } from './netsuite-concurrency.ts';
+import { missingRequiredSettings, type StageConfig } from './stage-config.ts';
+
+/** Function sizes: memory in MB. Timeouts are next to each function. */
+export const MEMORY_MB = { webhook: 512, poller: 512, worker: 1024, skuRefresh: 1024, notifier: 256 } as const;
+
+export const TIMEOUTS = {
+  /** Authenticate, validate, enqueue: milliseconds when warm, a cold start's secret read included. */
+  webhook: Duration.seconds(10),
+  /** The poller's lease is as long as its run may be (POLLER_LEASE_MS), and runs are ten minutes apart. */
+  poller: Duration.minutes(5),
+  /** From the queue definitions, which size the visibility timeout to six times this. */
+  worker: Duration.seconds(WORKER_TIMEOUT_SECONDS),
+  /** Pages through every item in NetSuite. */
+  skuRefresh: Duration.minutes(15),
+  notifier: Duration.seconds(30),
+} as const;
+
+/**
+ * A NetSuite request that hangs must fail the one record, not time out the worker's whole batch (whose records
+ * would then all wait out the visibility timeout): half the worker's time. A create that outlives it is found
+ * by its externalId on the retry.
+ */
+export const WORKER_NETSUITE_TIMEOUT_MS = (WORKER_TIMEOUT_SECONDS * 1000) / 2;
+
+export interface BcNetSuiteSyncStackProps extends StackProps {
+  config: StageConfig;
+}
+
+export class BcNetSuiteSyncStack extends Stack {
+  readonly concurrency: NetSuiteConcurrencyPlan;
+  readonly functions: Record<'webhook' | 'poller' | 'worker' | 'skuRefresh' | 'notifier', ServiceFunction>;
+
+  constructor(scope: Construct, id: string, props: BcNetSuiteSyncStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const missing = missingRequiredSettings(config);
+    if (missing.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'bc-netsuite-sync:missing-settings',
+        `${missing.join(' and ')} not set: the functions will refuse to start. Deploy with ${missing.map((key) => `-c ${key}=…`).join(' ')} (or set them in cdk.json).`,
+      );
+    }
+
+    const secret = new AppSecret(this, 'AppSecret', { existingSecretName: config.appSecretName }).secret;
+    const queues = new OrderQueues(this, 'Queues');
+    const tables = new StateTables(this, 'Tables');
+    this.concurrency = planNetSuiteConcurrency(config.netsuiteConcurrencyBudget, ordersQueue.batchSize);
+
+    const storeHash = definedOnly({ BIGCOMMERCE_STORE_HASH: config.storeHash });
+    const syncSettings = {
+      ...storeHash,
+      NETSUITE_AUTH: config.netsuiteAuth,
+      NETSUITE_SKU_FIELD: config.netsuiteSkuField,
+      ...definedOnly({
+        NETSUITE_ACCOUNT_ID: config.netsuiteAccountId,
+        NETSUITE_API_URL: config.netsuiteApiUrl,
+        NETSUITE_SUBSIDIARY_ID: config.subsidiaryId,
+        NETSUITE_LOCATION_ID: config.locationId,
+        NETSUITE_DEPARTMENT_ID: config.departmentId,
+        NETSUITE_CLASS_ID: config.classId,
+        NETSUITE_DISCOUNT_ITEM_ID: config.discountItemId,
+      }),
+      SYNC_TRIGGER_STATUSES: config.triggerStatuses,
+      SYNC_TIME_ZONE: config.timeZone,
+      SYNC_PRICE_BASIS: config.priceBasis,
+      LEDGER_TABLE: tables.ledger.tableName,
+      SKU_MAP_TABLE: tables.skuMap.tableName,
+      ORDERS_QUEUE_URL: queues.orders.queueUrl,
+      APP_SECRET_ARN: secret.secretArn,
+    };
+    const common = { logLevel: config.logLevel, logRetention: config.logRetentionDays };
+
+    const webhook = new ServiceFunction(this, 'Webhook', {
+      ...common,
+      entry: 'webhook.ts',
+      description: 'BigCommerce order webhooks to the orders queue',
+      memorySize: MEMORY_MB.webhook,
+      timeout: TIMEOUTS.webhook,
+      failureHandling: 'Invoked synchronously by API Gateway: a failure is answered 5xx and BigCommerce retries the callback (for up to two days).',
+      environment: {
+        ...storeHash,
+        ORDERS_QUEUE_URL: queues.orders.queueUrl,
+        WEBHOOK_SECRET_HEADER: config.webhookSecretHeader,
+        APP_SECRET_ARN: secret.secretArn,
+      },
+    });
+    queues.orders.grantSendMessages(webhook.function);
+
+    const poller = new ServiceFunction(this, 'Poller', {
+      ...common,
+      entry: 'poller.ts',
+      description: 'Enqueues orders in a trigger status modified since the last run (the webhook safety net)',
+      memorySize: MEMORY_MB.poller,
+      timeout: TIMEOUTS.poller,
+      failureHandling: 'Scheduled, with an event that carries nothing: the next run redoes the work (its cursor only moves past what was enqueued), and failures raise the PollerErrors alarm.',
+      environment: {
+        ...storeHash,
+        SYNC_TRIGGER_STATUSES: config.triggerStatuses,
+        POLLER_LEASE_MS: String(TIMEOUTS.poller.toMilliseconds()),
+        LEDGER_TABLE: tables.ledger.tableName, // its lease and cursor
+        ORDERS_QUEUE_URL: queues.orders.queueUrl,
+        APP_SECRET_ARN: secret.secretArn,
+      },
+    });
+    queues.orders.grantSendMessages(poller.function);
+    tables.ledger.grantReadWriteData(poller.function);
+
+    const worker = new ServiceFunction(this, 'Worker', {
+      ...common,
+      entry: 'worker.ts',
+      description: 'Orders queue to NetSuite sales orders (the sync core)',
+      memorySize: MEMORY_MB.worker,
+      timeout: TIMEOUTS.worker,
+      failureHandling: "Invoked synchronously by the SQS event source: failed records return to the orders queue, whose redrive policy is the worker's dead-letter queue.",
+      environment: {
+        ...syncSettings,
+        NETSUITE_CONCURRENCY: String(this.concurrency.workerConcurrency),
+        NETSUITE_TIMEOUT_MS: String(WORKER_NETSUITE_TIMEOUT_MS),
+      },
+    });
+    // Grants ReceiveMessage, DeleteMessage and ChangeMessageVisibility, which sets each failed record's backoff.
+    const ordersSource = new SqsEventSource(queues.orders, {
+      batchSize: ordersQueue.batchSize,
+      reportBatchItemFailures: true,
+      maxConcurrency: this.concurrency.workerMaxConcurrency,
+    });
+    worker.function.addEventSource(ordersSource);
+    const ordersMapping = worker.function.node.children.find((child) => child instanceof EventSourceMapping);
+    Validations.of(ordersMapping ?? worker.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: "SQS event sources take no on-failure destination: failed records go back to the orders queue, whose redrive policy moves them to the dead-letter queue after maxReceiveCount receives.",
+    });
+    tables.ledger.grantReadWriteData(worker.function);
+    tables.skuMap.grantReadWriteData(worker.function);
+
+    const skuRefresh = new ServiceFunction(this, 'SkuRefresh', {
+      ...common,
+      entry: 'sku-refresh.ts',
+      description: 'Nightly: reloads the SKU map from NetSuite, requeues orders parked for a missing SKU',
+      memorySize: MEMORY_MB.skuRefresh,
+      timeout: TIMEOUTS.skuRefresh,
+      failureHandling: 'Scheduled nightly, with an event that carries nothing: the next run reloads everything, per-order lookups cover new SKUs meanwhile, and failures raise the SkuRefreshErrors alarm.',
+      environment: { ...syncSettings, NETSUITE_CONCURRENCY: String(this.concurrency.skuRefreshConcurrency) },
+    });
+    tables.skuMap.grantReadWriteData(skuRefresh.function);
+    tables.ledger.grantReadWriteData(skuRefresh.function);
+    queues.orders.grantSendMessages(skuRefresh.function);
+
+    const notifier = new ServiceFunction(this, 'DlqNotifier', {
+      ...common,
+      entry: 'dlq-notifier.ts',
+      description: 'Dead-letter queue to Slack; peeks, never deletes',
+      memorySize: MEMORY_MB.notifier,
+      timeout: TIMEOUTS.notifier,
+      failureHandling: 'Invoked by the DLQ alarm and every minute by a schedule: the next sweep redoes a failed one, the dead letters stay in the DLQ, and failures raise the NotifierErrors alarm.',
+      environment: {
+        ...storeHash,
+        DEAD_LETTER_QUEUE_URL: queues.deadLetters.queueUrl,
+        LEDGER_TABLE: tables.ledger.tableName, // order failure reasons, and which dead letters were announced
+        APP_SECRET_ARN: secret.secretArn,
+      },
+    });
+    // Peek only: no DeleteMessage, so whatever it reads stays for the console's redrive.
+    notifier.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], resources: [queues.deadLetters.queueArn] }),
+    );
+    tables.ledger.grantReadWriteData(notifier.function);
+
+    this.functions = { webhook, poller, worker, skuRefresh, notifier };
+    for (const fn of Object.values(this.functions)) secret.grantRead(fn.function);
+
+    const api = new WebhookApi(this, 'WebhookApi', { handler: webhook.function, logRetention: config.logRetentionDays });
+
+    new Schedules(this, 'Schedules', {
+      poller: poller.function,
+      skuRefresh: skuRefresh.function,
+      notifier: notifier.function,
+      pollerSchedule: config.pollerSchedule,
+      skuRefreshSchedule: config.skuRefreshSchedule,
+      timeZone: config.timeZone,
+    });
+
+    const dlqAlerting = new DlqAlerting(this, 'DlqAlerting', { deadLetters: queues.deadLetters, notifier: notifier.function, alarmEmail: config.alarmEmail });
+    const alarms = new OperationalAlarms(this, 'Alarms', {
+      ordersQueue: queues.orders,
+      worker: worker.function,
+      webhookApi: api.api,
+      poller: poller.function,
+      skuRefresh: skuRefresh.function,
+      notifier: notifier.function,
+      alarmEmail: config.alarmEmail,
+    });
+    const dashboard = new SyncDashboard(this, 'Dashboard', {
+      ordersQueue: queues.orders,
+      deadLetters: queues.deadLetters,
+      worker: worker.function,
+      webhookApi: api.api,
+      alarms: [dlqAlerting.alarm, ...alarms.alarms],
+    });
+
+    new CfnOutput(this, 'WebhookUrl', { value: api.webhookUrl, description: 'Register with: npm run webhook:register -- --url <this>' });
+    new CfnOutput(this, 'AppSecretArn', { value: secret.secretArn, description: 'Fill in the credentials here (see the README)' });
+    new CfnOutput(this, 'OrdersQueueUrl', { value: queues.orders.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: queues.deadLetters.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueConsole', {
+      value: `https://${this.region}.console.aws.amazon.com/sqs/v3/home?region=${this.region}#/queues/https%3A%2F%2Fsqs.${this.region}.${this.urlSuffix}%2F${this.account}%2F${queues.deadLetters.queueName}`,
+      description: 'Where to look at and redrive dead letters',
+    });
+    new CfnOutput(this, 'LedgerTableName', { value: tables.ledger.tableName });
+    new CfnOutput(this, 'SkuMapTableName', { value: tables.skuMap.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe here to hear every alarm but the dead-letter one' });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
+  }
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

@@ -1,0 +1,47 @@
+/**
+ * How the deployment's NetSuite concurrency budget is shared out.
+ *
+ * The worker processes the records of a batch concurrently, and the NetSuite client in each process keeps at
+ * most NETSUITE_CONCURRENCY requests in flight. Lambda runs one invocation per process, and the SQS event
+ * source runs at most `maxConcurrency` worker invocations at once, so the worker fleet never has more than
+ *
+ *     maxConcurrency × NETSUITE_CONCURRENCY
+ *
+ * NetSuite requests in flight. The nightly SKU refresh runs beside the workers with its own process budget, so:
+ *
+ *     maxConcurrency × workerConcurrency + skuRefreshConcurrency ≤ budget
+ *
+ * SQS event sources accept maxConcurrency 2 to 1000. Two processes with more requests each beat more
+ * processes with fewer: a batch of ten orders finishes sooner (the worker's 60 s timeout covers the whole
+ * batch) and fewer Lambdas wait on NetSuite. A process cannot use more than one request per record of its
+ * batch, so above that the budget buys more processes instead.
+ */
+export interface NetSuiteConcurrencyPlan {
+  /** The worker event source's ScalingConfig.MaximumConcurrency. */
+  workerMaxConcurrency: number;
+  /** NETSUITE_CONCURRENCY of each worker process. */
+  workerConcurrency: number;
+  /** NETSUITE_CONCURRENCY of the SKU refresh (one process). */
+  skuRefreshConcurrency: number;
+  /** The most requests the deployment can have in flight: never more than the budget. */
+  peakInFlight: number;
+}
+
+/** The SQS event source's lower bound for maxConcurrency. */
+export const MIN_EVENT_SOURCE_CONCURRENCY = 2;
+
+export function planNetSuiteConcurrency(budget: number, batchSize: number): NetSuiteConcurrencyPlan {
+  const skuRefreshConcurrency = 1;
+  const forWorkers = budget - skuRefreshConcurrency;
+  if (!Number.isInteger(budget) || forWorkers < MIN_EVENT_SOURCE_CONCURRENCY) {
+    throw new RangeError(`a NetSuite concurrency budget of ${budget} is too small: the worker needs at least ${MIN_EVENT_SOURCE_CONCURRENCY} and the SKU refresh 1`);
+  }
+  const workerConcurrency = Math.min(batchSize, Math.floor(forWorkers / MIN_EVENT_SOURCE_CONCURRENCY));
+  const workerMaxConcurrency = Math.min(1000, Math.floor(forWorkers / workerConcurrency));
+  return {
+    workerMaxConcurrency,
+    workerConcurrency,
+    skuRefreshConcurrency,
+    peakInFlight: workerMaxConcurrency * workerConcurrency + skuRefreshConcurrency,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The deployment's settings, read from CDK context (cdk.json, or `-c key=value` on the command line) and
+ * validated with zod before anything is built, so a typo fails `cdk synth` with a message that names the key.
+ * Only non-secret settings live here; credentials go in the app secret (see constructs/app-secret.ts).
+ */
+import * as z from 'zod';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { parseStatusList } from '../functions/core/order-statuses.ts';
+
+/** `-c key=value` always arrives as a string, cdk.json values as JSON; both read the same. An empty string is unset. */
+const unsetIfEmpty = (value: unknown) => (value === '' || value === null ? undefined : value);
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+
+const netsuiteId = optional(z.coerce.string().regex(/^\d+$/, 'must be a NetSuite internal id (digits)'));
+
+const scheduleExpression = z
+  .string()
+  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/, 'must be an EventBridge Scheduler expression: rate(10 minutes) or cron(0 3 * * ? *)');
+
+// Every finite retention CloudWatch Logs offers (INFINITE would keep order data and logs forever).
+const logRetentionDays = new Set(Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value !== RetentionDays.INFINITE));
+
+export const stageConfigSchema = z.object({
+  /** One stack per store; deploy a second store under another name. */
+  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name').default('BcNetSuiteSync'),
+  /** Required to deploy; missing, the stack still synthesizes (with a warning) and the functions refuse to start. */
+  storeHash: optional(z.string().regex(/^[a-z0-9]+$/i, 'must be the store hash from the API path (letters and digits)')),
+  netsuiteAccountId: optional(z.coerce.string().regex(/^[A-Za-z0-9_-]+$/, 'must be the account id, e.g. 1234567 or 1234567_SB1')),
+  netsuiteApiUrl: optional(z.url()),
+  netsuiteAuth: z.enum(['oauth2', 'tba']).default('oauth2'),
+  netsuiteSkuField: z.string().regex(/^[a-z][a-z0-9_]*$/i, 'must be a SuiteQL column name').default('itemid'),
+  /**
+   * Requests in flight against the NetSuite account, summed over every function of this deployment; NetSuite
+   * answers requests over the account's limit (5 on Standard) with 429. See netsuite-concurrency.ts.
+   */
+  netsuiteConcurrencyBudget: z.coerce.number().int().min(3, 'must be at least 3 (two worker processes and the SKU refresh)').max(1000).default(5),
+  triggerStatuses: z
+    .preprocess((value) => (Array.isArray(value) ? value.join(',') : value), z.coerce.string().default('11'))
+    // Names are resolved here so the functions' environment shows the ids BigCommerce filters by.
+    .transform((text, ctx) => {
+      try {
+        const ids = parseStatusList(text);
+        if (ids.length > 0) return ids.join(',');
+        ctx.issues.push({ code: 'custom', message: 'must name at least one status', input: text });
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+      }
+      return z.NEVER;
+    }),
+  timeZone: z
+    .string()
+    .default('UTC')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as America/Chicago'),
+  priceBasis: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
+  subsidiaryId: netsuiteId,
+  locationId: netsuiteId,
+  departmentId: netsuiteId,
+  classId: netsuiteId,
+  discountItemId: netsuiteId,
+  pollerSchedule: scheduleExpression.default('rate(10 minutes)'),
+  /** In `timeZone`: nightly at 03:00 by default. */
+  skuRefreshSchedule: scheduleExpression.default('cron(0 3 * * ? *)'),
+  webhookSecretHeader: z.string().regex(/^[a-z0-9-]+$/i, 'must be an HTTP header name').default('x-webhook-secret'),
+  /** Also subscribed to every alarm topic when set (SNS asks the address to confirm). */
+  alarmEmail: optional(z.email()),
+  /** Import an existing Secrets Manager secret by name instead of creating one. */
+  appSecretName: optional(z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .refine((days) => logRetentionDays.has(days), `must be one of CloudWatch Logs' retention periods: ${[...logRetentionDays].join(', ')}`)
+    .default(30),
+});
+
+export type StageConfig = z.infer<typeof stageConfigSchema>;
+
+export class StageConfigError extends Error {}
+
+/** Parses context values (strings from `-c`, JSON from cdk.json) into the stage config; throws naming every bad key. */
+export function parseStageConfig(context: Record<string, unknown>): StageConfig {
+  const parsed = stageConfigSchema.safeParse(context);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(context)'}: ${issue.message}`).join('\n');
+    throw new StageConfigError(`invalid CDK context (cdk.json or -c key=value):\n${problems}`);
+  }
+  return parsed.data;
+}
+
+/** The stage config from a construct tree's context. */
+export function readStageConfig(node: Node): StageConfig {
+  const context = Object.fromEntries(Object.keys(stageConfigSchema.shape).map((key) => [key, node.tryGetContext(key)]));
+  return parseStageConfig(context);
+}
+
+/** Keys a deployment cannot do without; missing, synth warns and the functions fail at start naming the variable. */
+export function missingRequiredSettings(config: StageConfig): string[] {
+  return (['storeHash', 'netsuiteAccountId'] as const).filter((key) => config[key] === undefined);
+}

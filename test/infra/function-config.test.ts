@@ -1,0 +1,111 @@
+/**
+ * Each function's environment, as the stack sets it, plus the secret's keys, is exactly what that function's
+ * configuration loader (functions/shared/config.ts) needs: it starts, reads the settings from the stage config,
+ * and carries nothing it does not read.
+ */
+import { jest } from '@jest/globals';
+import { loadConfig, loadNotifierConfig, loadPollerConfig, loadQueueConfig, loadWebhookConfig } from '../../functions/shared/config.ts';
+import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
+import { functionResource, resources, synth, type FunctionName, type Synthesized } from './synth.ts';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synth({ triggerStatuses: '11,Awaiting Shipment', timeZone: 'America/Chicago', subsidiaryId: '3', discountItemId: '77', priceBasis: 'inc_tax' });
+});
+
+/** What the Lambda runtime sets, and what every function gets from the house construct. */
+const PLATFORM = ['AWS_REGION', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL'];
+
+/** Values a deployed function would see for the stack's references (queue URLs, table names, the secret ARN). */
+function deployedEnv(name: FunctionName): Record<string, string> {
+  const variables = functionResource(s, name).Properties.Environment.Variables as Record<string, unknown>;
+  const types = Object.fromEntries(Object.entries(s.template.toJSON().Resources as Record<string, { Type: string }>).map(([id, resource]) => [id, resource.Type]));
+  const resolve = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const ref = (value as { Ref?: string }).Ref;
+    if (ref && types[ref] === 'AWS::SQS::Queue') return `https://sqs.us-east-1.amazonaws.com/123456789012/${ref}`;
+    if (ref && types[ref] === 'AWS::DynamoDB::Table') return ref;
+    if (ref && types[ref] === 'AWS::SecretsManager::Secret') return `arn:aws:secretsmanager:us-east-1:123456789012:secret:${ref}-AbCdEf`;
+    throw new Error(`unexpected environment value ${JSON.stringify(value)}`);
+  };
+  return { AWS_REGION: 'us-east-1', ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, resolve(value)])) };
+}
+
+/** The secret as an operator fills it in (oauth2). */
+const secret: Record<string, string> = {
+  BIGCOMMERCE_ACCESS_TOKEN: 'bc-token',
+  NETSUITE_CLIENT_ID: 'client',
+  NETSUITE_CERTIFICATE_ID: 'cert',
+  NETSUITE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nMII\\n-----END PRIVATE KEY-----',
+  WEBHOOK_SECRET: 'a-generated-secret-of-48-characters-000000000000',
+  SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+};
+
+const withSecret = (name: FunctionName) => {
+  const env = deployedEnv(name);
+  expect(env.APP_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:/);
+  return { ...env, ...secret };
+};
+
+function keysBeyondPlatform(name: FunctionName): string[] {
+  return Object.keys(deployedEnv(name))
+    .filter((key) => !PLATFORM.includes(key))
+    .sort();
+}
+
+test('the secret holds every credential the functions read', () => {
+  for (const key of Object.keys(secret)) expect(APP_SECRET_KEYS).toContain(key);
+});
+
+test('webhook: store hash, queue, header name', () => {
+  const config = loadWebhookConfig(withSecret('webhook'));
+  expect(config).toMatchObject({ storeHash: 'abc123', secretHeader: 'x-webhook-secret', queue: { queueUrl: expect.stringMatching(/OrdersQueue/) } });
+  expect(keysBeyondPlatform('webhook')).toEqual(['APP_SECRET_ARN', 'BIGCOMMERCE_STORE_HASH', 'ORDERS_QUEUE_URL', 'WEBHOOK_SECRET_HEADER']);
+});
+
+test('poller: BigCommerce, trigger statuses, its lease as long as its timeout, the ledger and the queue', () => {
+  const config = loadPollerConfig(withSecret('poller'));
+  expect(config.triggerStatusIds).toEqual([11, 9]);
+  expect(config.leaseMs).toBe(functionResource(s, 'poller').Properties.Timeout * 1000);
+  expect(config.aws.ledgerTable).toMatch(/Ledger/);
+  expect(config.queue.queueUrl).toMatch(/OrdersQueue/);
+  expect(keysBeyondPlatform('poller')).toEqual(['APP_SECRET_ARN', 'BIGCOMMERCE_STORE_HASH', 'LEDGER_TABLE', 'ORDERS_QUEUE_URL', 'POLLER_LEASE_MS', 'SYNC_TRIGGER_STATUSES']);
+});
+
+test.each(['worker', 'skuRefresh'] as const)('%s: the full sync configuration and the queue', (name) => {
+  const env = withSecret(name);
+  const config = loadConfig(env);
+  expect(config.netsuite).toMatchObject({ accountId: '1234567_SB1', apiUrl: 'https://1234567-sb1.suitetalk.api.netsuite.com', auth: { kind: 'oauth2' }, skuField: 'itemid' });
+  expect(config.sync).toMatchObject({ storeHash: 'abc123', timeZone: 'America/Chicago', priceBasis: 'inc_tax', triggerStatusIds: [11, 9], subsidiaryId: '3', discountItemId: '77' });
+  expect(config.aws.ledgerTable).toMatch(/Ledger/);
+  expect(config.aws.skuMapTable).toMatch(/SkuMap/);
+  expect(loadQueueConfig(env).queueUrl).toMatch(/OrdersQueue/);
+  expect(Object.keys(deployedEnv(name))).not.toContain('DEAD_LETTER_QUEUE_URL');
+});
+
+test('notifier: the DLQ, the ledger and the store hash; Slack from the secret', () => {
+  const config = loadNotifierConfig(withSecret('notifier'));
+  expect(config.deadLetterQueueUrl).toMatch(/DeadLetterQueue/);
+  expect(config.slackWebhookUrl).toBe(secret.SLACK_WEBHOOK_URL);
+  expect(config.storeHash).toBe('abc123');
+  expect(keysBeyondPlatform('notifier')).toEqual(['APP_SECRET_ARN', 'BIGCOMMERCE_STORE_HASH', 'DEAD_LETTER_QUEUE_URL', 'LEDGER_TABLE']);
+});
+
+test('without the secret no function starts: the credentials are nowhere else', () => {
+  expect(() => loadWebhookConfig(deployedEnv('webhook'))).toThrow(/WEBHOOK_SECRET/);
+  expect(() => loadPollerConfig(deployedEnv('poller'))).toThrow(/BIGCOMMERCE_ACCESS_TOKEN/);
+  expect(() => loadConfig(deployedEnv('worker'))).toThrow(/BIGCOMMERCE_ACCESS_TOKEN/);
+  expect(() => loadNotifierConfig(deployedEnv('notifier'))).toThrow(/SLACK_WEBHOOK_URL/);
+});
+
+test('a stack synthesized without the store hash and account says so, and its functions refuse to start', () => {
+  const report = jest.spyOn(console, 'error').mockImplementation(() => {}); // the CDK prints the warning report
+  const bare = synth({ storeHash: '', netsuiteAccountId: '' });
+  expect(report.mock.calls.join('\n')).toContain('bc-netsuite-sync:missing-settings');
+  report.mockRestore();
+  const warnings = bare.stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data));
+  expect(warnings).toEqual([expect.stringContaining('storeHash and netsuiteAccountId not set')]);
+  const env = functionResource(bare, 'webhook').Properties.Environment.Variables;
+  expect(env).not.toHaveProperty('BIGCOMMERCE_STORE_HASH');
+  expect(Object.keys(resources(bare.template, 'AWS::Lambda::Function'))).toHaveLength(5);
+});

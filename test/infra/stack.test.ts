@@ -1,0 +1,380 @@
+/**
+ * The numbers and wiring that make the deployed sync behave as designed, asserted on the synthesized template:
+ * queue timing against the worker, dead-lettering, partial batch responses, the NetSuite concurrency cap, the
+ * DLQ alarm path to the notifier, schedules, least privilege, no credentials in environments, tables.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/table-definitions.ts';
+import { deadLetterQueue, ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sqs/queue-definitions.ts';
+import { SERVICE_NAME } from '../../functions/shared/powertools.ts';
+import { WORKER_NETSUITE_TIMEOUT_MS } from '../../lib/bc-netsuite-sync-stack.ts';
+import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
+import { APP_METRICS } from '../../lib/constructs/dashboard.ts';
+import { POWERTOOLS_SERVICE_NAME } from '../../lib/constructs/service-function.ts';
+import { WEBHOOK_PATH } from '../../lib/constructs/webhook-api.ts';
+import { actionsOf, FUNCTION_PATHS, functionId, functionResource, logicalId, resources, statementsOf, synth, type FunctionName, type Synthesized } from './synth.ts';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synth();
+});
+
+const queueId = (path: string) => logicalId(s.stack, s.template, 'AWS::SQS::Queue', path);
+const ordersId = () => queueId('/Queues/OrdersQueue/');
+const dlqId = () => queueId('/Queues/DeadLetterQueue/');
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const names = Object.keys(FUNCTION_PATHS) as FunctionName[];
+
+describe('orders queue and dead-letter queue', () => {
+  test('the visibility timeout is the definition, at least six times the worker timeout', () => {
+    const orders = resources(s.template, 'AWS::SQS::Queue')[ordersId()]!.Properties;
+    const workerTimeout = functionResource(s, 'worker').Properties.Timeout;
+    expect(workerTimeout).toBe(WORKER_TIMEOUT_SECONDS);
+    expect(orders.VisibilityTimeout).toBe(ordersQueue.visibilityTimeoutSeconds);
+    expect(orders.VisibilityTimeout).toBeGreaterThanOrEqual(6 * workerTimeout);
+    expect(orders.MessageRetentionPeriod).toBe(ordersQueue.retentionSeconds);
+  });
+
+  test('messages go to the DLQ after maxReceiveCount receives, and the DLQ keeps them 14 days', () => {
+    const orders = resources(s.template, 'AWS::SQS::Queue')[ordersId()]!.Properties;
+    expect(orders.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(dlqId()), maxReceiveCount: ordersQueue.maxReceiveCount });
+    const dlq = resources(s.template, 'AWS::SQS::Queue')[dlqId()]!.Properties;
+    expect(dlq.MessageRetentionPeriod).toBe(1_209_600);
+    expect(dlq.MessageRetentionPeriod).toBe(deadLetterQueue.retentionSeconds);
+    expect(dlq.RedrivePolicy).toBeUndefined();
+    expect(dlq.FifoQueue).toBeUndefined();
+  });
+
+  test('both queues are encrypted and refuse requests without TLS', () => {
+    for (const id of [ordersId(), dlqId()]) {
+      expect(resources(s.template, 'AWS::SQS::Queue')[id]!.Properties.SqsManagedSseEnabled).toBe(true);
+      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+
+  test('nothing may send to the dead-letter queue: only SQS moves messages there', () => {
+    for (const name of names) {
+      const sends = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => /^sqs:(SendMessage|\*)/.test(action)));
+      for (const statement of sends) expect(statement.Resource).not.toEqual(arnOf(dlqId()));
+    }
+  });
+});
+
+describe('worker event source', () => {
+  test('partial batch responses, the batch size from the definition, and a concurrency cap', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(ordersId()),
+      FunctionName: { Ref: functionId(s, 'worker') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: ordersQueue.batchSize,
+      ScalingConfig: { MaximumConcurrency: s.stack.concurrency.workerMaxConcurrency },
+    });
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+
+  test('NetSuite requests in flight stay within the budget: maxConcurrency × NETSUITE_CONCURRENCY + the SKU refresh', () => {
+    const [mapping] = Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping'));
+    const maxConcurrency = mapping!.Properties.ScalingConfig.MaximumConcurrency as number;
+    const workerConcurrency = Number(functionResource(s, 'worker').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
+    const refreshConcurrency = Number(functionResource(s, 'skuRefresh').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
+    expect(maxConcurrency).toBeGreaterThanOrEqual(2);
+    expect(maxConcurrency * workerConcurrency + refreshConcurrency).toBeLessThanOrEqual(5); // cdk.json's budget
+    expect({ maxConcurrency, workerConcurrency, refreshConcurrency }).toEqual({ maxConcurrency: 2, workerConcurrency: 2, refreshConcurrency: 1 });
+
+    const larger = synth({ netsuiteConcurrencyBudget: '15' });
+    const [largerMapping] = Object.values(resources(larger.template, 'AWS::Lambda::EventSourceMapping'));
+    const largerWorker = Number(functionResource(larger, 'worker').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
+    expect(largerMapping!.Properties.ScalingConfig.MaximumConcurrency * largerWorker + 1).toBeLessThanOrEqual(15);
+  });
+
+  test('the worker may change visibility (its per-record backoff) and delete, on the orders queue only', () => {
+    const sqs = statementsOf(s, 'worker').filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+    expect(sqs).toEqual([expect.objectContaining({ Resource: arnOf(ordersId()) })]);
+    expect(actionsOf(sqs[0]!)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(actionsOf(sqs[0]!)).not.toContain('sqs:SendMessage');
+  });
+});
+
+describe('functions', () => {
+  test('five functions, every one arm64 on Node 24, traced, with explicit memory, timeout and a log group with retention', () => {
+    s.template.resourceCountIs('AWS::Lambda::Function', 5);
+    for (const name of names) {
+      const fn = functionResource(s, name).Properties;
+      expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(fn.MemorySize).toEqual(expect.any(Number));
+      expect(fn.Timeout).toEqual(expect.any(Number));
+      const logGroupId = fn.LoggingConfig.LogGroup.Ref as string;
+      expect(resources(s.template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBe(30);
+      expect(fn.Environment.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: 'BcNetSuiteSync',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+    }
+    expect(POWERTOOLS_SERVICE_NAME).toBe(SERVICE_NAME);
+    expect(functionResource(s, 'worker').Properties.Timeout).toBe(WORKER_TIMEOUT_SECONDS);
+  });
+
+  test('every log group in the stack has a retention', () => {
+    for (const group of Object.values(resources(s.template, 'AWS::Logs::LogGroup'))) expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
+  });
+
+  test('roles start with no managed policy (not even AWSLambdaBasicExecutionRole) and write only their own log group', () => {
+    for (const name of names) {
+      const logGroupId = functionResource(s, name).Properties.LoggingConfig.LogGroup.Ref as string;
+      const logs = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+      expect(logs).toEqual([expect.objectContaining({ Resource: arnOf(logGroupId) })]);
+    }
+  });
+
+  test('the worker gives a hanging NetSuite request half its time, not all of it', () => {
+    expect(functionResource(s, 'worker').Properties.Environment.Variables.NETSUITE_TIMEOUT_MS).toBe(String(WORKER_NETSUITE_TIMEOUT_MS));
+    expect(WORKER_NETSUITE_TIMEOUT_MS).toBeLessThan(WORKER_TIMEOUT_SECONDS * 1000);
+  });
+});
+
+describe('credentials', () => {
+  const secretId = () => logicalId(s.stack, s.template, 'AWS::SecretsManager::Secret', '/AppSecret/');
+
+  test('no function environment holds a credential: only the secret ARN, as a reference', () => {
+    for (const name of names) {
+      const env = functionResource(s, name).Properties.Environment.Variables as Record<string, unknown>;
+      for (const key of APP_SECRET_KEYS) expect(env).not.toHaveProperty(key);
+      expect(Object.keys(env).filter((key) => /TOKEN|SECRET|PASSWORD|PRIVATE|SLACK/.test(key) && key !== 'APP_SECRET_ARN' && key !== 'WEBHOOK_SECRET_HEADER')).toEqual([]);
+      expect(env.APP_SECRET_ARN).toEqual({ Ref: secretId() });
+      for (const value of Object.values(env)) if (typeof value === 'string') expect(value.length).toBeLessThan(100);
+    }
+  });
+
+  test('every function may read the secret, and only that secret', () => {
+    for (const name of names) {
+      const reads = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')));
+      expect(reads).toEqual([expect.objectContaining({ Resource: { Ref: secretId() } })]);
+      expect(actionsOf(reads[0]!).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    }
+  });
+
+  test('the secret starts with every key empty but a generated webhook secret, and outlives the stack', () => {
+    const secret = resources(s.template, 'AWS::SecretsManager::Secret')[secretId()]!;
+    expect(secret.DeletionPolicy).toBe('Retain');
+    const generate = secret.Properties.GenerateSecretString;
+    expect(generate).toMatchObject({ GenerateStringKey: 'WEBHOOK_SECRET', ExcludePunctuation: true, PasswordLength: 48 });
+    // Pinned: CloudFormation regenerates the whole secret value when this template changes, wiping the
+    // credentials an operator filled in. Add new keys by documenting them, not by changing the template.
+    expect(generate.SecretStringTemplate).toBe(
+      '{"BIGCOMMERCE_ACCESS_TOKEN":"","NETSUITE_CLIENT_ID":"","NETSUITE_CERTIFICATE_ID":"","NETSUITE_PRIVATE_KEY":"","NETSUITE_CONSUMER_KEY":"","NETSUITE_CONSUMER_SECRET":"","NETSUITE_TOKEN_ID":"","NETSUITE_TOKEN_SECRET":"","WEBHOOK_SIGNING_SECRET":"","SLACK_WEBHOOK_URL":""}',
+    );
+  });
+
+  test('an existing secret can be imported by name instead', () => {
+    const imported = synth({ appSecretName: 'prod/bc-netsuite-sync' });
+    imported.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const arn = JSON.stringify(functionResource(imported, 'worker').Properties.Environment.Variables.APP_SECRET_ARN);
+    expect(arn).toContain(':secret:prod/bc-netsuite-sync');
+  });
+});
+
+describe('dead-letter notifier', () => {
+  test('peeks at the DLQ only: ReceiveMessage and GetQueueAttributes, never DeleteMessage or sqs:*', () => {
+    const statements = statementsOf(s, 'notifier');
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).not.toContain('sqs:DeleteMessage');
+    expect(actions).not.toContain('sqs:DeleteMessageBatch');
+    expect(actions).not.toContain('sqs:PurgeQueue');
+    expect(actions).not.toContain('sqs:*');
+    expect(actions).not.toContain('*');
+    const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+    expect(sqs).toEqual([{ Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Resource: arnOf(dlqId()) }]);
+  });
+
+  test('the DLQ alarm (visible messages, Maximum over 1 minute, > 0) notifies an SNS topic on ALARM and OK, and the notifier is subscribed', () => {
+    const alarmId = logicalId(s.stack, s.template, 'AWS::CloudWatch::Alarm', '/DlqAlerting/Alarm/');
+    const topicId = logicalId(s.stack, s.template, 'AWS::SNS::Topic', '/DlqAlerting/Notifications/Topic/');
+    expect(resources(s.template, 'AWS::CloudWatch::Alarm')[alarmId]!.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+      OKActions: [{ Ref: topicId }],
+    });
+    s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: topicId }, Endpoint: arnOf(functionId(s, 'notifier')) });
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      FunctionName: arnOf(functionId(s, 'notifier')),
+      SourceArn: { Ref: topicId },
+    });
+    // The DLQ topic is the notifier's alone; the other alarms publish elsewhere.
+    for (const [id, alarm] of Object.entries(resources(s.template, 'AWS::CloudWatch::Alarm'))) {
+      if (id !== alarmId) expect(alarm.Properties.AlarmActions).not.toContainEqual({ Ref: topicId });
+    }
+  });
+
+  test("both alarm topics let CloudWatch publish, for this stack's alarms only, and refuse publishing without TLS", () => {
+    // A topic policy replaces SNS's default one; without this grant alarms would change state and notify no one.
+    const alarmIds = Object.keys(resources(s.template, 'AWS::CloudWatch::Alarm'));
+    const topicPolicies = Object.values(resources(s.template, 'AWS::SNS::TopicPolicy'));
+    expect(topicPolicies).toHaveLength(2);
+    const published = new Set<string>();
+    for (const policy of topicPolicies) {
+      const statements = policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>;
+      const topicRef = policy.Properties.Topics[0];
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      const allow = statements.find((statement) => statement.Effect === 'Allow')!;
+      expect(allow).toMatchObject({ Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Resource: topicRef });
+      expect(allow.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+      const sources = [allow.Condition.ArnEquals['aws:SourceArn']].flat() as Array<{ 'Fn::GetAtt': [string, string] }>;
+      for (const source of sources) published.add(source['Fn::GetAtt'][0]);
+      // Each alarm that notifies this topic may publish to it.
+      for (const [id, alarm] of Object.entries(resources(s.template, 'AWS::CloudWatch::Alarm'))) {
+        if (JSON.stringify(alarm.Properties.AlarmActions) === JSON.stringify([topicRef])) expect(sources).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+      }
+    }
+    expect([...published].sort()).toEqual(alarmIds.sort());
+  });
+
+  test('nothing consumes the DLQ (no event source, no pipe)', () => {
+    for (const mapping of Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping'))) expect(mapping.Properties.EventSourceArn).not.toEqual(arnOf(dlqId()));
+    s.template.resourceCountIs('AWS::Pipes::Pipe', 0);
+  });
+});
+
+describe('schedules', () => {
+  const schedules = () => Object.values(resources(s.template, 'AWS::Scheduler::Schedule')).map((schedule) => schedule.Properties);
+
+  test('the poller every 10 minutes, the SKU refresh nightly in the store time zone, the notifier sweep every minute', () => {
+    expect(schedules()).toHaveLength(3);
+    const byTarget = Object.fromEntries(schedules().map((schedule) => [schedule.Target.Arn['Fn::GetAtt'][0], schedule]));
+    expect(byTarget[functionId(s, 'poller')]).toMatchObject({ ScheduleExpression: 'rate(10 minutes)', State: 'ENABLED' });
+    expect(byTarget[functionId(s, 'skuRefresh')]).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
+    expect(byTarget[functionId(s, 'notifier')]).toMatchObject({ ScheduleExpression: 'rate(1 minute)' });
+  });
+
+  test('each schedule role may invoke its own function only', () => {
+    for (const schedule of schedules()) {
+      const roleId = schedule.Target.RoleArn['Fn::GetAtt'][0] as string;
+      const target = schedule.Target.Arn['Fn::GetAtt'][0] as string;
+      const policies = Object.values(resources(s.template, 'AWS::IAM::Policy')).filter((policy) => policy.Properties.Roles.some((ref: any) => ref.Ref === roleId));
+      const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      expect(statements).toHaveLength(1);
+      expect(statements[0].Action).toBe('lambda:InvokeFunction');
+      expect(JSON.stringify(statements[0].Resource).match(/"Fn::GetAtt":\["(\w+)"/g)?.every((ref) => ref.includes(target))).toBe(true);
+    }
+  });
+
+  test('schedule expressions and the time zone come from context', () => {
+    const custom = synth({ pollerSchedule: 'rate(5 minutes)', skuRefreshSchedule: 'cron(30 1 * * ? *)', timeZone: 'America/Chicago' });
+    const expressions = Object.values(resources(custom.template, 'AWS::Scheduler::Schedule')).map((schedule) => schedule.Properties);
+    expect(expressions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ScheduleExpression: 'rate(5 minutes)' }),
+        expect.objectContaining({ ScheduleExpression: 'cron(30 1 * * ? *)', ScheduleExpressionTimezone: 'America/Chicago' }),
+      ]),
+    );
+  });
+});
+
+describe('webhook endpoint', () => {
+  test('POST /webhooks/bigcommerce → the webhook function, throttled, with access logs', () => {
+    const integrationId = logicalId(s.stack, s.template, 'AWS::ApiGatewayV2::Integration', '/WebhookApi/');
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `POST ${WEBHOOK_PATH}`, Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] } });
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: arnOf(functionId(s, 'webhook')), PayloadFormatVersion: '2.0' });
+    const accessLogsId = logicalId(s.stack, s.template, 'AWS::Logs::LogGroup', '/WebhookApi/AccessLogs/');
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: arnOf(accessLogsId), Format: Match.stringLikeRegexp('requestId') },
+    });
+    const stage = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/header/i); // one header is the shared secret
+  });
+});
+
+describe('least privilege per function', () => {
+  const grants = (name: FunctionName) =>
+    statementsOf(s, name)
+      .filter((statement) => !actionsOf(statement).some((action) => action.startsWith('logs:') || action.startsWith('xray:') || action.startsWith('secretsmanager:')))
+      .map((statement) => ({ service: actionsOf(statement)[0]!.split(':')[0], resource: statement.Resource }));
+  const table = (path: string) => arnOf(logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', path));
+
+  test('each function reaches only what it uses', () => {
+    expect(grants('webhook')).toEqual([{ service: 'sqs', resource: arnOf(ordersId()) }]);
+    expect(grants('poller')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]));
+    expect(grants('poller')).toHaveLength(2);
+    expect(grants('worker')).toEqual([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]);
+    expect(grants('skuRefresh')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]));
+    expect(grants('skuRefresh')).toHaveLength(2);
+    expect(grants('notifier')).toEqual([{ service: 'sqs', resource: arnOf(dlqId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]);
+  });
+});
+
+describe('tables', () => {
+  test.each([
+    ['/Tables/Ledger/', ledgerTable],
+    ['/Tables/SkuMap/', skuMapTable],
+  ])('%s: on demand, PITR, TTL and key from the definition, retained on delete', (path, definition) => {
+    const table = resources(s.template, 'AWS::DynamoDB::Table')[logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', path)]!;
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: definition.partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: definition.partitionKey, AttributeType: 'S' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('alarms and dashboard', () => {
+  test('orders queue age, worker errors and throttles, webhook 5xx, and the scheduled functions failing', () => {
+    const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+    const metric = (name: string) => alarms.filter((alarm) => alarm.MetricName === name);
+    expect(metric('ApproximateAgeOfOldestMessage')).toEqual([expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ordersId(), 'QueueName'] } }] })]);
+    expect(metric('Throttles')).toEqual([expect.objectContaining({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(s, 'worker') } }] })]);
+    const erroring = metric('Errors').map((alarm) => alarm.Dimensions[0].Value.Ref);
+    expect(erroring.sort()).toEqual((['worker', 'poller', 'skuRefresh', 'notifier'] as const).map((name) => functionId(s, name)).sort());
+    expect(metric('5xx')).toHaveLength(1);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toHaveLength(1);
+      expect(alarm.OKActions).toEqual(alarm.AlarmActions);
+      expect(alarm.AlarmDescription).toEqual(expect.any(String));
+    }
+  });
+
+  test('an alarm e-mail, when configured, is subscribed to both topics', () => {
+    s.template.resourceCountIs('AWS::SNS::Subscription', 1);
+    const withEmail = synth({ alarmEmail: 'ops@example.com' });
+    const emails = Object.values(resources(withEmail.template, 'AWS::SNS::Subscription')).filter((subscription) => subscription.Properties.Protocol === 'email');
+    expect(emails).toHaveLength(2);
+    expect(emails.every((subscription) => subscription.Properties.Endpoint === 'ops@example.com')).toBe(true);
+  });
+
+  test('the dashboard shows queue depth and age, the DLQ, the worker, and the Powertools metrics', () => {
+    const [dashboard] = Object.values(resources(s.template, 'AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const name of [...APP_METRICS.outcomes, ...APP_METRICS.intake]) expect(body).toContain(name);
+    for (const name of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Errors', 'Duration', 'Throttles', '5xx']) expect(body).toContain(name);
+    expect(body).toContain('BcNetSuiteSync');
+  });
+});
+
+describe('outputs', () => {
+  test('the webhook URL, the secret, the queues and the alarm topic', () => {
+    const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['WebhookUrl', 'AppSecretArn', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'DeadLetterQueueConsole', 'AlarmTopicArn']));
+    expect(JSON.stringify(outputs.WebhookUrl!.Value)).toContain(WEBHOOK_PATH);
+  });
+});
