@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { ledgerTable, skuMapTable } from '../functions/adapters/dynamodb/table-definitions.ts';
 import { createTables } from './engines/create-tables.ts';
-import { BigCommerceSimulator } from './simulators/bigcommerce/bigcommerce-simulator.ts';
+import { BigCommerceSimulator, type BigCommerceSimulatorOptions } from './simulators/bigcommerce/bigcommerce-simulator.ts';
 import { NetSuiteSimulator } from './simulators/netsuite/netsuite-simulator.ts';
 
 export interface SimulatedEnvironment {
@@ -30,6 +30,8 @@ export interface SimulatedEnvironmentOptions {
   tablePrefix?: string;
   /** Fixed simulator ports (random free ones when absent). */
   ports?: { bigcommerce?: number | undefined; netsuite?: number | undefined };
+  /** Extra store simulator options (e.g. webhook duplicates for chaos runs). */
+  bigcommerce?: Pick<BigCommerceSimulatorOptions, 'webhookDuplicateRate' | 'random'>;
 }
 
 export async function startSimulatedEnvironment(options: SimulatedEnvironmentOptions): Promise<SimulatedEnvironment> {
@@ -49,6 +51,7 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
     webhookRetryScale: 0.001,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.ports?.bigcommerce ? { port: options.ports.bigcommerce } : {}),
+    ...options.bigcommerce,
   });
   const ns = await NetSuiteSimulator.start({
     accountId,

@@ -34,8 +34,14 @@ export interface PollResult {
 /**
  * The safety net behind webhooks: finds every order in a trigger status modified since the last run and
  * enqueues it. The cursor moves only past orders already enqueued, so a run that stops or dies loses
- * nothing; the next run starts from the cursor, less an overlap for orders that raced the previous run.
+ * nothing; the next run starts from the cursor, less an overlap for orders that raced the previous run, and
+ * skips the orders it already enqueued at the same modification time (a quiet store is not re-enqueued forever).
  */
+/** The enqueued orders the next run's overlap will read again; older ones cannot come back. */
+function withinOverlap(enqueued: Map<number, number>, fromMs: number): Record<string, number> {
+  return Object.fromEntries([...enqueued].filter(([, modifiedMs]) => modifiedMs >= fromMs).map(([orderId, modifiedMs]) => [String(orderId), modifiedMs]));
+}
+
 export async function pollOrders(deps: PollDeps): Promise<PollResult> {
   const { lister, queue, state, settings, owner } = deps;
   const now = deps.now ?? Date.now;
@@ -43,7 +49,10 @@ export async function pollOrders(deps: PollDeps): Promise<PollResult> {
   if (!(await state.acquireLease(owner, settings.leaseMs))) return { ...result, status: 'locked_out' };
   try {
     for (const statusId of settings.triggerStatusIds) {
-      const cursor = (await state.getCursor(statusId))?.getTime() ?? now() - settings.initialLookbackMs;
+      const saved = await state.getCursor(statusId);
+      const cursor = saved?.at.getTime() ?? now() - settings.initialLookbackMs;
+      // Orders already enqueued at their current modification time are not enqueued again by the overlap.
+      const enqueued = new Map(Object.entries(saved?.recent ?? {}).map(([orderId, modifiedMs]) => [Number(orderId), modifiedMs]));
       const pages = modifiedOrders(lister, { since: new Date(cursor - settings.overlapMs), statusId });
       for (;;) {
         if (deps.timeLeftMs() < deps.stopBeforeMs) return { ...result, status: 'stopped_early' };
@@ -51,12 +60,14 @@ export async function pollOrders(deps: PollDeps): Promise<PollResult> {
         if (next.done) break;
         const { orders, newest } = next.value;
         result.pages += 1;
-        if (orders.length > 0) {
+        const fresh = orders.filter((order) => enqueued.get(order.orderId) !== order.dateModified.getTime());
+        if (fresh.length > 0) {
           const receivedAt = new Date(now()).toISOString();
-          await queue.enqueue(orders.map((order) => ({ storeHash: settings.storeHash, orderId: order.orderId, source: 'poller' as const, receivedAt })));
-          result.enqueued += orders.length;
+          await queue.enqueue(fresh.map((order) => ({ storeHash: settings.storeHash, orderId: order.orderId, source: 'poller' as const, receivedAt })));
+          result.enqueued += fresh.length;
         }
-        await state.advanceCursor(statusId, newest);
+        for (const order of orders) enqueued.set(order.orderId, order.dateModified.getTime());
+        await state.advanceCursor(statusId, { at: newest, recent: withinOverlap(enqueued, newest.getTime() - settings.overlapMs) });
       }
     }
     return result;

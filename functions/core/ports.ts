@@ -111,13 +111,23 @@ export interface OrderLister {
   readonly pageSize: number;
 }
 
+/**
+ * Where the poller got to for one status: the newest modification time enqueued, and the orders enqueued within
+ * the overlap window before it (order id → modification time), so re-reading the window re-enqueues only
+ * orders modified again since.
+ */
+export interface PollerCursor {
+  at: Date;
+  recent: Record<string, number>;
+}
+
 /** The poller's own state: one lease so runs never overlap, and a cursor per trigger status. */
 export interface PollerState {
   acquireLease(owner: string, leaseMs: number): Promise<boolean>;
   releaseLease(owner: string): Promise<void>;
-  getCursor(statusId: number): Promise<Date | undefined>;
-  /** Moves the cursor forward only; an older value is ignored. */
-  advanceCursor(statusId: number, to: Date): Promise<void>;
+  getCursor(statusId: number): Promise<PollerCursor | undefined>;
+  /** Moves the cursor forward (or keeps it, with a new `recent`); an older value is ignored. */
+  advanceCursor(statusId: number, cursor: PollerCursor): Promise<void>;
 }
 
 /** Postpones the next delivery of a queue message (SQS: ChangeMessageVisibility). */

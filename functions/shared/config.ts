@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { PermanentError } from '../core/errors.ts';
 import { parseStatusList } from '../core/order-statuses.ts';
+import { WORKER_TIMEOUT_SECONDS } from '../adapters/sqs/queue-definitions.ts';
 
 const optionalId = z
   .string()
@@ -79,8 +80,8 @@ const syncFields = {
   ...triggerStatuses,
   SYNC_TIME_ZONE: timeZone,
   SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
-  /** Longer than one worker invocation can run (its timeout is 60 s), so two never hold an order at once. */
-  SYNC_LEASE_MS: positiveInt(90_000),
+  /** Longer than one worker invocation can run, so two never hold an order at once. */
+  SYNC_LEASE_MS: positiveInt((WORKER_TIMEOUT_SECONDS + 30) * 1000),
   SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
 };
 

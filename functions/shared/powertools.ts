@@ -5,7 +5,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 export const SERVICE_NAME = 'bc-netsuite-sync';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
-export const metrics = new Metrics({ namespace: 'BcNetSuiteSync', serviceName: SERVICE_NAME });
+// Metrics' own warnings go through the logger, so they are structured and follow the log level.
+export const metrics = new Metrics({ namespace: 'BcNetSuiteSync', serviceName: SERVICE_NAME, logger });
 
 /** Builds a handler's dependencies once per container, on first use, so importing a handler does no I/O. */
 export function once<T>(build: () => Promise<T> | T): () => Promise<T> {

@@ -30,7 +30,7 @@ import { redriveDeadLetters } from './redrive.ts';
 import { startDynamoDbLocal } from '../engines/dynamodb-local.ts';
 import { createTables } from '../engines/create-tables.ts';
 import { createQueues, startSqs, type QueueUrls } from '../engines/fauxqs.ts';
-import { startSimulatedEnvironment, type SimulatedEnvironment } from '../simulated-environment.ts';
+import { startSimulatedEnvironment, type SimulatedEnvironment, type SimulatedEnvironmentOptions } from '../simulated-environment.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { SqsEventSource } from './sqs-event-source.ts';
 import { serveWebhook } from './webhook-server.ts';
@@ -52,7 +52,7 @@ export interface LocalStackOptions {
   /** Shorter than the stack's for tests that need failed messages to come back quickly. */
   visibilityTimeoutSeconds?: number;
   /** Settings for the simulated environment (ignored with real APIs). */
-  simulator?: { concurrencyLimit?: number; rateLimit?: { quota: number; windowMs: number } };
+  simulator?: Pick<SimulatedEnvironmentOptions, 'concurrencyLimit' | 'rateLimit' | 'bigcommerce'>;
   /** Backoff between a failed order's attempts; tests shorten it. */
   retrySchedule?: RetrySchedule;
   /** Seeds the simulators (items, customers) before the SKU map is loaded. */

@@ -141,7 +141,10 @@ export class SimServer {
     this.faults.push({ match, fault, remaining: times });
   }
 
-  /** Make each request matching `match` fail with `fault` with the given probability (chaos runs). */
+  /**
+   * Make each request matching `match` fail with `fault` with the given probability (chaos runs). Rules
+   * matching the same request add up: 0.1 of one fault and 0.1 of another fail 20 % of such requests.
+   */
   setFaultRate(match: RouteMatch, fault: Fault, probability: number): void {
     this.faultRates.push({ match, fault, probability });
   }
@@ -168,8 +171,14 @@ export class SimServer {
   private takeFault(method: string, path: string): Fault | undefined {
     const rule = this.faults.find((candidate) => candidate.remaining > 0 && matches(candidate.match, method, path));
     if (!rule) {
-      const rate = this.faultRates.find((candidate) => matches(candidate.match, method, path));
-      return rate && this.random() < rate.probability ? rate.fault : undefined;
+      // One roll per request; matching rules share it, so their probabilities add up.
+      let roll = this.random();
+      for (const rate of this.faultRates) {
+        if (!matches(rate.match, method, path)) continue;
+        if (roll < rate.probability) return rate.fault;
+        roll -= rate.probability;
+      }
+      return undefined;
     }
     rule.remaining -= 1;
     if (rule.remaining === 0) this.faults.splice(this.faults.indexOf(rule), 1);

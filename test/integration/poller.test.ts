@@ -145,3 +145,15 @@ test('only one poller runs at a time', async () => {
   const results = await Promise.all([run(), run()]);
   expect(results.map((result) => result.status).sort()).toEqual(['completed', 'locked_out']);
 });
+
+test('a quiet store is not enqueued again by every run; an order modified since is', async () => {
+  const eligible = addOrders(20, { modifiedAt: (index) => Date.now() - 60_000 + index * 1000 }); // inside the overlap window
+  expect((await run()).enqueued).toBe(20);
+  expect((await run()).enqueued).toBe(0);
+  expect((await run()).enqueued).toBe(0);
+
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // a later second than the orders were placed in
+  environment.bc.updateOrderStatus(eligible[3]!, 11); // modified again (same status): must be enqueued again
+  expect((await run()).enqueued).toBe(1);
+  expect(new Set(await drain()).size).toBe(20);
+});

@@ -4,7 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PollerState } from '../../core/ports.ts';
+import type { PollerCursor, PollerState } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
 const LEASE_KEY = 'poller#lease';
@@ -46,20 +46,22 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
     }
   }
 
-  async getCursor(statusId: number): Promise<Date | undefined> {
+  async getCursor(statusId: number): Promise<PollerCursor | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: cursorKey(statusId) }, ConsistentRead: true }));
-    return result.Item ? new Date(Number(result.Item.cursorMs)) : undefined;
+    if (!result.Item) return undefined;
+    return { at: new Date(Number(result.Item.cursorMs)), recent: (result.Item.recent as Record<string, number> | undefined) ?? {} };
   }
 
-  async advanceCursor(statusId: number, to: Date): Promise<void> {
+  async advanceCursor(statusId: number, cursor: PollerCursor): Promise<void> {
+    const to = cursor.at.getTime();
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: cursorKey(statusId) },
-          UpdateExpression: 'SET cursorMs = :to, cursorIso = :iso, updatedAt = :now',
-          ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs < :to',
-          ExpressionAttributeValues: { ':to': to.getTime(), ':iso': to.toISOString(), ':now': new Date(this.now()).toISOString() },
+          UpdateExpression: 'SET cursorMs = :to, cursorIso = :iso, recent = :recent, updatedAt = :now',
+          ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :to',
+          ExpressionAttributeValues: { ':to': to, ':iso': cursor.at.toISOString(), ':recent': cursor.recent, ':now': new Date(this.now()).toISOString() },
         }),
       );
     } catch (error) {

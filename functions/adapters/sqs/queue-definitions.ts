@@ -3,7 +3,11 @@
  * numbers that matter (visibility timeout against the worker timeout, receive count before dead-lettering,
  * retention) are the same on a laptop and in AWS.
  */
-export const WORKER_TIMEOUT_SECONDS = 60;
+/**
+ * Long enough for a batch at NetSuite's pace: record creates take 4–7 s, a new shopper costs three requests,
+ * and each worker process keeps only a couple of requests in flight.
+ */
+export const WORKER_TIMEOUT_SECONDS = 120;
 
 export const ordersQueue = {
   id: 'orders',
@@ -15,8 +19,8 @@ export const ordersQueue = {
    */
   maxReceiveCount: 10,
   retentionSeconds: 4 * 24 * 3600,
-  /** Records per worker invocation. */
-  batchSize: 10,
+  /** Records per worker invocation: five new shoppers at 3 × 7 s over 2 concurrent requests fit the timeout twice. */
+  batchSize: 5,
 } as const;
 
 export const deadLetterQueue = {

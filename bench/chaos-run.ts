@@ -1,0 +1,241 @@
+/**
+ * A chaos run: orders flow through the local stack (webhook → queue → worker, with the poller and the
+ * dead-letter notifier on their timers) while random faults hit every part: NetSuite 5xx and 429, creates
+ * whose response is lost or never comes (the write committed), workers that crash between the NetSuite
+ * create and the ledger write, duplicate webhooks, the poller overlapping them, BigCommerce 429s. Afterwards
+ * it checks what the product promises and returns every violation it finds.
+ */
+import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { orderKey } from '../functions/core/external-ids.ts';
+import type { OrderLedger } from '../functions/core/ports.ts';
+import { defaultRetrySchedule } from '../functions/core/retry-schedule.ts';
+import { startLocalStack } from '../local/runtime/local-stack.ts';
+
+export interface ChaosOptions {
+  orders: number;
+  seed: number;
+  /** Probability scale of every fault: 0.2 is "20 % injected faults". */
+  faultRate?: number;
+  dynamodbEndpoint?: string;
+  log?: (line: string) => void;
+}
+
+export interface ChaosReport {
+  violations: string[];
+  stats: Record<string, number>;
+}
+
+/** mulberry32: a small, good-enough seeded generator, so a run can be repeated exactly. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const MONEY = /^\d+\.\d{4}$/;
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const log = options.log ?? (() => undefined);
+  const random = seededRandom(options.seed);
+  const rate = options.faultRate ?? 0.2;
+  const catalog = Array.from({ length: 30 }, (_, index) => ({ sku: `CHAOS-${String(index + 1).padStart(2, '0')}`, price: (5 + index * 1.25).toFixed(4) }));
+  const knownShoppers = Array.from({ length: Math.max(3, Math.ceil(options.orders / 8)) }, (_, index) => `known${index}@example.com`);
+  const newShoppers = Array.from({ length: Math.max(3, Math.ceil(options.orders / 8)) }, (_, index) => `new.${index}@example.com`);
+
+  const stack = await startLocalStack({
+    ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
+    pollIntervalMs: 2_000,
+    notifyIntervalMs: 1_000,
+    maxConcurrency: 4,
+    // The production schedule's shape, capped at a second per wait so a run takes minutes, not hours.
+    retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },
+    env: {
+      POLLER_INITIAL_LOOKBACK_HOURS: '1',
+      POLLER_OVERLAP_MINUTES: '0.05', // three seconds: the poller re-reads what webhooks just delivered
+      SYNC_LEASE_MS: '2000',
+      NETSUITE_TIMEOUT_MS: '1500',
+      BIGCOMMERCE_TIMEOUT_MS: '2000',
+      NETSUITE_CONCURRENCY: '4',
+    },
+    simulator: { concurrencyLimit: 5, rateLimit: { quota: 2000, windowMs: 1000 }, bigcommerce: { webhookDuplicateRate: rate, random } },
+    seed: ({ ns }) => {
+      for (const item of catalog) ns.addItem({ itemId: item.sku });
+      for (const email of knownShoppers) ns.addCustomer({ email, firstName: 'Known', lastName: 'Shopper', isPerson: true });
+    },
+  });
+  const faults = { crashes: 0 };
+  try {
+    const { bc, ns } = stack.simulated!;
+    for (const server of [ns.server, bc.server, stack.slack!.server]) server.random = random;
+    // Every request class fails with probability `rate` in all, split over the ways it can fail.
+    const creates = { method: 'POST', path: '/record/v1/salesOrder' };
+    ns.server.setFaultRate(creates, { kind: 'drop-after-commit' }, rate * 0.3); // committed, response lost
+    ns.server.setFaultRate(creates, { kind: 'hang-after-commit' }, rate * 0.1); // committed, client times out
+    ns.server.setFaultRate(creates, { kind: 'status', status: 503 }, rate * 0.3);
+    ns.server.setFaultRate(creates, { kind: 'rate-limit' }, rate * 0.3);
+    ns.server.setFaultRate({ path: '/record/v1/' }, { kind: 'status', status: 503 }, rate * 0.5);
+    ns.server.setFaultRate({ path: '/record/v1/' }, { kind: 'rate-limit' }, rate * 0.5);
+    ns.server.setFaultRate({ path: '/query/v1/suiteql' }, { kind: 'status', status: 500 }, rate * 0.5);
+    ns.server.setFaultRate({ path: '/query/v1/suiteql' }, { kind: 'rate-limit' }, rate * 0.5);
+    bc.server.setFaultRate({ path: '/v2/orders' }, { kind: 'rate-limit' }, rate * 0.7);
+    bc.server.setFaultRate({ path: '/v2/orders' }, { kind: 'status', status: 429 }, rate * 0.3); // load shedding, no headers
+    bc.server.setFaultRate({ path: '/v3/orders' }, { kind: 'status', status: 502 }, rate);
+    stack.slack!.server.setFaultRate({ method: 'POST' }, { kind: 'status', status: 503 }, rate);
+    crashWorkersBetweenCreateAndLedger(stack.context.ledger, () => random() < rate / 2, faults);
+
+    // The shop: most orders are syncable; a few have a SKU NetSuite lacks; a few are unpaid (never synced).
+    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string };
+    const planned: Planned[] = [];
+    for (let index = 0; index < options.orders; index++) {
+      const roll = random();
+      const kind: Planned['kind'] = roll < 0.05 ? 'unsyncable' : roll < 0.1 ? 'ineligible' : 'syncable';
+      const email = random() < 0.5 ? knownShoppers[Math.floor(random() * knownShoppers.length)]! : newShoppers[Math.floor(random() * newShoppers.length)]!;
+      const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+        const item = catalog[Math.floor(random() * catalog.length)]!;
+        return { sku: item.sku, quantity: 1 + Math.floor(random() * 3), priceExTax: item.price };
+      });
+      if (kind === 'unsyncable') lines.push({ sku: `MISSING-${index}`, quantity: 1, priceExTax: '1.0000' });
+      const orderId = bc.addOrder({
+        statusId: kind === 'ineligible' ? 7 : 11,
+        billing: { firstName: 'Chaos', lastName: `Shopper ${email.split('@')[0]}`, street1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', countryIso2: 'US', email },
+        lines,
+        shippingCostExTax: (random() * 10).toFixed(2),
+      });
+      planned.push({ orderId, kind, email });
+      if (index % 25 === 24) await new Promise((resolve) => setTimeout(resolve, 50)); // arrivals in bursts
+    }
+    log(`placed ${planned.length} orders: ${planned.filter((p) => p.kind === 'syncable').length} syncable, ${planned.filter((p) => p.kind === 'unsyncable').length} with a missing SKU, ${planned.filter((p) => p.kind === 'ineligible').length} unpaid`);
+
+    // Settle: webhooks delivered (with retries), the queue drained, the poller's last pass drained too.
+    const progress = setInterval(() => {
+      void queueDepth(stack, stack.queues.ordersQueueUrl).then((depth) => log(`… ${depth} message(s) in the orders queue, ${ns.salesOrders().length} sales orders`));
+    }, 10_000);
+    await bc.flushWebhooks();
+    await stack.worker.waitForIdle({ timeoutMs: 900_000 });
+    await stack.pollNow();
+    await stack.worker.waitForIdle({ timeoutMs: 900_000 });
+    clearInterval(progress);
+    stack.slack!.server.clearFaults();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_100)); // peeks hide dead letters for a second
+      const result = await stack.notifyNow().catch(() => undefined);
+      if (result && result.seen === 0) break;
+    }
+    log('settled; checking');
+
+    const violations: string[] = [];
+    const salesOrders = ns.salesOrders();
+    const byOrder = new Map<string, typeof salesOrders>();
+    for (const salesOrder of salesOrders) byOrder.set(salesOrder.otherRefNum ?? '', [...(byOrder.get(salesOrder.otherRefNum ?? '') ?? []), salesOrder]);
+    const itemIds = new Map(ns.items().map((item) => [item.itemId, item.id]));
+    const customers = new Map(ns.customers().map((customer) => [customer.id, customer]));
+
+    for (const order of planned) {
+      const found = byOrder.get(String(order.orderId)) ?? [];
+      if (order.kind !== 'syncable') {
+        if (found.length > 0) violations.push(`order ${order.orderId} (${order.kind}) has ${found.length} sales order(s); expected none`);
+        continue;
+      }
+      if (found.length !== 1) {
+        const entry = await stack.context.ledger.get(orderKey('abc123', order.orderId));
+        violations.push(`order ${order.orderId} has ${found.length} sales orders; expected exactly one (ledger: ${entry?.state ?? 'none'} ${entry?.lastErrorMessage ?? ''})`);
+        continue;
+      }
+      const salesOrder = found[0]!;
+      const expected = bc.getOrderProducts(order.orderId).map((line) => [itemIds.get(line.sku), line.quantity, Number(line.price_ex_tax)]);
+      const actual = salesOrder.lines.map((line) => [line.item, line.quantity, line.rate]);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) violations.push(`order ${order.orderId}: lines ${JSON.stringify(actual)} differ from the storefront's ${JSON.stringify(expected)}`);
+      const bcOrder = bc.getOrder(order.orderId)!;
+      if (!MONEY.test(bcOrder.shipping_cost_ex_tax) || (salesOrder.shippingCost ?? 0) !== Number(bcOrder.shipping_cost_ex_tax)) {
+        violations.push(`order ${order.orderId}: shipping ${salesOrder.shippingCost} differs from ${bcOrder.shipping_cost_ex_tax}`);
+      }
+      const customer = customers.get(salesOrder.entity);
+      if (customer?.email?.toLowerCase() !== order.email) violations.push(`order ${order.orderId}: sales order is on customer ${salesOrder.entity} (${customer?.email}), expected ${order.email}`);
+    }
+
+    const emails = ns.customers().map((customer) => (customer.email ?? '').toLowerCase());
+    for (const email of new Set(emails)) {
+      const count = emails.filter((candidate) => candidate === email).length;
+      if (count > 1) violations.push(`customer ${email} exists ${count} times in NetSuite`);
+    }
+
+    const deadLettered = await deadLetterOrderIds(stack);
+    const texts = stack.slack!.texts();
+    for (const order of planned.filter((p) => p.kind === 'unsyncable')) {
+      if (!deadLettered.has(order.orderId)) violations.push(`unsyncable order ${order.orderId} is not in the dead-letter queue`);
+      const alerts = texts.filter((text) => text.startsWith(`Order ${order.orderId} `)).length;
+      if (alerts !== 1) violations.push(`unsyncable order ${order.orderId} produced ${alerts} Slack alerts; expected exactly one`);
+    }
+    for (const order of planned.filter((p) => p.kind !== 'unsyncable')) {
+      if (texts.some((text) => text.startsWith(`Order ${order.orderId} `))) violations.push(`order ${order.orderId} (${order.kind}) was announced as failed`);
+    }
+
+    const inFlight = await queueDepth(stack, stack.queues.ordersQueueUrl);
+    if (inFlight > 0) violations.push(`${inFlight} message(s) still in the orders queue`);
+    for (const order of planned) {
+      const entry = await stack.context.ledger.get(orderKey('abc123', order.orderId));
+      if (entry?.state === 'in_progress') violations.push(`order ${order.orderId} is still in progress in the ledger`);
+    }
+
+    const nsRequests = ns.server.log.length;
+    return {
+      violations,
+      stats: {
+        orders: planned.length,
+        salesOrders: salesOrders.length,
+        customers: ns.customers().length,
+        deadLetters: await queueDepth(stack, stack.queues.deadLetterQueueUrl),
+        alerts: texts.length,
+        netsuiteRequests: nsRequests,
+        netsuiteInjectedFaults: ns.server.log.filter((entry) => entry.fault).length,
+        netsuite429s: ns.server.log.filter((entry) => entry.status === 429).length,
+        bigcommerceRequests: bc.server.log.length,
+        bigcommerceInjectedFaults: bc.server.log.filter((entry) => entry.fault).length,
+        duplicateWebhooks: bc.webhookDeliveries.filter((delivery) => delivery.duplicate).length,
+        workerCrashes: faults.crashes,
+      },
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** The process dies right after NetSuite answered: no ledger write, not even the failure record. */
+function crashWorkersBetweenCreateAndLedger(ledger: OrderLedger, crash: () => boolean, faults: { crashes: number }): void {
+  const dead = new Set<string>();
+  const { markSynced, markFailed } = ledger;
+  ledger.markSynced = async (key, owner, salesOrderId) => {
+    if (crash()) {
+      dead.add(owner);
+      faults.crashes += 1;
+      throw new Error('chaos: the worker crashed after NetSuite created the sales order');
+    }
+    return markSynced.call(ledger, key, owner, salesOrderId);
+  };
+  ledger.markFailed = async (key, owner, failure) => {
+    if (dead.has(owner)) throw new Error('chaos: a crashed worker writes nothing');
+    return markFailed.call(ledger, key, owner, failure);
+  };
+}
+
+async function queueDepth(stack: Awaited<ReturnType<typeof startLocalStack>>, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await stack.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+}
+
+async function deadLetterOrderIds(stack: Awaited<ReturnType<typeof startLocalStack>>): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for (let round = 0; round < 100; round++) {
+    const { Messages = [] } = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.deadLetterQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 1 }));
+    if (Messages.length === 0) break;
+    for (const message of Messages) ids.add((JSON.parse(message.Body ?? '{}') as { orderId: number }).orderId);
+  }
+  return ids;
+}
