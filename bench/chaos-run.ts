@@ -117,7 +117,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }, 10_000);
     await bc.flushWebhooks();
     await stack.worker.waitForIdle({ timeoutMs: 900_000 });
+    // Quiet the schedules, then one last poll and drain, so the checks see a still picture.
+    await stack.stopSchedules();
     await stack.pollNow();
+    await bc.flushWebhooks();
     await stack.worker.waitForIdle({ timeoutMs: 900_000 });
     clearInterval(progress);
     stack.slack!.server.clearFaults();
@@ -179,7 +182,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (inFlight > 0) violations.push(`${inFlight} message(s) still in the orders queue`);
     for (const order of planned) {
       const entry = await stack.context.ledger.get(orderKey('abc123', order.orderId));
-      if (entry?.state === 'in_progress') violations.push(`order ${order.orderId} is still in progress in the ledger`);
+      if (entry?.state === 'in_progress') {
+        const sales = (byOrder.get(String(order.orderId)) ?? []).length;
+        violations.push(`order ${order.orderId} is still in progress in the ledger (${order.kind}, ${sales} sales order(s), attempts ${entry.attempts}, lease ${entry.leaseOwner} until ${entry.leaseExpiresAt} vs now ${Date.now()})`);
+      }
     }
 
     const nsRequests = ns.server.log.length;

@@ -74,12 +74,14 @@ async function scheduleRetry(record: SQSRecord, error: unknown, deps: WorkerDeps
 }
 
 export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
-  const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, lambdaContext) => {
       const workerDeps = await deps();
+      // A processor keeps the batch's records and results: one per invocation, never shared by two batches
+      // (the local runtime runs several invocations in one process; sharing lost failed records there).
+      const processor = new BatchProcessor(EventType.SQS);
       const failures = new Map<string, unknown>();
       const response = await processPartialResponse(
         event,

@@ -78,6 +78,8 @@ export interface LocalStack {
   refreshSkusNow(): Promise<SkuRefreshResult>;
   /** The console's "Start DLQ redrive", locally. */
   redrive(): Promise<number>;
+  /** Stops the poller and notifier timers (and waits for a run in progress). */
+  stopSchedules(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -160,13 +162,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const pollerDeps = pollerDepsFromConfig(loadPollerConfig(env));
     const poller = createPollerHandler(async () => pollerDeps);
     const pollNow = (timeoutMs = 300_000) => poller({}, lambdaContext('poller', timeoutMs));
-    every(options.pollIntervalMs ?? 0, pollNow, 'poller', stops);
+    const schedules: Array<() => Promise<void>> = [];
+    const stopSchedules = async () => {
+      await Promise.all(schedules.splice(0).map((stopSchedule) => stopSchedule()));
+    };
+    stops.push(stopSchedules);
+    every(options.pollIntervalMs ?? 0, pollNow, 'poller', schedules);
 
     const notifierDeps = notifierDepsFromConfig(loadNotifierConfig(env));
     // Locally a peek hides messages for a second only, so tests can redrive right after an alert.
     const notifier = createNotifierHandler(async () => ({ ...notifierDeps, peekHideSeconds: 1 }));
     const notifyNow = () => notifier({}, lambdaContext('dlq-notifier', 60_000));
-    every(options.notifyIntervalMs ?? 0, notifyNow, 'notifier', stops);
+    every(options.notifyIntervalMs ?? 0, notifyNow, 'notifier', schedules);
 
     if (simulated) await registerSimulatorWebhook(simulated, webhook.url, webhookConfig.secretHeader, webhookSecret);
 
@@ -185,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       notifyNow,
       refreshSkusNow,
       redrive: () => redriveDeadLetters(sqs, queues.deadLetterQueueUrl, queues.ordersQueueUrl),
+      stopSchedules,
       stop,
     };
   } catch (error) {
@@ -206,17 +214,20 @@ async function registerSimulatorWebhook(simulated: SimulatedEnvironment, url: st
 }
 
 /** Runs `task` every `intervalMs` like a schedule would, skipping a tick while the previous run is busy. */
-function every(intervalMs: number, task: () => Promise<unknown>, name: string, stops: Array<() => Promise<void>>): void {
+function every(intervalMs: number, task: () => Promise<unknown>, name: string, schedules: Array<() => Promise<void>>): void {
   if (!intervalMs) return;
-  let running = false;
+  let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    task()
+    running = task()
       .catch((error: unknown) => console.error(`[local] ${name} failed:`, error instanceof Error ? error.message : error))
-      .finally(() => (running = false));
+      .finally(() => (running = undefined));
   }, intervalMs);
-  stops.push(async () => clearInterval(timer));
+  // Stopping a schedule also waits for a run in progress, so nothing runs against stopped engines.
+  schedules.push(async () => {
+    clearInterval(timer);
+    await running;
+  });
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

@@ -1,0 +1,45 @@
+/** The worker handler's batch contract, against the simulators and DynamoDB Local. */
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { createWorkerHandler } from '../../functions/worker.ts';
+import { lambdaContext } from '../../local/runtime/lambda-context.ts';
+import { shopper, startHarness, type Harness } from '../support/sync-harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+  h.ns.addItem({ itemId: 'MUG-11OZ' });
+});
+afterEach(async () => h.close());
+
+function record(messageId: string, body: unknown): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:orders',
+    awsRegion: 'us-east-1',
+  };
+}
+
+const message = (orderId: number) => ({ storeHash: 'abc123', orderId, source: 'webhook', receivedAt: new Date().toISOString() });
+
+test('only failed records come back, each with its retry delay; concurrent batches keep their own results', async () => {
+  const postponed: Array<[string, number]> = [];
+  const handler = createWorkerHandler(async () => ({ sync: h.context, redelivery: { postpone: async (handle, seconds) => void postponed.push([handle, seconds]) } }));
+  const good = () => h.bc.addOrder({ billing: shopper('w@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] });
+  const missing = h.bc.addOrder({ billing: shopper('w@example.com'), lines: [{ sku: 'NOPE', quantity: 1, priceExTax: '1.0000' }] });
+
+  const batchA: SQSEvent = { Records: [record('a1', message(good())), record('a2', 'not json'), record('a3', message(good()))] };
+  const batchB: SQSEvent = { Records: [record('b1', message(good())), record('b2', message(missing))] };
+  const [a, b] = await Promise.all([handler(batchA, lambdaContext('worker', 60_000)), handler(batchB, lambdaContext('worker', 60_000))]);
+
+  expect(a).toEqual({ batchItemFailures: [{ itemIdentifier: 'a2' }] });
+  expect(b).toEqual({ batchItemFailures: [{ itemIdentifier: 'b2' }] });
+  // Both failures are permanent (an unreadable message, a missing SKU): straight back, towards the DLQ.
+  expect(postponed.sort()).toEqual([['rh-a2', 0], ['rh-b2', 0]]);
+  expect(h.ns.salesOrders()).toHaveLength(3);
+});
