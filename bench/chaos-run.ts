@@ -10,6 +10,7 @@ import { orderKey } from '../functions/core/external-ids.ts';
 import type { OrderLedger } from '../functions/core/ports.ts';
 import { defaultRetrySchedule } from '../functions/core/retry-schedule.ts';
 import { startLocalStack } from '../local/runtime/local-stack.ts';
+import { seededRandom } from '../local/simulators/seeded-random.ts';
 
 export interface ChaosOptions {
   orders: number;
@@ -23,18 +24,6 @@ export interface ChaosOptions {
 export interface ChaosReport {
   violations: string[];
   stats: Record<string, number>;
-}
-
-/** mulberry32: a small, good-enough seeded generator, so a run can be repeated exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const MONEY = /^\d+\.\d{4}$/;

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { parseStatusList } from '../functions/core/order-statuses.ts';
+import { timeZoneSchema } from '../functions/shared/config.ts';
 
 /** `-c key=value` always arrives as a string, cdk.json values as JSON; both read the same. An empty string is unset. */
 const unsetIfEmpty = (value: unknown) => (value === '' || value === null ? undefined : value);
@@ -49,17 +50,7 @@ export const stageConfigSchema = z.object({
       }
       return z.NEVER;
     }),
-  timeZone: z
-    .string()
-    .default('UTC')
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as America/Chicago'),
+  timeZone: timeZoneSchema,
   priceBasis: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
   subsidiaryId: netsuiteId,
   locationId: netsuiteId,

@@ -16,7 +16,8 @@ const optionalId = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const timeZone = z
+/** An IANA time zone name (stage configuration validates with it too). */
+export const timeZoneSchema = z
   .string()
   .default('UTC')
   .refine((zone) => {
@@ -78,7 +79,7 @@ const triggerStatuses = {
 
 const syncFields = {
   ...triggerStatuses,
-  SYNC_TIME_ZONE: timeZone,
+  SYNC_TIME_ZONE: timeZoneSchema,
   SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
   /** Longer than one worker invocation can run, so two never hold an order at once. */
   SYNC_LEASE_MS: positiveInt((WORKER_TIMEOUT_SECONDS + 30) * 1000),

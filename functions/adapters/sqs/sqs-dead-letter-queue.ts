@@ -2,18 +2,11 @@
  * The dead-letter queue as the notifier sees it: a depth and a peek. A peek is a receive with a short
  * visibility timeout and no delete, so every message stays for the console's "Start DLQ redrive".
  */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { DeadLetterQueue } from '../../core/ports.ts';
+import { SqsQueue } from './sqs-queue.ts';
 
-export class SqsDeadLetterQueue implements DeadLetterQueue {
-  private readonly sqs: SQSClient;
-  private readonly queueUrl: string;
-
-  constructor(sqs: SQSClient, queueUrl: string) {
-    this.sqs = sqs;
-    this.queueUrl = queueUrl;
-  }
-
+export class SqsDeadLetterQueue extends SqsQueue implements DeadLetterQueue {
   async depth(): Promise<number> {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),

@@ -1,21 +1,14 @@
 /** The OrderQueue port on SQS: SendMessageBatch in tens, failed entries retried, never dropped. */
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransientError } from '../../core/errors.ts';
 import type { OrderMessage, OrderQueue } from '../../core/ports.ts';
+import { SqsQueue } from './sqs-queue.ts';
 
 const BATCH = 10; // SendMessageBatch's limit
 const ROUNDS = 5;
 
-export class SqsOrderQueue implements OrderQueue {
-  private readonly sqs: SQSClient;
-  private readonly queueUrl: string;
-
-  constructor(sqs: SQSClient, queueUrl: string) {
-    this.sqs = sqs;
-    this.queueUrl = queueUrl;
-  }
-
+export class SqsOrderQueue extends SqsQueue implements OrderQueue {
   async enqueue(messages: OrderMessage[]): Promise<void> {
     for (let start = 0; start < messages.length; start += BATCH) {
       let entries = messages.slice(start, start + BATCH).map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) }));

@@ -15,7 +15,8 @@ import type { V2Order, V2OrderProduct } from './v2-types.ts';
 import { renderLine, renderOrder } from './v2-views.ts';
 import { handleHooks, HookStore, renderHook, type V3Webhook } from './v3-hooks.ts';
 import { handleV3, renderMetafield, type V3Metafield } from './v3-metafields.ts';
-import { seededRandom, WebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.ts';
+import { WebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 export type { SeedOrder, SeedLine, SeedBillingAddress, SeedShippingAddress } from './seed-order.ts';
 export type { V2Order, V2OrderProduct, V2ShippingAddress, V2Coupon, V2Consignments } from './v2-types.ts';

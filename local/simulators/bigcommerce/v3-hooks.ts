@@ -9,6 +9,7 @@ import type { SimRequest, SimResponse } from '../sim-http.ts';
 import { V3_ERROR_TYPE, v3Error } from './api-errors.ts';
 import { parseBody } from './v3-metafields.ts';
 import { scopeProblem } from './webhook-scopes.ts';
+import { v3Page } from './v3-pages.ts';
 
 export interface StoredHook {
   id: number;
@@ -154,19 +155,7 @@ function list(query: URLSearchParams, context: HooksContext): SimResponse {
     .filter((hook) => isActive === undefined || hook.isActive === isActive)
     .filter((hook) => scope === null || hook.scope === scope)
     .filter((hook) => destination === null || hook.destination === destination);
-  const perPage = Math.min(limit, 250);
-  const data = matching.slice((page - 1) * perPage, page * perPage);
-  const totalPages = Math.ceil(matching.length / perPage);
-  const links: Record<string, string> = { current: `?page=${page}&limit=${perPage}` };
-  if (page > 1) links.previous = `?page=${page - 1}&limit=${perPage}`;
-  if (page < totalPages) links.next = `?page=${page + 1}&limit=${perPage}`;
-  return {
-    status: 200,
-    body: {
-      data: data.map((hook) => renderHook(hook, context.storeHash)),
-      meta: { pagination: { total: matching.length, count: data.length, per_page: perPage, current_page: page, total_pages: totalPages, links } },
-    },
-  };
+  return v3Page(matching.map((hook) => renderHook(hook, context.storeHash)), page, limit);
 }
 
 function admin(query: URLSearchParams, context: HooksContext): SimResponse {

@@ -7,6 +7,7 @@ import type { SimRequest, SimResponse } from '../sim-http.ts';
 import { V3_ERROR_TYPE, v3Error } from './api-errors.ts';
 import { toIso8601, truncateToSecond } from './dates.ts';
 import type { MetafieldChange, StoreState, StoredMetafield } from './store-state.ts';
+import { v3Page } from './v3-pages.ts';
 
 export interface V3Metafield {
   id: number;
@@ -104,19 +105,7 @@ function list(state: StoreState, orderId: number, query: URLSearchParams): SimRe
     .filter((metafield) => namespaces.length === 0 || namespaces.includes(metafield.namespace))
     .filter((metafield) => keys.length === 0 || keys.includes(metafield.key));
   if (direction === 'desc') matching.reverse();
-  const perPage = Math.min(limit, 250);
-  const data = matching.slice((page - 1) * perPage, page * perPage);
-  const totalPages = Math.ceil(matching.length / perPage);
-  const links: Record<string, string> = { current: `?page=${page}&limit=${perPage}` };
-  if (page > 1) links.previous = `?page=${page - 1}&limit=${perPage}`;
-  if (page < totalPages) links.next = `?page=${page + 1}&limit=${perPage}`;
-  return {
-    status: 200,
-    body: {
-      data: data.map(renderMetafield),
-      meta: { pagination: { total: matching.length, count: data.length, per_page: perPage, current_page: page, total_pages: totalPages, links } },
-    },
-  };
+  return v3Page(matching.map(renderMetafield), page, limit);
 }
 
 function intParam(query: URLSearchParams, name: string, fallback: number): number | undefined {

@@ -1,6 +1,7 @@
 /**
  * RFC 5849 signature base string and HMAC-SHA256 signature as NetSuite TBA computes them. Pure functions so
- * Oracle's published vectors can pin them down exactly.
+ * Oracle's published vectors can pin them down exactly. Written apart from the product's signer on purpose:
+ * a simulator that verified with the client's own code would agree with the client's bugs.
  */
 import { createHmac } from 'node:crypto';
 
