@@ -15,9 +15,9 @@ import { queueConsoleUrl, SlackAlerter } from './adapters/slack/slack-alerter.ts
 import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsDeadLetterQueue } from './adapters/sqs/sqs-dead-letter-queue.ts';
 import { announceDeadLetters, type AnnounceDeps, type AnnounceResult } from './core/announce-dead-letters.ts';
-import { loadNotifierConfig, type NotifierConfig } from './shared/config.ts';
-import { logger, metrics, once } from './shared/powertools.ts';
-import { resolveEnv } from './shared/secrets.ts';
+import { loadNotifierConfig, type NotifierConfig } from './common/config.ts';
+import { logger, metrics, once } from './common/powertools.ts';
+import { resolveEnv } from './common/secrets.ts';
 
 export type NotifierDeps = Omit<AnnounceDeps, 'owner'>;
 

@@ -14,9 +14,9 @@ import { DynamoDbPollerState } from './adapters/dynamodb/dynamodb-poller-state.t
 import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
 import { pollOrders, type PollDeps, type PollResult } from './core/poll-orders.ts';
-import { loadPollerConfig, type PollerConfig } from './shared/config.ts';
-import { logger, metrics, once } from './shared/powertools.ts';
-import { resolveEnv } from './shared/secrets.ts';
+import { loadPollerConfig, type PollerConfig } from './common/config.ts';
+import { logger, metrics, once } from './common/powertools.ts';
+import { resolveEnv } from './common/secrets.ts';
 
 /** Stop paging this long before Lambda's timeout, leaving time to release the lease and flush metrics. */
 const STOP_BEFORE_MS = 20_000;

@@ -12,10 +12,10 @@ import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
 import type { OrderQueue } from './core/ports.ts';
 import { refreshSkuMap } from './core/refresh-sku-map.ts';
 import { requeueParkedOrders } from './core/requeue-parked.ts';
-import { loadConfig, loadQueueConfig } from './shared/config.ts';
-import { logger, metrics, once } from './shared/powertools.ts';
-import { resolveEnv } from './shared/secrets.ts';
-import { createSyncContext, type SyncContext } from './shared/sync-context.ts';
+import { loadConfig, loadQueueConfig } from './common/config.ts';
+import { logger, metrics, once } from './common/powertools.ts';
+import { resolveEnv } from './common/secrets.ts';
+import { createSyncContext, type SyncContext } from './common/sync-context.ts';
 
 export interface SkuRefreshDeps {
   sync: SyncContext;

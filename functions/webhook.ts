@@ -12,9 +12,9 @@ import type { OrderQueue } from './core/ports.ts';
 import { authenticateWebhook, parseWebhookEvent, WebhookRejection } from './adapters/http/bigcommerce-webhook.ts';
 import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
-import { loadWebhookConfig, type WebhookConfig } from './shared/config.ts';
-import { logger, metrics, once } from './shared/powertools.ts';
-import { resolveEnv } from './shared/secrets.ts';
+import { loadWebhookConfig, type WebhookConfig } from './common/config.ts';
+import { logger, metrics, once } from './common/powertools.ts';
+import { resolveEnv } from './common/secrets.ts';
 
 export interface WebhookDeps {
   config: WebhookConfig;

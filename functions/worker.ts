@@ -17,11 +17,11 @@ import { PermanentError, SyncError } from './core/errors.ts';
 import type { RedeliveryControl } from './core/ports.ts';
 import { defaultRetrySchedule, type RetrySchedule } from './core/retry-schedule.ts';
 import { syncOrder, type SyncOutcome } from './core/sync-order.ts';
-import { loadConfig, loadQueueConfig } from './shared/config.ts';
-import { parseOrderMessage } from './shared/order-message.ts';
-import { logger, metrics, once } from './shared/powertools.ts';
-import { resolveEnv } from './shared/secrets.ts';
-import { createSyncContext, type SyncContext } from './shared/sync-context.ts';
+import { loadConfig, loadQueueConfig } from './common/config.ts';
+import { parseOrderMessage } from './common/order-message.ts';
+import { logger, metrics, once } from './common/powertools.ts';
+import { resolveEnv } from './common/secrets.ts';
+import { createSyncContext, type SyncContext } from './common/sync-context.ts';
 
 export interface WorkerDeps {
   sync: SyncContext;

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { parseStatusList } from '../functions/core/order-statuses.ts';
-import { timeZoneSchema } from '../functions/shared/config.ts';
+import { timeZoneSchema } from '../functions/common/config.ts';
 
 /** `-c key=value` always arrives as a string, cdk.json values as JSON; both read the same. An empty string is unset. */
 const unsetIfEmpty = (value: unknown) => (value === '' || value === null ? undefined : value);

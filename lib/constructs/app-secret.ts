@@ -1,6 +1,6 @@
 /**
  * The one Secrets Manager secret holding every credential, as a JSON object keyed by configuration variable
- * name (functions/shared/secrets.ts merges it over the environment at cold start; empty values are ignored).
+ * name (functions/common/secrets.ts merges it over the environment at cold start; empty values are ignored).
  * Functions get only its ARN, as APP_SECRET_ARN, and read access when they need it.
  *
  * By default the stack creates it with every key present and empty, except WEBHOOK_SECRET, which Secrets

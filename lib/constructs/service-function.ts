@@ -17,7 +17,7 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export const RUNTIME = Runtime.NODEJS_24_X;
 
-/** The service name and metrics namespace the handlers' Powertools instances use (functions/shared/powertools.ts). */
+/** The service name and metrics namespace the handlers' Powertools instances use (functions/common/powertools.ts). */
 export const POWERTOOLS_SERVICE_NAME = 'bc-netsuite-sync';
 export const METRICS_NAMESPACE = 'BcNetSuiteSync';
 

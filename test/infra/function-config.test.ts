@@ -1,10 +1,10 @@
 /**
  * Each function's environment, as the stack sets it, plus the secret's keys, is exactly what that function's
- * configuration loader (functions/shared/config.ts) needs: it starts, reads the settings from the stage config,
+ * configuration loader (functions/common/config.ts) needs: it starts, reads the settings from the stage config,
  * and carries nothing it does not read.
  */
 import { jest } from '@jest/globals';
-import { loadConfig, loadNotifierConfig, loadPollerConfig, loadQueueConfig, loadWebhookConfig } from '../../functions/shared/config.ts';
+import { loadConfig, loadNotifierConfig, loadPollerConfig, loadQueueConfig, loadWebhookConfig } from '../../functions/common/config.ts';
 import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
 import { functionResource, resources, synth, type FunctionName, type Synthesized } from './synth.ts';
 

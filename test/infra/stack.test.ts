@@ -6,7 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/table-definitions.ts';
 import { deadLetterQueue, ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sqs/queue-definitions.ts';
-import { SERVICE_NAME } from '../../functions/shared/powertools.ts';
+import { SERVICE_NAME } from '../../functions/common/powertools.ts';
 import { WORKER_NETSUITE_TIMEOUT_MS } from '../../lib/bc-netsuite-sync-stack.ts';
 import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
 import { APP_METRICS } from '../../lib/constructs/dashboard.ts';

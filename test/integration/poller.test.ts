@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createSqsClient } from '../../functions/adapters/sqs/sqs-client.ts';
 import { pollOrders, type PollDeps } from '../../functions/core/poll-orders.ts';
 import type { OrderMessage, OrderQueue } from '../../functions/core/ports.ts';
-import { loadPollerConfig } from '../../functions/shared/config.ts';
+import { loadPollerConfig } from '../../functions/common/config.ts';
 import { pollerDepsFromConfig, type PollerDeps } from '../../functions/poller.ts';
 import { createQueues, startSqs, type RunningSqs } from '../../local/engines/fauxqs.ts';
 import { startSimulatedEnvironment, type SimulatedEnvironment } from '../../local/simulated-environment.ts';

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { syncOrder, type SyncOutcome } from '../../functions/core/sync-order.ts';
-import { loadConfig, type AppConfig } from '../../functions/shared/config.ts';
-import { createSyncContext, type SyncContext } from '../../functions/shared/sync-context.ts';
+import { loadConfig, type AppConfig } from '../../functions/common/config.ts';
+import { createSyncContext, type SyncContext } from '../../functions/common/sync-context.ts';
 import type { BigCommerceSimulator } from '../../local/simulators/bigcommerce/bigcommerce-simulator.ts';
 import type { NetSuiteSimulator } from '../../local/simulators/netsuite/netsuite-simulator.ts';
 import { startSimulatedEnvironment } from '../../local/simulated-environment.ts';

@@ -1,4 +1,4 @@
-import { loadConfig, netsuiteApiUrl } from '../../functions/shared/config.ts';
+import { loadConfig, netsuiteApiUrl } from '../../functions/common/config.ts';
 
 const base = {
   BIGCOMMERCE_STORE_HASH: 'abc123',

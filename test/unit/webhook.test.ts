@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { OrderMessage } from '../../functions/core/ports.ts';
 import { handleWebhook } from '../../functions/webhook.ts';
-import { loadWebhookConfig } from '../../functions/shared/config.ts';
+import { loadWebhookConfig } from '../../functions/common/config.ts';
 
 const secret = 'a-long-shared-secret-value';
 const baseEnv = { BIGCOMMERCE_STORE_HASH: 'abc123', WEBHOOK_SECRET: secret, ORDERS_QUEUE_URL: 'http://127.0.0.1:1/000000000000/orders' };

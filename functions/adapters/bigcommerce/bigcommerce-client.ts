@@ -7,7 +7,7 @@ import got, { type Got, type Response } from 'got';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { NotFoundError, PermanentError, TransientError } from '../../core/errors.ts';
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
 import {
   hookEnvelope,

@@ -8,8 +8,8 @@ import { SignJWT } from 'jose';
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
 import { PermanentError, TransientError } from '../../core/errors.ts';
-import type { NetSuiteAuthConfig } from '../../shared/config.ts';
-import { defaultRetryPolicy, withRetry } from '../../shared/retry.ts';
+import type { NetSuiteAuthConfig } from '../../common/config.ts';
+import { defaultRetryPolicy, withRetry } from '../../common/retry.ts';
 import { networkFailure } from '../http/http-failure.ts';
 import { tbaAuthorizationHeader } from './tba-signature.ts';
 

@@ -8,7 +8,7 @@ import got, { type Got, type Response } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import * as z from 'zod';
 import { PermanentError } from '../../core/errors.ts';
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure } from '../http/http-failure.ts';
 import type { NetSuiteAuth } from './netsuite-auth.ts';
 import { netsuiteFailure } from './netsuite-errors.ts';

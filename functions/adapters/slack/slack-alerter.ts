@@ -6,7 +6,7 @@
 import got from 'got';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { Alerter, FailedOrderAlert } from '../../core/ports.ts';
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../shared/retry.ts';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
 
 export interface SlackAlerterOptions {
