@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { orderKey } = await import('../functions/core/external-ids.ts');
+const { ordersQueue } = await import('../functions/adapters/sqs/queue-definitions.ts');
 const { startLocalStack } = await import('../local/runtime/local-stack.ts');
 const { integerArg, percentile, printTable } = await import('./stats.ts');
 const { measureWorkerBundle } = await import('./worker-bundle.ts');
@@ -51,7 +52,7 @@ try {
   ns.server.resetLog();
   bc.server.resetLog();
 
-  console.log(`Placing ${orders} orders (NetSuite: ${limit} concurrent requests, ${latencyMs} ms per write; ${workers} worker invocations × batch 10)…`);
+  console.log(`Placing ${orders} orders (NetSuite: ${limit} concurrent requests, ${latencyMs} ms per write; ${workers} worker invocations × batch ${ordersQueue.batchSize})…`);
   const placedAt = new Map<number, number>();
   const started = Date.now();
   for (let index = 0; index < orders; index++) {
