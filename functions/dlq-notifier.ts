@@ -5,6 +5,7 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -16,7 +17,7 @@ import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsDeadLetterQueue } from './adapters/sqs/sqs-dead-letter-queue.ts';
 import { announceDeadLetters, type AnnounceDeps, type AnnounceResult } from './core/announce-dead-letters.ts';
 import { loadNotifierConfig, type NotifierConfig } from './common/config.ts';
-import { logger, metrics, once } from './common/powertools.ts';
+import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 
 export type NotifierDeps = Omit<AnnounceDeps, 'owner'>;
@@ -34,6 +35,8 @@ export function notifierDepsFromConfig(config: NotifierConfig): NotifierDeps {
 
 export function createNotifierHandler(deps: () => Promise<NotifierDeps>) {
   return middy<unknown, AnnounceResult, Error, Context>()
+    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (_event, context) => {

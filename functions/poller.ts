@@ -4,6 +4,7 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -15,7 +16,7 @@ import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
 import { pollOrders, type PollDeps, type PollResult } from './core/poll-orders.ts';
 import { loadPollerConfig, type PollerConfig } from './common/config.ts';
-import { logger, metrics, once } from './common/powertools.ts';
+import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 
 /** Stop paging this long before Lambda's timeout, leaving time to release the lease and flush metrics. */
@@ -41,6 +42,8 @@ export function pollerDepsFromConfig(config: PollerConfig): PollerDeps {
 
 export function createPollerHandler(deps: () => Promise<PollerDeps>) {
   return middy<unknown, PollResult, Error, Context>()
+    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (_event, context) => {

@@ -4,6 +4,7 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -13,7 +14,7 @@ import type { OrderQueue } from './core/ports.ts';
 import { refreshSkuMap } from './core/refresh-sku-map.ts';
 import { requeueParkedOrders } from './core/requeue-parked.ts';
 import { loadConfig, loadQueueConfig } from './common/config.ts';
-import { logger, metrics, once } from './common/powertools.ts';
+import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 import { createSyncContext, type SyncContext } from './common/sync-context.ts';
 
@@ -37,6 +38,8 @@ export async function runSkuRefresh({ sync, queue }: SkuRefreshDeps): Promise<Sk
 
 export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
   return middy<unknown, SkuRefreshResult, Error, Context>()
+    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async () => {

@@ -5,6 +5,7 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -13,7 +14,7 @@ import { authenticateWebhook, parseWebhookEvent, WebhookRejection } from './adap
 import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
 import { loadWebhookConfig, type WebhookConfig } from './common/config.ts';
-import { logger, metrics, once } from './common/powertools.ts';
+import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 
 export interface WebhookDeps {
@@ -55,6 +56,8 @@ export async function handleWebhook(event: APIGatewayProxyEventV2, { config, que
 
 export function createWebhookHandler(deps: () => Promise<WebhookDeps>) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event) => handleWebhook(event, await deps()));

@@ -8,6 +8,7 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -19,7 +20,7 @@ import { defaultRetrySchedule, type RetrySchedule } from './core/retry-schedule.
 import { syncOrder, type SyncOutcome } from './core/sync-order.ts';
 import { loadConfig, loadQueueConfig } from './common/config.ts';
 import { parseOrderMessage } from './common/order-message.ts';
-import { logger, metrics, once } from './common/powertools.ts';
+import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 import { createSyncContext, type SyncContext } from './common/sync-context.ts';
 
@@ -75,6 +76,8 @@ async function scheduleRetry(record: SQSRecord, error: unknown, deps: WorkerDeps
 
 export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, lambdaContext) => {

@@ -1,6 +1,7 @@
 /** One DynamoDB document client per process, pointed at DynamoDB Local when an endpoint is configured. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '../../common/powertools.ts';
 
 export function createDocumentClient(options: { region: string; endpoint?: string }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
@@ -10,5 +11,5 @@ export function createDocumentClient(options: { region: string; endpoint?: strin
         { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(client), { marshallOptions: { removeUndefinedValues: true } });
 }
