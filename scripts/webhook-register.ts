@@ -16,9 +16,9 @@ import * as z from 'zod';
 import { BigCommerceClient, type HookInput } from '../functions/adapters/bigcommerce/bigcommerce-client.ts';
 import type { WireHook } from '../functions/adapters/bigcommerce/bigcommerce-schemas.ts';
 import { resolveEnv } from '../functions/common/secrets.ts';
+// The scopes the webhook function turns into queued orders.
+import { ORDER_SCOPES } from '../functions/adapters/http/bigcommerce-webhook.ts';
 
-/** The scopes the webhook function turns into queued orders. */
-export const ORDER_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated'] as const;
 
 export interface HookPlan {
   scope: string;

@@ -13,6 +13,7 @@ import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/tabl
 import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sqs/queue-definitions.ts';
 import { createSqsClient } from '../../functions/adapters/sqs/sqs-client.ts';
 import { SqsRedelivery } from '../../functions/adapters/sqs/sqs-redelivery.ts';
+import { ORDER_SCOPES } from '../../functions/adapters/http/bigcommerce-webhook.ts';
 import type { RetrySchedule } from '../../functions/core/retry-schedule.ts';
 import type { PollResult } from '../../functions/core/poll-orders.ts';
 import { createPollerHandler, pollerDepsFromConfig } from '../../functions/poller.ts';
@@ -203,7 +204,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 /** Registers the local webhook with the simulated store, as `npm run webhook:register` does with a real one. */
 async function registerSimulatorWebhook(simulated: SimulatedEnvironment, url: string, header: string, secret: string): Promise<void> {
-  for (const scope of ['store/order/created', 'store/order/updated', 'store/order/statusUpdated']) {
+  for (const scope of ORDER_SCOPES) {
     const response = await fetch(`${simulated.bc.baseUrl}/stores/${simulated.env.BIGCOMMERCE_STORE_HASH}/v3/hooks`, {
       method: 'POST',
       headers: { 'X-Auth-Token': simulated.env.BIGCOMMERCE_ACCESS_TOKEN!, 'Content-Type': 'application/json', Accept: 'application/json' },

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BigCommerceClient } from '../../functions/adapters/bigcommerce/bigcommerce-client.ts';
 import { BigCommerceSimulator } from '../../local/simulators/bigcommerce/bigcommerce-simulator.ts';
-import { ORDER_SCOPES, registerWebhooks } from '../../scripts/webhook-register.ts';
+import { ORDER_SCOPES } from '../../functions/adapters/http/bigcommerce-webhook.ts';
+import { registerWebhooks } from '../../scripts/webhook-register.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
