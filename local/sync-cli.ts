@@ -73,12 +73,13 @@ try {
   const statuses = statusIds ?? config.sync.triggerStatusIds;
   const settings = { ...config.sync, triggerStatusIds: statuses };
 
-  const orderIds: number[] = [];
+  const found = new Set<number>(); // an order can appear under two statuses while it moves
   for (const statusId of statuses) {
     for await (const page of modifiedOrders(context.lister, { since, ...(until ? { until } : {}), statusId })) {
-      for (const order of page.orders) if (!orderIds.includes(order.orderId)) orderIds.push(order.orderId);
+      for (const order of page.orders) found.add(order.orderId);
     }
   }
+  const orderIds = [...found];
   console.log(`${orderIds.length} order(s) modified since ${since.toISOString()}${until ? ` until ${until.toISOString()}` : ''} in status ${statuses.join(', ')}${dryRun ? ' (dry run: nothing is written)' : ''}.\n`);
 
   const limit = pLimit(config.netsuite.concurrency);

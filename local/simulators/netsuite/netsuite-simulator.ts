@@ -14,7 +14,7 @@ import { realisticLatency } from './latency.ts';
 import { OAuth2Issuer, TOKEN_PATH, type OAuth2ClientConfig } from './oauth2-auth.ts';
 import { handleRecord, RECORD_PREFIX } from './record-routes.ts';
 import { RecordStore } from './record-store.ts';
-import type { CustomerRecord, ItemRecord, Json, SalesOrderLine, SalesOrderRecord } from './records.ts';
+import type { CustomerRecord, ItemRecord, Json, SalesOrderRecord } from './records.ts';
 import { runSuiteql, SUITEQL_PATH } from './suiteql-route.ts';
 import { TbaVerifier, type TbaCredentials } from './tba-auth.ts';
 
@@ -68,35 +68,11 @@ export interface AddCustomerInput {
   entityId?: string;
 }
 
-export interface SalesOrderSnapshot {
-  id: string;
-  tranId: string;
-  externalId?: string;
-  /** Customer internal id. */
-  entity: string;
-  otherRefNum?: string;
-  tranDate: string;
-  memo?: string;
-  shippingCost?: number;
-  shipMethod?: string;
-  discountItem?: string;
-  discountRate?: number | string;
-  currency?: string;
-  location?: string;
-  subsidiary?: string;
-  department?: string;
-  class?: string;
-  shippingAddress?: Json;
-  billingAddress?: Json;
-  lines: SalesOrderLine[];
-  subtotal: number;
-  discountTotal: number;
-  total: number;
-  orderStatus: 'A' | 'B';
-  customFields: Json;
+/** A sales order as tests see it: the stored record, with the request body that last wrote it. */
+export type SalesOrderSnapshot = Omit<SalesOrderRecord, 'input' | 'createdDate' | 'lastModifiedDate'> & {
   /** The last request body that wrote this order, exactly as sent. */
   body: unknown;
-}
+};
 
 export type CustomerSnapshot = Omit<CustomerRecord, 'input'>;
 export type ItemSnapshot = ItemRecord;
