@@ -204,13 +204,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 function crashWorkersBetweenCreateAndLedger(ledger: OrderLedger, crash: () => boolean, faults: { crashes: number }): void {
   const dead = new Set<string>();
   const { markSynced, markFailed } = ledger;
-  ledger.markSynced = async (key, owner, salesOrderId) => {
+  ledger.markSynced = async (key, owner, salesOrderId, booked) => {
     if (crash()) {
       dead.add(owner);
       faults.crashes += 1;
       throw new Error('chaos: the worker crashed after NetSuite created the sales order');
     }
-    return markSynced.call(ledger, key, owner, salesOrderId);
+    return markSynced.call(ledger, key, owner, salesOrderId, booked);
   };
   ledger.markFailed = async (key, owner, failure) => {
     if (dead.has(owner)) throw new Error('chaos: a crashed worker writes nothing');

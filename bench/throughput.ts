@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { orderKey } = await import('../functions/core/external-ids.ts');
+const { SYNCED_STATES } = await import('../functions/core/ports.ts');
 const { ordersQueue } = await import('../functions/adapters/sqs/queue-definitions.ts');
 const { startLocalStack } = await import('../local/runtime/local-stack.ts');
 const { integerArg, percentile, printTable } = await import('./stats.ts');
@@ -69,7 +70,7 @@ try {
   let unsynced = 0;
   for (const [orderId, placed] of placedAt) {
     const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, orderId));
-    if (entry?.state !== 'synced' || !entry.syncedAt) {
+    if (!entry || !SYNCED_STATES.has(entry.state) || !entry.syncedAt) {
       unsynced += 1;
       continue;
     }

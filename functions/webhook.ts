@@ -42,7 +42,8 @@ export async function handleWebhook(event: APIGatewayProxyEventV2, { config, que
       logger.info('webhook scope ignored', { scope: webhook.scope });
       return reply(200, { status: 'ignored', reason: `scope ${webhook.scope} does not concern orders` });
     }
-    await queue.enqueue([{ storeHash: config.storeHash, orderId: webhook.orderId, source: 'webhook', receivedAt: new Date().toISOString() }]);
+    const statusId = webhook.statusId === undefined ? {} : { statusId: webhook.statusId };
+    await queue.enqueue([{ storeHash: config.storeHash, orderId: webhook.orderId, source: 'webhook', receivedAt: new Date().toISOString(), ...statusId }]);
     logger.info('order enqueued', { orderId: webhook.orderId, scope: webhook.scope });
     metrics.addMetric('WebhookOrdersEnqueued', MetricUnit.Count, 1);
     return reply(200, { status: 'enqueued', orderId: webhook.orderId });

@@ -42,7 +42,14 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
     // First delivery: a new event, or a redrive after someone fixed the cause. Retries trust cached misses.
     recheckMissingSkus: receiveCount(record) === 1,
   });
-  logger.info(`order ${outcome.status}`, { source: message.source, receiveCount: receiveCount(record), ...outcome });
+  const enqueuedPaid = message.statusId !== undefined && context.settings.triggerStatusIds.includes(message.statusId);
+  if (outcome.status === 'skipped' && enqueuedPaid) {
+    // It was paid when enqueued and is not now (cancelled, refunded, put on hold): never silent.
+    logger.warn('order enqueued in a paid status was skipped', { source: message.source, enqueuedStatusId: message.statusId, ...outcome });
+    metrics.addMetric('PaidOrdersSkipped', MetricUnit.Count, 1);
+  } else {
+    logger.info(`order ${outcome.status}`, { source: message.source, receiveCount: receiveCount(record), ...outcome });
+  }
   metrics.addMetric(outcome.status === 'synced' ? 'OrdersSynced' : outcome.status === 'skipped' ? 'OrdersSkipped' : 'OrdersAlreadySynced', MetricUnit.Count, 1);
   return outcome;
 }

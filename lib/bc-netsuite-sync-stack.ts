@@ -80,10 +80,21 @@ export class BcNetSuiteSyncStack extends Stack {
         NETSUITE_DEPARTMENT_ID: config.departmentId,
         NETSUITE_CLASS_ID: config.classId,
         NETSUITE_DISCOUNT_ITEM_ID: config.discountItemId,
+        NETSUITE_GIFT_CERTIFICATE_ITEM_ID: config.giftCertificateItemId,
+        NETSUITE_NO_SKU_ITEM_ID: config.noSkuItemId,
+        NETSUITE_WRAPPING_ITEM_ID: config.wrappingItemId,
+        NETSUITE_HANDLING_ITEM_ID: config.handlingItemId,
+        NETSUITE_FEE_ITEM_ID: config.feeItemId,
+        NETSUITE_TAX_ITEM_ID: config.taxItemId,
+        NETSUITE_NON_TAXABLE_TAX_CODE_ID: config.nonTaxableTaxCodeId,
+        NETSUITE_SHIP_METHODS: config.shipMethods ? JSON.stringify(config.shipMethods) : undefined,
+        NETSUITE_DEFAULT_SHIP_METHOD_ID: config.defaultShipMethodId,
       }),
+      NETSUITE_MULTI_SHIP_ROUTES: String(config.multiShipRoutes),
       SYNC_TRIGGER_STATUSES: config.triggerStatuses,
       SYNC_TIME_ZONE: config.timeZone,
-      SYNC_PRICE_BASIS: config.priceBasis,
+      SYNC_TAX_MODE: config.taxMode,
+      SYNC_TAX_LINES: config.taxLines,
       LEDGER_TABLE: tables.ledger.tableName,
       SKU_MAP_TABLE: tables.skuMap.tableName,
       ORDERS_QUEUE_URL: queues.orders.queueUrl,
@@ -124,7 +135,7 @@ export class BcNetSuiteSyncStack extends Stack {
       },
     });
     queues.orders.grantSendMessages(poller.function);
-    tables.ledger.grantReadWriteData(poller.function);
+    tables.grantItems(poller.function, tables.ledger);
 
     const worker = new ServiceFunction(this, 'Worker', {
       ...common,
@@ -151,8 +162,8 @@ export class BcNetSuiteSyncStack extends Stack {
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason: "SQS event sources take no on-failure destination: failed records go back to the orders queue, whose redrive policy moves them to the dead-letter queue after maxReceiveCount receives.",
     });
-    tables.ledger.grantReadWriteData(worker.function);
-    tables.skuMap.grantReadWriteData(worker.function);
+    tables.grantItems(worker.function, tables.ledger);
+    tables.grantItems(worker.function, tables.skuMap);
 
     const skuRefresh = new ServiceFunction(this, 'SkuRefresh', {
       ...common,
@@ -163,8 +174,8 @@ export class BcNetSuiteSyncStack extends Stack {
       failureHandling: 'Scheduled nightly, with an event that carries nothing: the next run reloads everything, per-order lookups cover new SKUs meanwhile, and failures raise the SkuRefreshErrors alarm.',
       environment: { ...syncSettings, NETSUITE_CONCURRENCY: String(this.concurrency.skuRefreshConcurrency) },
     });
-    tables.skuMap.grantReadWriteData(skuRefresh.function);
-    tables.ledger.grantReadWriteData(skuRefresh.function);
+    tables.grantItems(skuRefresh.function, tables.skuMap);
+    tables.grantItems(skuRefresh.function, tables.ledger);
     queues.orders.grantSendMessages(skuRefresh.function);
 
     const notifier = new ServiceFunction(this, 'DlqNotifier', {
@@ -185,7 +196,7 @@ export class BcNetSuiteSyncStack extends Stack {
     notifier.function.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], resources: [queues.deadLetters.queueArn] }),
     );
-    tables.ledger.grantReadWriteData(notifier.function);
+    tables.grantItems(notifier.function, tables.ledger);
 
     this.functions = { webhook, poller, worker, skuRefresh, notifier };
     for (const fn of Object.values(this.functions)) secret.grantRead(fn.function);

@@ -7,7 +7,15 @@ import * as z from 'zod';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { parseStatusList } from '../functions/core/order-statuses.ts';
-import { timeZoneSchema } from '../functions/common/config.ts';
+import { DEFAULT_TRIGGER_STATUSES, timeZoneSchema } from '../functions/common/config.ts';
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 /** `-c key=value` always arrives as a string, cdk.json values as JSON; both read the same. An empty string is unset. */
 const unsetIfEmpty = (value: unknown) => (value === '' || value === null ? undefined : value);
@@ -38,7 +46,7 @@ export const stageConfigSchema = z.object({
    */
   netsuiteConcurrencyBudget: z.coerce.number().int().min(3, 'must be at least 3 (two worker processes and the SKU refresh)').max(1000).default(5),
   triggerStatuses: z
-    .preprocess((value) => (Array.isArray(value) ? value.join(',') : value), z.coerce.string().default('11'))
+    .preprocess((value) => (Array.isArray(value) ? value.join(',') : value), z.coerce.string().default(DEFAULT_TRIGGER_STATUSES))
     // Names are resolved here so the functions' environment shows the ids BigCommerce filters by.
     .transform((text, ctx) => {
       try {
@@ -51,12 +59,32 @@ export const stageConfigSchema = z.object({
       return z.NEVER;
     }),
   timeZone: timeZoneSchema,
-  priceBasis: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
+  /** netsuite: NetSuite taxes the lines. line: BigCommerce's tax books on taxItemId (see the configuration reference). */
+  taxMode: z.enum(['netsuite', 'line']).default('netsuite'),
+  taxLines: z.enum(['total', 'class']).default('total'),
+  taxItemId: netsuiteId,
+  nonTaxableTaxCodeId: optional(z.coerce.string().regex(/^-?\d+$/, 'must be a NetSuite tax code internal id (e.g. -8)')),
   subsidiaryId: netsuiteId,
   locationId: netsuiteId,
   departmentId: netsuiteId,
   classId: netsuiteId,
   discountItemId: netsuiteId,
+  giftCertificateItemId: netsuiteId,
+  noSkuItemId: netsuiteId,
+  wrappingItemId: netsuiteId,
+  handlingItemId: netsuiteId,
+  feeItemId: netsuiteId,
+  /** BigCommerce shipping method text → NetSuite ship item id; in cdk.json an object, with -c a JSON string. */
+  shipMethods: optional(
+    z.preprocess(
+      (value) => (typeof value === 'string' ? safeJson(value) : value),
+      z.record(z.string().min(1), z.coerce.string().regex(/^\d+$/, 'must map to a NetSuite ship item internal id')),
+    ),
+  ),
+  defaultShipMethodId: netsuiteId,
+  multiShipRoutes: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : unsetIfEmpty(value)), z.boolean().default(false)),
+  /** How often the reconciler compares NetSuite's totals with what BigCommerce charged. */
+  reconcileSchedule: scheduleExpression.default('rate(15 minutes)'),
   pollerSchedule: scheduleExpression.default('rate(10 minutes)'),
   /** In `timeZone`: nightly at 03:00 by default. */
   skuRefreshSchedule: scheduleExpression.default('cron(0 3 * * ? *)'),

@@ -96,7 +96,7 @@ try {
           if ('skipped' in plan) return { orderId, entry: { orderKey: key, state: 'skipped', attempts: 0, skipReason: plan.skipped }, result: 'would skip' };
           const { draft } = plan;
           const customer = plan.customer.via === 'would_create' ? `a new customer ${plan.customer.email}` : `customer ${plan.customer.customerId}`;
-          const goods = draft.lines.reduce((sum, line) => sum + Math.round(line.rate * line.quantity * 100), 0) / 100;
+          const goods = draft.lines.reduce((sum, line) => sum + Math.round(line.amount * 100), 0) / 100;
           const extras = [draft.shippingCost ? `shipping ${draft.shippingCost}` : '', draft.discount ? `discount ${draft.discount.amount}` : ''].filter(Boolean);
           return {
             orderId,

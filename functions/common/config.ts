@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { PermanentError } from '../core/errors.ts';
 import { parseStatusList } from '../core/order-statuses.ts';
+import { normalizeMethodName } from '../core/shipping-methods.ts';
 import { WORKER_TIMEOUT_SECONDS } from '../adapters/sqs/queue-definitions.ts';
 
 const optionalId = z
@@ -60,13 +61,56 @@ const netsuiteFields = {
   NETSUITE_DEPARTMENT_ID: optionalId,
   NETSUITE_CLASS_ID: optionalId,
   NETSUITE_DISCOUNT_ITEM_ID: optionalId,
+  /** Item for gift certificate purchases (lines of type giftcertificate carry no SKU). */
+  NETSUITE_GIFT_CERTIFICATE_ITEM_ID: optionalId,
+  /** Item for lines without a SKU (custom products); unset, such an order fails naming the line. */
+  NETSUITE_NO_SKU_ITEM_ID: optionalId,
+  /** Items for gift wrapping and handling; unset, each is added to the shipping charge. */
+  NETSUITE_WRAPPING_ITEM_ID: optionalId,
+  NETSUITE_HANDLING_ITEM_ID: optionalId,
+  /** Item for order fees, one line per fee; required once an order has a fee. */
+  NETSUITE_FEE_ITEM_ID: optionalId,
+  /** SYNC_TAX_MODE=line: the item BigCommerce's tax books on, and the tax code that keeps NetSuite from adding its own. */
+  NETSUITE_TAX_ITEM_ID: optionalId,
+  // Built-in tax codes have negative ids ("-Not Taxable-" was -8 in one account: look it up by name in yours).
+  NETSUITE_NON_TAXABLE_TAX_CODE_ID: z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'must be a NetSuite tax code internal id (e.g. -8)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** BigCommerce shipping method text → NetSuite ship item id, as JSON: {"Flat Rate": "12"}. */
+  NETSUITE_SHIP_METHODS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      const parsed = z.record(z.string().trim().min(1), z.union([z.string().regex(/^\d+$/), z.number().int().positive()])).safeParse(safeJson(text));
+      if (!parsed.success) {
+        ctx.issues.push({ code: 'custom', message: 'must be a JSON object of shipping method name → NetSuite ship item id, e.g. {"Flat Rate":"12"}', input: text });
+        return z.NEVER;
+      }
+      return new Map(Object.entries(parsed.data).map(([name, id]) => [normalizeMethodName(name), String(id)]));
+    }),
+  /** Ship item for methods missing from NETSUITE_SHIP_METHODS; unset, such an order fails naming the method. */
+  NETSUITE_DEFAULT_SHIP_METHOD_ID: optionalId,
+  /** Orders with several shipping addresses book one ship-to per line (needs Multiple Shipping Routes in NetSuite). */
+  NETSUITE_MULTI_SHIP_ROUTES: z
+    .enum(['true', 'false', ''])
+    .default('false')
+    .transform((value) => value === 'true'),
 };
+
+/**
+ * Every paid, not cancelled status: Awaiting Fulfillment, Awaiting Shipment, Awaiting Pickup, Partially Shipped,
+ * Shipped, Completed. An order that moves on (shipped, or a digital order straight to Completed) still syncs.
+ */
+export const DEFAULT_TRIGGER_STATUSES = '11,9,8,3,2,10';
 
 const triggerStatuses = {
   /** Orders in these statuses (ids or names) become sales orders; others are skipped until they move. */
   SYNC_TRIGGER_STATUSES: z
     .string()
-    .default('11')
+    .default(DEFAULT_TRIGGER_STATUSES)
     .transform((text, ctx) => {
       try {
         return parseStatusList(text);
@@ -80,7 +124,12 @@ const triggerStatuses = {
 const syncFields = {
   ...triggerStatuses,
   SYNC_TIME_ZONE: timeZoneSchema,
+  /** Lines are always booked ex tax; inc_tax is still read, to refuse it with the reason (see checkTaxSettings). */
   SYNC_PRICE_BASIS: z.enum(['ex_tax', 'inc_tax']).default('ex_tax'),
+  /** netsuite: NetSuite taxes the lines with its own codes. line: BigCommerce's tax books on NETSUITE_TAX_ITEM_ID. */
+  SYNC_TAX_MODE: z.enum(['netsuite', 'line']).default('netsuite'),
+  /** SYNC_TAX_MODE=line: one tax line for the order's total, or one per BigCommerce tax class. */
+  SYNC_TAX_LINES: z.enum(['total', 'class']).default('total'),
   /** Longer than one worker invocation can run, so two never hold an order at once. */
   SYNC_LEASE_MS: positiveInt((WORKER_TIMEOUT_SECONDS + 30) * 1000),
   SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
@@ -148,13 +197,24 @@ export interface AppConfig {
   sync: {
     storeHash: string;
     timeZone: string;
-    priceBasis: 'ex_tax' | 'inc_tax';
     triggerStatusIds: number[];
     subsidiaryId?: string;
     locationId?: string;
     departmentId?: string;
     classId?: string;
     discountItemId?: string;
+    giftCertificateItemId?: string;
+    noSkuItemId?: string;
+    wrappingItemId?: string;
+    handlingItemId?: string;
+    feeItemId?: string;
+    taxMode: 'netsuite' | 'line';
+    taxLines: 'total' | 'class';
+    taxItemId?: string;
+    nonTaxableTaxCodeId?: string;
+    shipMethods: Map<string, string>;
+    defaultShipMethodId?: string;
+    multiShipRoutes: boolean;
     leaseMs: number;
     negativeSkuTtlSeconds: number;
   };
@@ -282,9 +342,31 @@ function awsConfig(e: z.infer<z.ZodObject<typeof awsFields>>): AppConfig['aws'] 
   };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Combinations that would book wrong amounts, refused before the first order is touched. */
+function checkTaxSettings(e: z.infer<typeof envSchema>, env: Env): void {
+  if (e.SYNC_PRICE_BASIS === 'inc_tax') {
+    throw new ConfigError(
+      e.SYNC_TAX_MODE === 'netsuite'
+        ? 'SYNC_PRICE_BASIS=inc_tax with SYNC_TAX_MODE=netsuite is refused: lines would carry tax-inclusive prices and NetSuite would add its own tax on top, so every order would be overcharged by its tax. Use SYNC_PRICE_BASIS=ex_tax (NetSuite computes tax), or SYNC_TAX_MODE=line (BigCommerce\'s tax booked on its own line).'
+        : 'SYNC_PRICE_BASIS=inc_tax with SYNC_TAX_MODE=line is refused: the tax line already carries BigCommerce\'s tax, so lines are booked ex tax. Remove SYNC_PRICE_BASIS (ex_tax is the default).',
+      { source: 'config' },
+    );
+  }
+  if (e.SYNC_TAX_MODE === 'line') requireVars(env, ['NETSUITE_TAX_ITEM_ID', 'NETSUITE_NON_TAXABLE_TAX_CODE_ID'], 'when SYNC_TAX_MODE=line');
+}
+
 /** What the worker (and every sync script) needs. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const e = parseEnv(envSchema, env);
+  checkTaxSettings(e, env);
   let auth: NetSuiteAuthConfig;
   if (e.NETSUITE_AUTH === 'oauth2') {
     const v = requireVars(env, ['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY'], 'when NETSUITE_AUTH=oauth2');
@@ -307,13 +389,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sync: {
       storeHash: e.BIGCOMMERCE_STORE_HASH,
       timeZone: e.SYNC_TIME_ZONE,
-      priceBasis: e.SYNC_PRICE_BASIS,
       triggerStatusIds: e.SYNC_TRIGGER_STATUSES,
       subsidiaryId: e.NETSUITE_SUBSIDIARY_ID,
       locationId: e.NETSUITE_LOCATION_ID,
       departmentId: e.NETSUITE_DEPARTMENT_ID,
       classId: e.NETSUITE_CLASS_ID,
       discountItemId: e.NETSUITE_DISCOUNT_ITEM_ID,
+      giftCertificateItemId: e.NETSUITE_GIFT_CERTIFICATE_ITEM_ID,
+      noSkuItemId: e.NETSUITE_NO_SKU_ITEM_ID,
+      wrappingItemId: e.NETSUITE_WRAPPING_ITEM_ID,
+      handlingItemId: e.NETSUITE_HANDLING_ITEM_ID,
+      feeItemId: e.NETSUITE_FEE_ITEM_ID,
+      taxMode: e.SYNC_TAX_MODE,
+      taxLines: e.SYNC_TAX_LINES,
+      taxItemId: e.NETSUITE_TAX_ITEM_ID,
+      nonTaxableTaxCodeId: e.NETSUITE_NON_TAXABLE_TAX_CODE_ID,
+      shipMethods: e.NETSUITE_SHIP_METHODS,
+      defaultShipMethodId: e.NETSUITE_DEFAULT_SHIP_METHOD_ID,
+      multiShipRoutes: e.NETSUITE_MULTI_SHIP_ROUTES,
       leaseMs: e.SYNC_LEASE_MS,
       negativeSkuTtlSeconds: e.SYNC_NEGATIVE_SKU_TTL_SECONDS,
     },

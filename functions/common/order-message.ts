@@ -8,6 +8,7 @@ export const orderMessageSchema = z.object({
   orderId: z.number().int().positive(),
   source: z.enum(['webhook', 'poller', 'backfill', 'sku-refresh']),
   receivedAt: z.string(),
+  statusId: z.number().int().min(0).optional(),
 });
 
 export function parseOrderMessage(body: string): OrderMessage {

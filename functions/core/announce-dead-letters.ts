@@ -1,4 +1,4 @@
-import type { AlertLog, Alerter, DeadLetterQueue, FailedOrderAlert, OrderLedger } from './ports.ts';
+import { SYNCED_STATES, type AlertLog, type Alerter, type DeadLetterQueue, type FailedOrderAlert, type OrderLedger } from './ports.ts';
 import { createHash } from 'node:crypto';
 import { orderKey } from './external-ids.ts';
 
@@ -96,7 +96,7 @@ async function describe(message: { messageId: string; body: string }, deps: Anno
     return { messageId: message.messageId, storeHash: deps.storeHash, reason: `a message that is not an order request: ${message.body.slice(0, 300)}` };
   }
   const entry = await deps.ledger.get(orderKey(deps.storeHash, orderId));
-  if (entry?.state === 'synced') return undefined;
+  if (entry && SYNCED_STATES.has(entry.state)) return undefined;
   return {
     messageId: message.messageId,
     storeHash: deps.storeHash,

@@ -1,20 +1,50 @@
 import { PermanentError } from './errors.ts';
 import { salesOrderExternalId } from './external-ids.ts';
-import { addMoney, formatMoney, moneyToNumber, multiplyMoney, type Money } from './money.ts';
-import type { OrderLine, SalesOrderDraft, StoreOrder } from './model.ts';
+import { addMoney, formatMoney, moneyToNumber, zeroMoney, type Money } from './money.ts';
+import type { OrderLine, SalesOrderDraft, SalesOrderLine, StoreOrder } from './model.ts';
 import { toErpAddress } from './resolve-customer.ts';
+import { normalizeMethodName } from './shipping-methods.ts';
 
 export interface SalesOrderSettings {
   /** IANA zone in which the order's creation time becomes NetSuite's tranDate. */
   timeZone: string;
-  /** Which BigCommerce price becomes the NetSuite rate. */
-  priceBasis: 'ex_tax' | 'inc_tax';
+  /** netsuite: NetSuite taxes the lines with its own codes. line: BigCommerce's tax books on `taxItemId`. */
+  taxMode: 'netsuite' | 'line';
+  /** SYNC_TAX_MODE=line: one tax line for the order, or one per BigCommerce tax class. */
+  taxLines?: 'total' | 'class';
+  taxItemId?: string;
+  /** Put on every line in line mode, so NetSuite adds no tax of its own (legacy tax and SuiteTax alike). */
+  nonTaxableTaxCodeId?: string;
   subsidiaryId?: string;
   locationId?: string;
   departmentId?: string;
   classId?: string;
   /** NetSuite discount item that carries order-level discounts and coupons. */
   discountItemId?: string;
+  giftCertificateItemId?: string;
+  /** Item for lines without a SKU (custom products); unset, such an order fails naming the line. */
+  noSkuItemId?: string;
+  /** Unset, wrapping and handling are added to the shipping charge. */
+  wrappingItemId?: string;
+  handlingItemId?: string;
+  feeItemId?: string;
+  /** Normalised BigCommerce shipping method text → NetSuite ship item id. Empty: no ship method is sent. */
+  shipMethods?: ReadonlyMap<string, string>;
+  defaultShipMethodId?: string;
+  multiShipRoutes?: boolean;
+}
+
+/** What the order needs besides its own data: looked up in NetSuite (or the caches) before building. */
+export interface ResolvedReferences {
+  customerId: string;
+  /** SKU → NetSuite item id, for every line that books on its SKU. */
+  itemIds: ReadonlyMap<string, string>;
+  /** NetSuite currency id of the order's transactional currency. */
+  currencyId?: string;
+  /** SYNC_TAX_LINES=class: BigCommerce's tax by tax class name. */
+  taxByClass?: ReadonlyArray<{ name: string; amount: Money }>;
+  /** Multiple shipping routes: BigCommerce address id → key of the customer's address book entry. */
+  addressKeys?: ReadonlyMap<number, string>;
 }
 
 /**
@@ -25,60 +55,180 @@ export function exportedLines(order: StoreOrder): OrderLine[] {
   return order.lines.filter((line) => line.parentLineId === undefined || line.priceExTax !== 0 || line.priceIncTax !== 0);
 }
 
-/** Builds the NetSuite sales order for a storefront order whose customer and items are resolved. */
-export function buildSalesOrder(
-  order: StoreOrder,
-  customerId: string,
-  itemIds: Map<string, string>,
-  settings: SalesOrderSettings,
-): SalesOrderDraft {
-  const incTax = settings.priceBasis === 'inc_tax';
-  const lines = exportedLines(order);
-  const rateOf = (line: OrderLine) => (incTax ? line.priceIncTax : line.priceExTax);
+/**
+ * Where each line books: a configured item (gift certificates, lines without a SKU) or the item its SKU maps to.
+ * Throws, naming the line, for a line that has neither: nothing is ever looked up, cached or parked under ''.
+ */
+export function lineItemSources(order: StoreOrder, settings: SalesOrderSettings): Array<{ line: OrderLine } & ({ itemId: string } | { sku: string })> {
+  return exportedLines(order).map((line) => {
+    if (line.type === 'giftcertificate') {
+      if (!settings.giftCertificateItemId) {
+        throw new PermanentError(`order ${order.orderId}: line '${line.name}' is a gift certificate, and NETSUITE_GIFT_CERTIFICATE_ITEM_ID is not set`, { source: 'config' });
+      }
+      return { line, itemId: settings.giftCertificateItemId };
+    }
+    if (line.sku === '') {
+      if (!settings.noSkuItemId) {
+        throw new PermanentError(`order ${order.orderId}: line '${line.name}' has no SKU (set NETSUITE_NO_SKU_ITEM_ID to book such lines on one item)`, { source: 'order' });
+      }
+      return { line, itemId: settings.noSkuItemId };
+    }
+    return { line, sku: line.sku };
+  });
+}
 
-  // Totals must not drift: the lines we send have to add up to the storefront's own subtotal.
-  const lineTotal = addMoney(...lines.map((line) => multiplyMoney(rateOf(line), line.quantity)));
-  const subtotal = incTax ? order.subtotalIncTax : order.subtotalExTax;
-  const tolerance = 50 * Math.max(1, lines.length); // half a cent per line of 4-dp rounding
-  if (Math.abs(lineTotal - subtotal) > tolerance) {
+/** The SKUs an order needs NetSuite items for (never ''). */
+export function skusToResolve(order: StoreOrder, settings: SalesOrderSettings): string[] {
+  return lineItemSources(order, settings).flatMap((source) => ('sku' in source ? [source.sku] : []));
+}
+
+/** What we expect NetSuite to show for a sales order once it has computed it: the reconciler compares against this. */
+export interface BookedTotals {
+  currency: string;
+  /** What the shopper was charged: BigCommerce total_inc_tax. */
+  total: Money;
+  /** Tax NetSuite itself should compute: BigCommerce's tax in netsuite mode, none in line mode (it is a line). */
+  tax: Money;
+  bigcommerceTax: Money;
+  /** The shipping charge we sent (shipping, plus handling and wrapping when they have no item of their own). */
+  shipping: Money;
+  /** Discounts and coupons, as a positive amount. */
+  discount: Money;
+  /** Item ids of the order's lines, for naming them when tax drifts. */
+  itemIds: string[];
+}
+
+/** Builds the NetSuite sales order for a storefront order whose customer and items are resolved. */
+export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, settings: SalesOrderSettings): { draft: SalesOrderDraft; booked: BookedTotals } {
+  const where = `order ${order.orderId}`;
+  const lineTaxCode = settings.taxMode === 'line' ? settings.nonTaxableTaxCodeId : undefined;
+  const chargeLine = (itemId: string, amount: Money, description: string): SalesOrderLine => ({
+    itemId,
+    quantity: 1,
+    rate: moneyToNumber(amount),
+    amount: moneyToNumber(amount),
+    description,
+    ...(lineTaxCode ? { taxCodeId: lineTaxCode } : {}),
+  });
+
+  const multiShip = order.consignments.length > 1;
+  if (multiShip && !settings.multiShipRoutes) {
     throw new PermanentError(
-      `order ${order.orderId}: line amounts add up to ${formatMoney(lineTotal)} but the order subtotal is ${formatMoney(subtotal)}`,
+      `${where} ships to ${order.consignments.length} addresses; set NETSUITE_MULTI_SHIP_ROUTES=true (Multiple Shipping Routes must be on in NetSuite) to book one ship-to per line`,
       { source: 'order' },
     );
   }
 
+  // Every line books BigCommerce's own line total as its amount, so NetSuite never re-rounds rate × quantity.
+  const sources = lineItemSources(order, settings);
+  const lines: SalesOrderLine[] = sources.map(({ line, ...source }) => ({
+    itemId: 'itemId' in source ? source.itemId : refs.itemIds.get(source.sku)!,
+    quantity: line.quantity,
+    rate: moneyToNumber(line.priceExTax),
+    amount: moneyToNumber(line.totalExTax),
+    description: line.name,
+    ...(lineTaxCode ? { taxCodeId: lineTaxCode } : {}),
+    ...(multiShip ? { shipTo: shipToFor(order, line, refs, settings) } : {}),
+  }));
+
+  // Totals must not drift: the lines we send have to add up to the storefront's own subtotal.
+  const lineTotal = addMoney(...sources.map(({ line }) => line.totalExTax));
+  if (Math.abs(lineTotal - order.subtotalExTax) > 50) {
+    throw new PermanentError(`${where}: line amounts add up to ${formatMoney(lineTotal)} but the order subtotal is ${formatMoney(order.subtotalExTax)}`, {
+      source: 'order',
+    });
+  }
+
+  // Wrapping and handling: lines of their own when an item is configured, else part of the shipping charge.
+  let shipping: Money = order.shippingExTax;
+  if (order.handlingExTax !== 0) {
+    if (settings.handlingItemId) lines.push(chargeLine(settings.handlingItemId, order.handlingExTax, 'Handling'));
+    else shipping = addMoney(shipping, order.handlingExTax);
+  }
+  if (order.wrappingExTax !== 0) {
+    if (settings.wrappingItemId) lines.push(chargeLine(settings.wrappingItemId, order.wrappingExTax, 'Gift wrapping'));
+    else shipping = addMoney(shipping, order.wrappingExTax);
+  }
+  for (const fee of order.fees) {
+    if (fee.costExTax === 0) continue;
+    if (!settings.feeItemId) {
+      throw new PermanentError(`${where} has a ${formatMoney(fee.costExTax)} fee '${fee.name}' but no NetSuite fee item is configured (NETSUITE_FEE_ITEM_ID)`, { source: 'config' });
+    }
+    lines.push(chargeLine(settings.feeItemId, fee.costExTax, fee.name));
+  }
+
+  if (settings.taxMode === 'line' && order.totalTax !== 0) {
+    const taxItemId = settings.taxItemId!;
+    const parts = settings.taxLines === 'class' && refs.taxByClass ? refs.taxByClass.filter((part) => part.amount !== 0) : [{ name: 'Tax', amount: order.totalTax }];
+    const classTotal = addMoney(...parts.map((part) => part.amount));
+    if (classTotal !== order.totalTax) {
+      throw new PermanentError(`${where}: tax by class adds up to ${formatMoney(classTotal)} but the order's tax is ${formatMoney(order.totalTax)}`, { source: 'order' });
+    }
+    for (const part of parts) lines.push(chargeLine(taxItemId, part.amount, part.name));
+  }
+
+  // Discount and coupon are separate buckets in BigCommerce (its example orders subtract both from the total).
   const discount = addMoney(order.discountAmount, order.couponDiscount);
   if (discount !== 0 && !settings.discountItemId) {
-    throw new PermanentError(
-      `order ${order.orderId} has a ${formatMoney(discount)} discount but no NetSuite discount item is configured (NETSUITE_DISCOUNT_ITEM_ID)`,
-      { source: 'config' },
-    );
+    throw new PermanentError(`${where} has a ${formatMoney(discount)} discount but no NetSuite discount item is configured (NETSUITE_DISCOUNT_ITEM_ID)`, {
+      source: 'config',
+    });
   }
-  const shipping = incTax ? order.shippingIncTax : order.shippingExTax;
-  const handling = incTax ? order.handlingIncTax : order.handlingExTax;
-  const shippingCost: Money = addMoney(shipping, handling);
 
-  return {
+  const [firstConsignment] = order.consignments;
+  const shipMethodId = firstConsignment && !multiShip ? shipMethodFor(order, firstConsignment.shippingMethod, settings) : undefined;
+  const draft: SalesOrderDraft = {
     externalId: salesOrderExternalId(order.storeHash, order.orderId),
     otherRefNum: String(order.orderId),
-    customerId,
+    customerId: refs.customerId,
     tranDate: localDate(order.dateCreated, settings.timeZone),
     memo: memoFor(order),
-    lines: lines.map((line) => ({
-      itemId: itemIds.get(line.sku)!,
-      quantity: line.quantity,
-      rate: moneyToNumber(rateOf(line)),
-      description: line.name,
-    })),
-    ...(shippingCost !== 0 ? { shippingCost: moneyToNumber(shippingCost) } : {}),
+    lines,
+    ...(shipping !== 0 || shipMethodId ? { shippingCost: moneyToNumber(shipping) } : {}),
+    ...(shipMethodId ? { shipMethodId } : {}),
+    ...(refs.currencyId ? { currencyId: refs.currencyId } : {}),
+    ...(multiShip ? { multiShip: true } : {}),
     ...(discount !== 0 ? { discount: { itemId: settings.discountItemId!, amount: -moneyToNumber(discount) } } : {}),
     billingAddress: toErpAddress(order.billing),
-    ...(order.shipping ? { shippingAddress: toErpAddress(order.shipping) } : {}),
+    ...(firstConsignment && !multiShip ? { shippingAddress: toErpAddress(firstConsignment.address) } : {}),
     ...(settings.subsidiaryId ? { subsidiaryId: settings.subsidiaryId } : {}),
     ...(settings.locationId ? { locationId: settings.locationId } : {}),
     ...(settings.departmentId ? { departmentId: settings.departmentId } : {}),
     ...(settings.classId ? { classId: settings.classId } : {}),
   };
+  const booked: BookedTotals = {
+    currency: order.currencyCode,
+    total: order.totalIncTax,
+    tax: settings.taxMode === 'netsuite' ? order.totalTax : zeroMoney,
+    bigcommerceTax: order.totalTax,
+    shipping,
+    discount,
+    itemIds: [...new Set(lines.map((line) => line.itemId))],
+  };
+  return { draft, booked };
+}
+
+function shipMethodFor(order: StoreOrder, methodText: string, settings: SalesOrderSettings): string | undefined {
+  const map = settings.shipMethods;
+  if (!map || map.size === 0) return settings.defaultShipMethodId;
+  const mapped = map.get(normalizeMethodName(methodText)) ?? settings.defaultShipMethodId;
+  if (!mapped) {
+    throw new PermanentError(
+      `order ${order.orderId}: shipping method '${methodText}' has no NetSuite ship item in NETSUITE_SHIP_METHODS (or set NETSUITE_DEFAULT_SHIP_METHOD_ID)`,
+      { source: 'config' },
+    );
+  }
+  return mapped;
+}
+
+function shipToFor(order: StoreOrder, line: OrderLine, refs: ResolvedReferences, settings: SalesOrderSettings): NonNullable<SalesOrderLine['shipTo']> {
+  const consignment = order.consignments.find((candidate) => candidate.addressId === line.addressId);
+  const addressKey = refs.addressKeys?.get(line.addressId);
+  if (!consignment || !addressKey) {
+    throw new PermanentError(`order ${order.orderId}: line '${line.name}' ships to address ${line.addressId}, which the order does not list`, { source: 'order' });
+  }
+  const shipMethodId = shipMethodFor(order, consignment.shippingMethod, settings);
+  return { addressKey, ...(shipMethodId ? { shipMethodId } : {}) };
 }
 
 /** YYYY-MM-DD of `instant` in `timeZone` (NetSuite date fields take no time zone of their own). */

@@ -18,16 +18,50 @@ export interface PostalAddress {
   email: string;
 }
 
+export type LineType = 'physical' | 'digital' | 'giftcertificate';
+
 export interface OrderLine {
   /** BigCommerce order-product id. */
   lineId: number;
+  /** Trimmed; '' for custom products and gift certificates that carry none. */
   sku: string;
   name: string;
+  type: LineType;
   quantity: number;
   priceExTax: Money;
   priceIncTax: Money;
+  /** BigCommerce's own line totals (price × quantity, before order-level discounts). */
+  totalExTax: Money;
+  totalIncTax: Money;
+  /** Gift wrapping of this line (a line total, not per unit). */
+  wrappingExTax: Money;
+  wrappingIncTax: Money;
+  /** The consignment (shipping address) this line ships to; 0 for digital lines and gift certificates. */
+  addressId: number;
   /** Set on pick-list children of a bundle: their price is carried by the parent line. */
   parentLineId: number | undefined;
+}
+
+/** One shipping consignment: an address, how it ships and what that costs. */
+export interface Consignment {
+  addressId: number;
+  address: PostalAddress;
+  /** BigCommerce's shipping module text, e.g. "Flat Rate" or "UPS® (UPS Ground)". */
+  shippingMethod: string;
+  costExTax: Money;
+  costIncTax: Money;
+  handlingExTax: Money;
+  handlingIncTax: Money;
+}
+
+/** An order fee (BigCommerce `fees`, e.g. a packaging or payment surcharge). */
+export interface OrderFee {
+  id: number;
+  /** What the shopper saw. */
+  name: string;
+  costExTax: Money;
+  costIncTax: Money;
+  costTax: Money;
 }
 
 export interface StoreOrder {
@@ -38,20 +72,32 @@ export interface StoreOrder {
   customerId: number;
   dateCreated: Date;
   dateModified: Date;
+  /** The transactional currency, the one the shopper paid in (BigCommerce `default_currency_code`). */
   currencyCode: string;
+  /** True when the store's prices include tax: then the `*IncTax` figures are BigCommerce's actual ones. */
+  isTaxInclusivePricing: boolean;
   billing: PostalAddress;
-  /** First shipping consignment's address; undefined for digital-only orders. */
-  shipping: PostalAddress | undefined;
+  /** Shipping consignments; empty for digital-only orders. */
+  consignments: Consignment[];
   lines: OrderLine[];
+  fees: OrderFee[];
   shippingExTax: Money;
   shippingIncTax: Money;
   handlingExTax: Money;
   handlingIncTax: Money;
+  wrappingExTax: Money;
+  wrappingIncTax: Money;
+  /** Manual discount; BigCommerce keeps coupons apart in `couponDiscount` (the two never overlap). */
   discountAmount: Money;
   couponDiscount: Money;
   subtotalExTax: Money;
   subtotalIncTax: Money;
+  totalExTax: Money;
   totalIncTax: Money;
+  totalTax: Money;
+  /** Paid with a gift certificate or store credit: payments, not discounts (the total does not change). */
+  giftCertificateAmount: Money;
+  storeCreditAmount: Money;
   customerMessage: string;
 }
 
@@ -82,6 +128,7 @@ export interface NewCustomer {
   companyName?: string;
   phone?: string;
   subsidiaryId?: string;
+  currencyId?: string;
   address: ErpAddress;
 }
 
@@ -89,7 +136,13 @@ export interface SalesOrderLine {
   itemId: string;
   quantity: number;
   rate: number;
+  /** Sent with the rate so NetSuite keeps BigCommerce's own line total instead of re-rounding rate × quantity. */
+  amount: number;
   description: string;
+  /** Tax code that keeps NetSuite from adding tax of its own (SYNC_TAX_MODE=line). */
+  taxCodeId?: string;
+  /** Multiple shipping routes: the customer address (by our externalId key) and ship item of this line. */
+  shipTo?: { addressKey: string; shipMethodId?: string };
 }
 
 export interface SalesOrderDraft {
@@ -100,6 +153,12 @@ export interface SalesOrderDraft {
   memo: string;
   lines: SalesOrderLine[];
   shippingCost?: number;
+  /** NetSuite ship item; sent with shippingCost so NetSuite keeps BigCommerce's cost. */
+  shipMethodId?: string;
+  /** NetSuite currency internal id of the transactional currency. */
+  currencyId?: string;
+  /** Multiple shipping routes: every line names its own ship-to. */
+  multiShip?: boolean;
   /** Order-level discount (discount + coupon), as a negative amount on the configured discount item. */
   discount?: { itemId: string; amount: number };
   shippingAddress?: ErpAddress;

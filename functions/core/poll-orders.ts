@@ -63,7 +63,7 @@ export async function pollOrders(deps: PollDeps): Promise<PollResult> {
         const fresh = orders.filter((order) => enqueued.get(order.orderId) !== order.dateModified.getTime());
         if (fresh.length > 0) {
           const receivedAt = new Date(now()).toISOString();
-          await queue.enqueue(fresh.map((order) => ({ storeHash: settings.storeHash, orderId: order.orderId, source: 'poller' as const, receivedAt })));
+          await queue.enqueue(fresh.map((order) => ({ storeHash: settings.storeHash, orderId: order.orderId, source: 'poller' as const, receivedAt, statusId })));
           result.enqueued += fresh.length;
         }
         for (const order of orders) enqueued.set(order.orderId, order.dateModified.getTime());

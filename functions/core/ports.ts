@@ -2,10 +2,14 @@
  * The small interfaces the sync core needs from the outside world. Each has one production adapter
  * (BigCommerce, NetSuite, DynamoDB) and the core is tested through them against the simulators.
  */
+import type { BookedTotals } from './build-sales-order.ts';
 import type { ErpCustomer, NewCustomer, SalesOrderDraft, StoreOrder } from './model.ts';
+import type { Money } from './money.ts';
 
 export interface OrderSource {
   getOrder(orderId: number): Promise<StoreOrder>;
+  /** The order's tax by BigCommerce tax class (only read when tax lines are booked per class). */
+  getTaxByClass(orderId: number): Promise<Array<{ name: string; amount: Money }>>;
   /** Records the NetSuite sales order id on the storefront order (idempotent). */
   recordSalesOrderId(orderId: number, salesOrderId: string): Promise<void>;
 }
@@ -22,6 +26,8 @@ export interface Erp {
   /** Throws AlreadyExistsError when a sales order with this externalId exists. */
   createSalesOrder(order: SalesOrderDraft): Promise<string>;
   findSalesOrderByExternalId(externalId: string): Promise<string | undefined>;
+  /** Internal id of an active currency by ISO code ("EUR"); undefined when the account has none. */
+  findCurrencyId(isoCode: string): Promise<string | undefined>;
 }
 
 export type SkuLookup = { itemId: string } | { missing: true };
@@ -40,7 +46,20 @@ export interface CustomerCache {
   forget(email: string): Promise<void>;
 }
 
-export type LedgerState = 'in_progress' | 'synced' | 'failed' | 'skipped';
+export type LedgerState = 'in_progress' | 'synced' | 'reconciled' | 'synced_with_drift' | 'failed' | 'skipped';
+
+/** States of an order whose sales order exists: it is never synced again, whatever the reconciler found. */
+export const SYNCED_STATES: ReadonlySet<LedgerState> = new Set(['synced', 'reconciled', 'synced_with_drift']);
+
+/** One part of an order whose NetSuite figure differs from what BigCommerce charged. */
+export interface DriftComponent {
+  component: 'total' | 'tax' | 'shipping' | 'discount' | 'currency' | 'sales_order';
+  /** Display figures (two decimals) or codes. */
+  netsuite: string;
+  bigcommerce: string;
+  /** In plain words, e.g. "NetSuite tax 8.25 vs BigCommerce 8.00: check the tax codes of items 42, 43". */
+  cause: string;
+}
 
 export interface LedgerEntry {
   orderKey: string;
@@ -56,6 +75,11 @@ export interface LedgerEntry {
   /** SKUs that had no NetSuite item at the last attempt (the order is parked until they do). */
   missingSkus?: string[];
   skipReason?: string;
+  /** What the sales order booked (money in ten-thousandths), for the reconciler. */
+  booked?: BookedTotals;
+  reconcileState?: 'pending' | 'reconciled' | 'drift';
+  reconciledAt?: string;
+  drift?: DriftComponent[];
   leaseOwner?: string;
   leaseExpiresAt?: number;
   createdAt?: string;
@@ -81,13 +105,35 @@ export interface OrderLedger {
    * Counts an attempt when claimed.
    */
   claim(orderKey: string, owner: string, leaseMs: number): Promise<ClaimResult>;
-  markSynced(orderKey: string, owner: string, salesOrderId: string): Promise<void>;
+  /** Records the sales order and a snapshot of what it booked; the order then awaits reconciliation. */
+  markSynced(orderKey: string, owner: string, salesOrderId: string, booked: BookedTotals): Promise<void>;
   markWriteBackDone(orderKey: string): Promise<void>;
   /** Releases the lease and records that the order is not (yet) in a status that triggers a sync. */
   markSkipped(orderKey: string, owner: string, reason: string): Promise<void>;
   /** Releases the lease and records why the attempt failed. */
   markFailed(orderKey: string, owner: string, failure: AttemptFailure): Promise<void>;
   get(orderKey: string): Promise<LedgerEntry | undefined>;
+}
+
+/** A synced order as the reconciler sees it. */
+export interface SyncedOrder {
+  orderKey: string;
+  orderId: number;
+  salesOrderId: string;
+  syncedAt: string;
+  booked: BookedTotals;
+  reconcileState: 'pending' | 'reconciled' | 'drift';
+  drift?: DriftComponent[];
+}
+
+/** The ledger as the reconciler uses it: synced orders by reconciliation state, through an index (no scans). */
+export interface ReconciliationLedger {
+  /** Oldest first, synced at or before `syncedBefore`. */
+  listPending(limit: number, syncedBefore: Date): Promise<SyncedOrder[]>;
+  /** Every synced order whose sync time is in [since, until), whatever its reconciliation state. */
+  listSynced(since: Date, until: Date): Promise<SyncedOrder[]>;
+  /** Records the outcome; false when the order was no longer pending (another run got there first). */
+  recordReconciliation(orderKey: string, outcome: { state: 'reconciled' | 'drift'; drift: DriftComponent[] }): Promise<boolean>;
 }
 
 /** A request to sync one storefront order, as it travels through the queue. */
@@ -97,6 +143,8 @@ export interface OrderMessage {
   source: 'webhook' | 'poller' | 'backfill' | 'sku-refresh';
   /** ISO time the event reached us. */
   receivedAt: string;
+  /** The order's status when it was enqueued, when the producer knew it (poller, status webhooks). */
+  statusId?: number;
 }
 
 export interface OrderQueue {

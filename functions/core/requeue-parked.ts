@@ -8,8 +8,10 @@ import type { OrderQueue, ParkedOrders, SkuMapStore } from './ports.ts';
 export async function requeueParkedOrders(deps: { parked: ParkedOrders; skuMap: SkuMapStore; queue: OrderQueue; storeHash: string; now?: () => number }): Promise<{ requeued: number[]; stillMissing: number }> {
   const parked = await deps.parked.list();
   if (parked.length === 0) return { requeued: [], stillMissing: 0 };
-  const known = await deps.skuMap.get([...new Set(parked.flatMap((order) => order.skus))]);
-  const ready = parked.filter((order) => order.skus.every((sku) => { const entry = known.get(sku); return entry !== undefined && 'itemId' in entry; }));
+  // DynamoDB refuses an empty key. Orders parked under '' (by versions that parked lines without a SKU) go back to
+  // the queue: the worker now books such a line on the configured item or fails naming it.
+  const known = await deps.skuMap.get([...new Set(parked.flatMap((order) => order.skus))].filter((sku) => sku !== ''));
+  const ready = parked.filter((order) => order.skus.every((sku) => { const entry = known.get(sku); return sku === '' || (entry !== undefined && 'itemId' in entry); }));
   const receivedAt = new Date((deps.now ?? Date.now)()).toISOString();
   await deps.queue.enqueue(ready.map((order) => ({ storeHash: deps.storeHash, orderId: order.orderId, source: 'sku-refresh' as const, receivedAt })));
   // Unparked only once enqueued: a crash in between re-enqueues next night, which is harmless.

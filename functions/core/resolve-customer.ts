@@ -2,6 +2,7 @@ import { AlreadyExistsError, PermanentError, TransientError } from './errors.ts'
 import { customerExternalId, normalizeEmail } from './external-ids.ts';
 import type { ErpAddress, NewCustomer, PostalAddress, StoreOrder } from './model.ts';
 import type { CustomerCache, Erp } from './ports.ts';
+import { regionCode } from './region-codes.ts';
 
 export interface CustomerResolution {
   customerId: string;
@@ -16,7 +17,7 @@ export interface CustomerResolution {
  */
 export async function resolveCustomer(
   order: StoreOrder,
-  deps: { erp: Erp; customers: CustomerCache; subsidiaryId?: string },
+  deps: { erp: Erp; customers: CustomerCache; subsidiaryId?: string; currencyId?: string },
   options: { dryRun?: boolean } = {},
 ): Promise<CustomerResolution> {
   const email = normalizeEmail(order.billing.email);
@@ -34,7 +35,7 @@ export async function resolveCustomer(
   } else if (options.dryRun) {
     return { customerId: '', email, via: 'would_create' };
   } else {
-    resolution = await createCustomer(newCustomerFrom(order, email, deps.subsidiaryId), deps.erp, email);
+    resolution = await createCustomer(newCustomerFrom(order, email, deps.subsidiaryId, deps.currencyId), deps.erp, email);
   }
   await deps.customers.put(email, resolution.customerId);
   return resolution;
@@ -60,14 +61,14 @@ export function toErpAddress(address: PostalAddress): ErpAddress {
     addr1: address.street1,
     ...(address.street2 ? { addr2: address.street2 } : {}),
     city: address.city,
-    state: address.state,
+    state: regionCode(address.countryIso2, address.state),
     zip: address.zip,
     country: address.countryIso2,
     ...(address.phone ? { addrPhone: address.phone } : {}),
   };
 }
 
-function newCustomerFrom(order: StoreOrder, email: string, subsidiaryId: string | undefined): NewCustomer {
+function newCustomerFrom(order: StoreOrder, email: string, subsidiaryId: string | undefined, currencyId: string | undefined): NewCustomer {
   const billing = order.billing;
   const localPart = email.split('@')[0] ?? email;
   const company = billing.company.trim();
@@ -81,6 +82,8 @@ function newCustomerFrom(order: StoreOrder, email: string, subsidiaryId: string 
     ...(company ? { companyName: company } : {}),
     ...(billing.phone ? { phone: billing.phone } : {}),
     ...(subsidiaryId ? { subsidiaryId } : {}),
+    // A new shopper's primary currency is the one they paid in, so the order can be booked in it.
+    ...(currencyId ? { currencyId } : {}),
     address: toErpAddress(billing),
   };
 }

@@ -1,5 +1,5 @@
-import { buildSalesOrder, exportedLines, type SalesOrderSettings } from './build-sales-order.ts';
-import { AlreadyExistsError, MissingSkuError, SyncError, TransientError } from './errors.ts';
+import { buildSalesOrder, skusToResolve, type BookedTotals, type SalesOrderSettings } from './build-sales-order.ts';
+import { AlreadyExistsError, MissingSkuError, PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
@@ -32,7 +32,7 @@ export interface SyncDeps {
 }
 
 export type SyncOutcome =
-  | { status: 'synced'; orderId: number; salesOrderId: string; created: boolean }
+  | { status: 'synced'; orderId: number; salesOrderId: string; created: boolean; booked: BookedTotals }
   | { status: 'skipped'; orderId: number; reason: string }
   | { status: 'already_synced'; orderId: number; salesOrderId: string };
 
@@ -59,14 +59,15 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order', code: 'ORDER_BUSY', retryAfterMs: leaseLeftMs });
   }
 
-  let result: { salesOrderId: string; created: boolean } | { skipped: string };
+  let result: { salesOrderId: string; created: boolean; booked: BookedTotals } | { skipped: string };
   try {
     result = await createSalesOrder(orderId, deps);
     if ('skipped' in result) {
       await ledger.markSkipped(key, workerId, result.skipped);
       return { status: 'skipped', orderId, reason: result.skipped };
     }
-    await ledger.markSynced(key, workerId, result.salesOrderId);
+    // The snapshot of what was booked lets the reconciler check NetSuite's totals without asking BigCommerce again.
+    await ledger.markSynced(key, workerId, result.salesOrderId, result.booked);
   } catch (error) {
     const failure = describeFailure(error);
     await ledger.markFailed(key, workerId, failure).catch(() => undefined); // the original failure is the one worth reporting
@@ -82,7 +83,7 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
 
 export type SalesOrderPlan =
   | { skipped: string }
-  | { order: StoreOrder; customer: CustomerResolution; draft: SalesOrderDraft };
+  | { order: StoreOrder; customer: CustomerResolution; draft: SalesOrderDraft; booked: BookedTotals };
 
 /**
  * Everything short of creating the sales order: reads the order, gates on its status, resolves items and
@@ -101,21 +102,35 @@ export async function planSalesOrder(
   }
   // Items first: an order that cannot be synced for a missing SKU must not leave a new customer behind.
   const itemIds = await resolveItems(
-    exportedLines(order).map((line) => line.sku),
+    skusToResolve(order, settings),
     { erp, skuMap: deps.skuMap, negativeTtlSeconds: settings.negativeSkuTtlSeconds },
     { recheckMissing: deps.recheckMissingSkus ?? false },
   );
-  const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId }, options);
-  return { order, customer, draft: buildSalesOrder(order, customer.customerId, itemIds, settings) };
+  const currencyId = await erp.findCurrencyId(order.currencyCode);
+  if (!currencyId) {
+    throw new PermanentError(`order ${order.orderId} is in ${order.currencyCode}, a currency NetSuite does not have (add it under Lists > Accounting > Currencies)`, {
+      source: 'netsuite',
+    });
+  }
+  const taxByClass = settings.taxMode === 'line' && settings.taxLines === 'class' ? await source.getTaxByClass(orderId) : undefined;
+  const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId, currencyId }, options);
+  const { draft, booked } = buildSalesOrder(order, { customerId: customer.customerId, itemIds, currencyId, ...(taxByClass ? { taxByClass } : {}) }, settings);
+  return { order, customer, draft, booked };
 }
 
-async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean } | { skipped: string }> {
+async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean; booked: BookedTotals } | { skipped: string }> {
   const plan = await planSalesOrder(orderId, deps);
   if ('skipped' in plan) return plan;
-  const { customer, draft } = plan;
+  const { customer, draft, booked } = plan;
   try {
-    return await createOnce(draft, deps.erp);
+    return { ...(await createOnce(draft, deps.erp)), booked };
   } catch (error) {
+    if (error instanceof SyncError && error.details.path === 'currency') {
+      throw new PermanentError(
+        `NetSuite customer ${customer.customerId} (${customer.email}) cannot transact in ${booked.currency}: add ${booked.currency} to the customer's currencies in NetSuite, then redrive (NetSuite said: ${error.message})`,
+        { source: 'netsuite', cause: error },
+      );
+    }
     if (customer.via === 'cache' && error instanceof SyncError && error.details.path === 'entity') {
       // The cached customer was merged or deleted in NetSuite: forget it and resolve afresh on the retry.
       await deps.customers.forget(customer.email);

@@ -4,18 +4,28 @@
  * the stack is deleted (the ledger is what makes every order sync exactly once).
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ledgerTable, skuMapTable, type TableDefinition } from '../../functions/adapters/dynamodb/table-definitions.ts';
 
 function buildTable(scope: Construct, id: string, definition: TableDefinition): Table {
-  return new Table(scope, id, {
+  const table = new Table(scope, id, {
     partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     timeToLiveAttribute: definition.timeToLiveAttribute,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  for (const index of definition.indexes ?? []) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+  }
+  return table;
 }
 
 export class StateTables extends Construct {
@@ -28,4 +38,28 @@ export class StateTables extends Construct {
     this.ledger = buildTable(this, 'Ledger', ledgerTable);
     this.skuMap = buildTable(this, 'SkuMap', skuMapTable);
   }
+
+  /**
+   * Item reads and writes on one table, and queries on the named indexes only. Table.grantReadWriteData would
+   * also grant every index (`index/*`) and scans, which no function needs.
+   */
+  grantItems(grantee: IGrantable, table: Table, indexes: readonly string[] = []): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ITEM_ACTIONS,
+      resourceArns: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+    });
+  }
 }
+
+const ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DescribeTable',
+];

@@ -7,12 +7,26 @@ export async function createTables(endpoint: string, tables: Array<{ definition:
   try {
     for (const { definition, name } of tables) {
       try {
+        const indexes = definition.indexes ?? [];
+        const attributes = [...new Set([definition.partitionKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])])];
         await client.send(
           new CreateTableCommand({
             TableName: name,
-            AttributeDefinitions: [{ AttributeName: definition.partitionKey, AttributeType: 'S' }],
+            AttributeDefinitions: attributes.map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
             KeySchema: [{ AttributeName: definition.partitionKey, KeyType: 'HASH' }],
             BillingMode: 'PAY_PER_REQUEST',
+            ...(indexes.length > 0
+              ? {
+                  GlobalSecondaryIndexes: indexes.map((index) => ({
+                    IndexName: index.name,
+                    KeySchema: [
+                      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+                      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+                    ],
+                    Projection: { ProjectionType: 'ALL' as const },
+                  })),
+                }
+              : {}),
           }),
         );
         await client.send(

@@ -17,6 +17,10 @@ export function resultOf(row: OrderReportRow): string {
   switch (row.entry?.state) {
     case 'synced':
       return 'synced';
+    case 'reconciled':
+      return 'reconciled';
+    case 'synced_with_drift':
+      return 'synced with drift';
     case 'skipped':
       return 'skipped';
     case 'failed':
@@ -34,7 +38,10 @@ function detailOf(row: OrderReportRow): string {
   if (!entry) return 'no record of this order in the ledger';
   const attempts = `${entry.attempts} attempt${entry.attempts === 1 ? '' : 's'}`;
   switch (entry.state) {
+    case 'synced_with_drift':
+      return (entry.drift ?? []).map((part) => part.cause).join('; ') || 'NetSuite totals differ';
     case 'synced':
+    case 'reconciled':
       return [row.lines === undefined ? undefined : `${row.lines} line${row.lines === 1 ? '' : 's'}`, attempts, entry.writeBackDone ? 'id written back' : 'write-back pending']
         .filter(Boolean)
         .join(', ');

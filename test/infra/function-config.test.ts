@@ -10,7 +10,7 @@ import { functionResource, resources, synth, type FunctionName, type Synthesized
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synth({ triggerStatuses: '11,Awaiting Shipment', timeZone: 'America/Chicago', subsidiaryId: '3', discountItemId: '77', priceBasis: 'inc_tax' });
+  s = synth({ triggerStatuses: '11,Awaiting Shipment', timeZone: 'America/Chicago', subsidiaryId: '3', discountItemId: '77', taxMode: 'line', taxItemId: '55', nonTaxableTaxCodeId: '-8', shipMethods: '{"Flat Rate":"12"}' });
 });
 
 /** What the Lambda runtime sets, and what every function gets from the house construct. */
@@ -76,7 +76,8 @@ test.each(['worker', 'skuRefresh'] as const)('%s: the full sync configuration an
   const env = withSecret(name);
   const config = loadConfig(env);
   expect(config.netsuite).toMatchObject({ accountId: '1234567_SB1', apiUrl: 'https://1234567-sb1.suitetalk.api.netsuite.com', auth: { kind: 'oauth2' }, skuField: 'itemid' });
-  expect(config.sync).toMatchObject({ storeHash: 'abc123', timeZone: 'America/Chicago', priceBasis: 'inc_tax', triggerStatusIds: [11, 9], subsidiaryId: '3', discountItemId: '77' });
+  expect(config.sync).toMatchObject({ storeHash: 'abc123', timeZone: 'America/Chicago', taxMode: 'line', taxItemId: '55', nonTaxableTaxCodeId: '-8', triggerStatusIds: [11, 9], subsidiaryId: '3', discountItemId: '77' });
+  expect([...config.sync.shipMethods]).toEqual([['flat rate', '12']]);
   expect(config.aws.ledgerTable).toMatch(/Ledger/);
   expect(config.aws.skuMapTable).toMatch(/SkuMap/);
   expect(loadQueueConfig(env).queueUrl).toMatch(/OrdersQueue/);

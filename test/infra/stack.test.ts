@@ -329,10 +329,23 @@ describe('tables', () => {
     expect(table.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: definition.partitionKey, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: definition.partitionKey, AttributeType: 'S' }],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
     });
+    const indexes = definition.indexes ?? [];
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      [...new Set([definition.partitionKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])])].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    );
+    expect(table.Properties.GlobalSecondaryIndexes ?? []).toEqual(
+      indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });

@@ -11,7 +11,7 @@ const salesOrder = (customerId: string, itemId: string, externalId: string) => (
   customerId,
   tranDate: '2026-11-27',
   memo: 'test',
-  lines: [{ itemId, quantity: 1, rate: 10, description: 'x' }],
+  lines: [{ itemId, quantity: 1, rate: 10, amount: 10, description: 'x' }],
   billingAddress: { addressee: 'Ann', addr1: '1 Main St', city: 'Austin', state: 'TX', zip: '78701', country: 'US' },
 });
 

@@ -16,9 +16,28 @@ test('applies the documented defaults', () => {
   expect(config.bigcommerce.apiUrl).toBe('https://api.bigcommerce.com');
   expect(config.netsuite.apiUrl).toBe('https://1234567-sb1.suitetalk.api.netsuite.com');
   expect(config.netsuite.skuField).toBe('itemid');
-  expect(config.sync).toMatchObject({ timeZone: 'UTC', priceBasis: 'ex_tax', storeHash: 'abc123' });
+  expect(config.sync).toMatchObject({ timeZone: 'UTC', taxMode: 'netsuite', taxLines: 'total', multiShipRoutes: false, storeHash: 'abc123' });
   expect(config.sync.discountItemId).toBeUndefined();
-  expect(config.sync.triggerStatusIds).toEqual([11]);
+  expect(config.sync.shipMethods.size).toBe(0);
+  // Every paid, not cancelled status: an order that ships or completes before it is read still syncs.
+  expect(config.sync.triggerStatusIds).toEqual([11, 9, 8, 3, 2, 10]);
+});
+
+test('tax-inclusive prices are refused at startup with the reason, in both tax modes', () => {
+  expect(() => loadConfig({ ...base, SYNC_PRICE_BASIS: 'inc_tax' })).toThrow(/NetSuite would add its own tax on top/);
+  expect(() => loadConfig({ ...base, SYNC_PRICE_BASIS: 'inc_tax', SYNC_TAX_MODE: 'line', NETSUITE_TAX_ITEM_ID: '5', NETSUITE_NON_TAXABLE_TAX_CODE_ID: '-8' })).toThrow(
+    /the tax line already carries BigCommerce's tax/,
+  );
+  expect(() => loadConfig({ ...base, SYNC_TAX_MODE: 'line' })).toThrow('NETSUITE_TAX_ITEM_ID, NETSUITE_NON_TAXABLE_TAX_CODE_ID must be set when SYNC_TAX_MODE=line');
+});
+
+test('the ship method map is JSON, matched without case or extra spaces', () => {
+  const config = loadConfig({ ...base, NETSUITE_SHIP_METHODS: '{"Flat Rate": "12", " UPS  Ground ": 34}' });
+  expect([...config.sync.shipMethods]).toEqual([
+    ['flat rate', '12'],
+    ['ups ground', '34'],
+  ]);
+  expect(() => loadConfig({ ...base, NETSUITE_SHIP_METHODS: 'Flat Rate=12' })).toThrow(/NETSUITE_SHIP_METHODS: must be a JSON object/);
 });
 
 test('trigger statuses are read by id or by name', () => {

@@ -17,11 +17,13 @@ import {
   metafieldListEnvelope,
   orderListSchema,
   orderSchema,
+  taxListSchema,
   v2ErrorSchema,
   v3ErrorSchema,
   type WireHook,
   type WireLine,
   type WireOrder,
+  type WireTax,
 } from './bigcommerce-schemas.ts';
 
 export interface BigCommerceClientOptions {
@@ -82,25 +84,35 @@ export class BigCommerceClient {
   }
 
   async getOrder(orderId: number): Promise<WireOrder> {
-    // Consignments carry the shipping addresses, saving a request per order.
+    // Consignments carry the shipping addresses and fees the order's surcharges, saving two requests per order.
     const response = await this.send('GET', `v2/orders/${orderId}`, {
-      searchParams: { include: 'consignments', consignment_structure: 'object' },
+      searchParams: { include: 'consignments,fees', consignment_structure: 'object' },
     });
     return this.parse(response, orderSchema, `order ${orderId}`);
   }
 
-  /** All line items of an order, paging until a short or empty page (orders with more than 50 lines are real). */
+  /** All line items of an order (orders with more than 50 lines are real). */
   async listOrderLines(orderId: number): Promise<WireLine[]> {
-    const lines: WireLine[] = [];
+    return this.listAll(`v2/orders/${orderId}/products`, lineListSchema, `lines of order ${orderId}`);
+  }
+
+  /** The order's tax rows (one per tax class and rate). */
+  async listOrderTaxes(orderId: number): Promise<WireTax[]> {
+    return this.listAll(`v2/orders/${orderId}/taxes`, taxListSchema, `taxes of order ${orderId}`);
+  }
+
+  /** Every page of a v2 sub-collection, until a short page or a 204 (v2's empty page). */
+  private async listAll<T>(path: string, schema: z.ZodType<T[]>, what: string): Promise<T[]> {
+    const all: T[] = [];
     const limit = this.options.pageSize;
     for (let page = 1; ; page++) {
-      const response = await this.send('GET', `v2/orders/${orderId}/products`, { searchParams: { page, limit } });
+      const response = await this.send('GET', path, { searchParams: { page, limit } });
       if (response.statusCode === 204) break;
-      const batch = this.parse(response, lineListSchema, `lines of order ${orderId}`);
-      lines.push(...batch);
+      const batch = this.parse(response, schema, what);
+      all.push(...batch);
       if (batch.length < limit) break;
     }
-    return lines;
+    return all;
   }
 
   /** One page of orders; an empty array when BigCommerce answers 204 (no more orders). */

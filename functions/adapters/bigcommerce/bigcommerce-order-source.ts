@@ -3,9 +3,10 @@
  * and writes the NetSuite sales order id back as an order metafield.
  */
 import type { OrderLister, OrderSource } from '../../core/ports.ts';
-import type { PostalAddress, StoreOrder } from '../../core/model.ts';
+import type { Consignment, OrderFee, PostalAddress, StoreOrder } from '../../core/model.ts';
+import { addMoney, zeroMoney, type Money } from '../../core/money.ts';
 import type { BigCommerceClient } from './bigcommerce-client.ts';
-import type { WireAddress } from './bigcommerce-schemas.ts';
+import type { WireAddress, WireConsignment, WireFee } from './bigcommerce-schemas.ts';
 
 export const METAFIELD_NAMESPACE = 'bc_netsuite_sync';
 export const METAFIELD_KEY = 'netsuite_sales_order_id';
@@ -34,7 +35,6 @@ export class BigCommerceOrderSource implements OrderSource, OrderLister {
 
   async getOrder(orderId: number): Promise<StoreOrder> {
     const [order, lines] = await Promise.all([this.client.getOrder(orderId), this.client.listOrderLines(orderId)]);
-    const shipping = order.consignments?.shipping[0];
     return {
       storeHash: this.storeHash,
       orderId: order.id,
@@ -42,29 +42,54 @@ export class BigCommerceOrderSource implements OrderSource, OrderLister {
       customerId: order.customer_id,
       dateCreated: order.date_created,
       dateModified: order.date_modified,
-      currencyCode: order.currency_code,
+      // The display currency (currency_code) can differ from what the shopper paid in; money is in the latter.
+      currencyCode: (order.default_currency_code || order.currency_code).toUpperCase(),
+      isTaxInclusivePricing: order.is_tax_inclusive_pricing,
       billing: toPostalAddress(order.billing_address),
-      shipping: shipping ? toPostalAddress(shipping) : undefined,
+      consignments: (order.consignments?.shipping ?? []).map(toConsignment),
       lines: lines.map((line) => ({
         lineId: line.id,
         sku: line.sku.trim(),
         name: line.name,
+        type: line.type,
         quantity: line.quantity,
         priceExTax: line.price_ex_tax,
         priceIncTax: line.price_inc_tax,
+        totalExTax: line.total_ex_tax,
+        totalIncTax: line.total_inc_tax,
+        wrappingExTax: line.wrapping_cost_ex_tax,
+        wrappingIncTax: line.wrapping_cost_inc_tax,
+        addressId: line.order_address_id ?? 0,
         parentLineId: line.parent_order_product_id ?? undefined,
       })),
+      fees: Array.isArray(order.fees) ? order.fees.map(toFee) : [],
       shippingExTax: order.shipping_cost_ex_tax,
       shippingIncTax: order.shipping_cost_inc_tax,
       handlingExTax: order.handling_cost_ex_tax,
       handlingIncTax: order.handling_cost_inc_tax,
+      wrappingExTax: order.wrapping_cost_ex_tax,
+      wrappingIncTax: order.wrapping_cost_inc_tax,
       discountAmount: order.discount_amount,
       couponDiscount: order.coupon_discount,
       subtotalExTax: order.subtotal_ex_tax,
       subtotalIncTax: order.subtotal_inc_tax,
+      totalExTax: order.total_ex_tax,
       totalIncTax: order.total_inc_tax,
+      totalTax: order.total_tax,
+      giftCertificateAmount: order.gift_certificate_amount,
+      storeCreditAmount: order.store_credit_amount,
       customerMessage: order.customer_message,
     };
+  }
+
+  async getTaxByClass(orderId: number): Promise<Array<{ name: string; amount: Money }>> {
+    const rows = await this.client.listOrderTaxes(orderId);
+    const byClass = new Map<string, Money>();
+    for (const row of rows) {
+      const name = row.class || row.name || 'Tax';
+      byClass.set(name, addMoney(byClass.get(name) ?? zeroMoney, row.line_amount));
+    }
+    return [...byClass].map(([name, amount]) => ({ name, amount }));
   }
 
   async recordSalesOrderId(orderId: number, salesOrderId: string): Promise<void> {
@@ -76,6 +101,28 @@ export class BigCommerceOrderSource implements OrderSource, OrderLister {
       description: 'Internal id of the NetSuite sales order created for this order',
     });
   }
+}
+
+function toConsignment(consignment: WireConsignment): Consignment {
+  return {
+    addressId: consignment.id,
+    address: toPostalAddress(consignment),
+    shippingMethod: consignment.shipping_method.trim(),
+    costExTax: consignment.cost_ex_tax,
+    costIncTax: consignment.cost_inc_tax,
+    handlingExTax: consignment.handling_cost_ex_tax,
+    handlingIncTax: consignment.handling_cost_inc_tax,
+  };
+}
+
+function toFee(fee: WireFee): OrderFee {
+  return {
+    id: fee.id,
+    name: fee.display_name_customer || fee.display_name_merchant || `Fee ${fee.id}`,
+    costExTax: fee.cost_ex_tax,
+    costIncTax: fee.cost_inc_tax,
+    costTax: fee.cost_tax,
+  };
 }
 
 function toPostalAddress(address: WireAddress): PostalAddress {

@@ -43,6 +43,38 @@ const address = z.looseObject({
 });
 export type WireAddress = z.infer<typeof address>;
 
+/** A shipping consignment (`include=consignments&consignment_structure=object`); its costs are JSON numbers. */
+const shippingConsignment = address.extend({
+  id: z.number().int(),
+  shipping_method: text,
+  cost_ex_tax: money.default(zeroMoney),
+  cost_inc_tax: money.default(zeroMoney),
+  handling_cost_ex_tax: money.default(zeroMoney),
+  handling_cost_inc_tax: money.default(zeroMoney),
+});
+export type WireConsignment = z.infer<typeof shippingConsignment>;
+
+/** An order fee (`include=fees`). The spec's examples also spell the ex-tax cost `cost_exc_tax`; both are read. */
+const fee = z
+  .looseObject({
+    id: z.number().int(),
+    display_name_customer: text,
+    display_name_merchant: text,
+    cost_ex_tax: money.optional(),
+    cost_exc_tax: money.optional(),
+    cost_inc_tax: money,
+    cost_tax: money.default(zeroMoney),
+  })
+  .transform((value, ctx) => {
+    const costExTax = value.cost_ex_tax ?? value.cost_exc_tax;
+    if (costExTax === undefined) {
+      ctx.issues.push({ code: 'custom', message: `fee ${value.id} has no cost_ex_tax`, input: value });
+      return z.NEVER;
+    }
+    return { ...value, cost_ex_tax: costExTax };
+  });
+export type WireFee = z.infer<typeof fee>;
+
 export const orderSchema = z.looseObject({
   id: z.number().int(),
   customer_id: z.number().int(),
@@ -50,6 +82,9 @@ export const orderSchema = z.looseObject({
   date_created: instant,
   date_modified: instant,
   currency_code: text,
+  /** The transactional currency (what the shopper paid in); `currency_code` is only the display currency. */
+  default_currency_code: text,
+  is_tax_inclusive_pricing: z.boolean().default(false),
   billing_address: address,
   subtotal_ex_tax: money,
   subtotal_inc_tax: money,
@@ -57,13 +92,19 @@ export const orderSchema = z.looseObject({
   shipping_cost_inc_tax: money,
   handling_cost_ex_tax: money.default(zeroMoney),
   handling_cost_inc_tax: money.default(zeroMoney),
+  wrapping_cost_ex_tax: money.default(zeroMoney),
+  wrapping_cost_inc_tax: money.default(zeroMoney),
   discount_amount: money,
   coupon_discount: money,
+  total_ex_tax: money,
   total_inc_tax: money,
+  total_tax: money,
+  gift_certificate_amount: money.default(zeroMoney),
+  store_credit_amount: money.default(zeroMoney),
   customer_message: text,
-  consignments: z
-    .looseObject({ shipping: z.array(address).default([]) })
-    .optional(),
+  consignments: z.looseObject({ shipping: z.array(shippingConsignment).default([]) }).optional(),
+  // Without include=fees this is a {url, resource} link; with it, the array.
+  fees: z.union([z.array(fee), z.looseObject({ url: z.string() })]).optional(),
 });
 export type WireOrder = z.infer<typeof orderSchema>;
 
@@ -73,13 +114,24 @@ export const lineSchema = z.looseObject({
   id: z.number().int(),
   sku: text,
   name: text,
+  type: z.enum(['physical', 'digital', 'giftcertificate']).default('physical'),
   quantity: z.number(),
   price_ex_tax: money,
   price_inc_tax: money,
+  total_ex_tax: money,
+  total_inc_tax: money,
+  wrapping_cost_ex_tax: money.default(zeroMoney),
+  wrapping_cost_inc_tax: money.default(zeroMoney),
+  order_address_id: z.number().int().nullish(),
   parent_order_product_id: z.number().int().nullish(),
 });
 export const lineListSchema = z.array(lineSchema);
 export type WireLine = z.infer<typeof lineSchema>;
+
+/** A row of GET /v2/orders/{id}/taxes: the tax of one class (and rate), `line_amount` being the tax itself. */
+export const taxSchema = z.looseObject({ name: text, class: text, line_amount: money });
+export const taxListSchema = z.array(taxSchema);
+export type WireTax = z.infer<typeof taxSchema>;
 
 export const metafieldSchema = z.looseObject({
   id: z.number().int(),

@@ -16,10 +16,14 @@ const envelope = z.object({
   data: z.looseObject({}),
 });
 
-const orderData = z.looseObject({ id: z.number().int().positive() });
+const orderData = z.looseObject({
+  id: z.number().int().positive(),
+  // store/order/statusUpdated carries the new status; the other order scopes carry none.
+  status: z.looseObject({ new_status_id: z.number().int().min(0) }).optional(),
+});
 
 export type WebhookEvent =
-  | { kind: 'order'; scope: string; orderId: number; producer?: string }
+  | { kind: 'order'; scope: string; orderId: number; statusId?: number; producer?: string }
   | { kind: 'other'; scope: string; producer?: string };
 
 export class WebhookRejection extends Error {
@@ -80,7 +84,8 @@ export function parseWebhookEvent(body: string): WebhookEvent {
   if (!(ORDER_SCOPES as readonly string[]).includes(scope)) return { kind: 'other', scope, ...(producer ? { producer } : {}) };
   const order = orderData.safeParse(data);
   if (!order.success) throw new WebhookRejection(400, `${scope} without a numeric data.id: ${issues(order.error)}`);
-  return { kind: 'order', scope, orderId: order.data.id, ...(producer ? { producer } : {}) };
+  const statusId = order.data.status?.new_status_id;
+  return { kind: 'order', scope, orderId: order.data.id, ...(statusId !== undefined ? { statusId } : {}), ...(producer ? { producer } : {}) };
 }
 
 function issues(error: z.ZodError): string {

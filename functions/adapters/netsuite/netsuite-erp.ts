@@ -7,13 +7,28 @@ import type { Erp } from '../../core/ports.ts';
 import type { NetSuiteClient } from './netsuite-client.ts';
 import { sqlIdentifier, sqlString, sqlStringList } from './suiteql.ts';
 
+/** Currencies change about never; one SuiteQL per container and hour keeps them off the per-order budget. */
+const CURRENCY_CACHE_MS = 60 * 60 * 1000;
+
 export class NetSuiteErp implements Erp {
   private readonly client: NetSuiteClient;
   private readonly skuField: string;
+  private currencies: { byCode: Map<string, string>; loadedAt: number } | undefined;
 
   constructor(client: NetSuiteClient, options: { skuField: string }) {
     this.client = client;
     this.skuField = sqlIdentifier(options.skuField);
+  }
+
+  async findCurrencyId(isoCode: string): Promise<string | undefined> {
+    const code = isoCode.toUpperCase();
+    const fresh = this.currencies && Date.now() - this.currencies.loadedAt < CURRENCY_CACHE_MS;
+    if (!fresh || !this.currencies!.byCode.has(code)) {
+      // A currency added in NetSuite since the last load is found by reloading on a miss.
+      const rows = await this.client.suiteql(`SELECT id, symbol FROM currency WHERE isinactive = 'F' ORDER BY id`);
+      this.currencies = { byCode: new Map(rows.filter((row) => row.symbol).map((row) => [row.symbol!.toUpperCase(), row.id!])), loadedAt: Date.now() };
+    }
+    return this.currencies!.byCode.get(code);
   }
 
   async findCustomersByEmail(email: string): Promise<ErpCustomer[]> {
@@ -79,6 +94,7 @@ function customerBody(customer: NewCustomer): Record<string, unknown> {
     ...(customer.companyName ? { companyName: customer.companyName } : {}),
     ...(customer.phone ? { phone: customer.phone } : {}),
     ...(customer.subsidiaryId ? { subsidiary: { id: customer.subsidiaryId } } : {}),
+    ...(customer.currencyId ? { currency: { id: customer.currencyId } } : {}),
     addressBook: {
       items: [{ defaultBilling: true, defaultShipping: true, label: 'Billing', addressBookAddress: { ...customer.address } }],
     },
@@ -93,16 +109,24 @@ function salesOrderBody(order: SalesOrderDraft): Record<string, unknown> {
     otherRefNum: order.otherRefNum,
     tranDate: order.tranDate,
     memo: order.memo,
+    ...(order.currencyId ? { currency: { id: order.currencyId } } : {}),
+    ...(order.multiShip ? { isMultiShipTo: true } : {}),
     item: {
       items: order.lines.map((line) => ({
         item: { id: line.itemId },
         quantity: line.quantity,
         rate: line.rate,
+        // With the amount NetSuite keeps BigCommerce's line total instead of computing rate × quantity itself.
+        amount: line.amount,
         // "-1" is the Custom price level: the storefront's price stands instead of the item's list price.
         price: { id: '-1' },
         description: line.description,
+        ...(line.taxCodeId ? { taxCode: { id: line.taxCodeId } } : {}),
+        ...(line.shipTo ? { shipAddress: { id: line.shipTo.addressKey }, ...(line.shipTo.shipMethodId ? { shipMethod: { id: line.shipTo.shipMethodId } } : {}) } : {}),
       })),
     },
+    // Ship Via together with the cost: NetSuite keeps the cost we send instead of charging the ship item's rate.
+    ...(order.shipMethodId ? { shipMethod: { id: order.shipMethodId } } : {}),
     ...(order.shippingCost !== undefined ? { shippingCost: order.shippingCost } : {}),
     ...(order.discount ? { discountItem: { id: order.discount.itemId }, discountRate: order.discount.amount } : {}),
     billingAddress: { ...order.billingAddress },

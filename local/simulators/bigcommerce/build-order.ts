@@ -5,14 +5,14 @@
 import { countryName } from './country-names.ts';
 import { seedInstant } from './dates.ts';
 import { parseMoney, prorate, rateToMillionths, taxOn, type Units } from './money.ts';
-import type { StoredAddress, StoredCoupon, StoredLine, StoredOrder, StoredShippingAddress } from './order-record.ts';
+import type { StoredAddress, StoredCoupon, StoredFee, StoredLine, StoredOrder, StoredShippingAddress } from './order-record.ts';
 import { orderTotals } from './order-record.ts';
 import { statusById } from './order-statuses.ts';
 import type { SeedAddress, SeedOrder } from './seed-order.ts';
 
 /** Store-wide id sequences: line, address, option and coupon ids are unique across orders like the real store's. */
 export interface IdSource {
-  next(kind: 'line' | 'address' | 'option' | 'coupon'): number;
+  next(kind: 'line' | 'address' | 'option' | 'coupon' | 'fee' | 'giftCertificate'): number;
   /** The store's coupon definition behind a code: the same code always has the same coupon_id. */
   couponIdFor(code: string): number;
   productIdFor(sku: string): number;
@@ -58,6 +58,11 @@ export function buildOrder(seed: SeedOrder, id: number, ids: IdSource, now: numb
   }
 
   const lines = buildLines(seed, shipping, digital, rate, ids, where);
+  const fees: StoredFee[] = (seed.fees ?? []).map((fee, index) => {
+    const costExTax = parseMoney(fee.costExTax, `${where} fee ${index}`);
+    return { id: ids.next('fee'), name: fee.name, costExTax, costTax: fee.taxable === false ? 0 : taxOn(costExTax, rate) };
+  });
+  const currencyCode = (seed.currencyCode ?? 'USD').toUpperCase();
   const discountAmount = seed.discountAmount === undefined ? 0 : parseMoney(seed.discountAmount, `${where} discountAmount`);
   const couponDiscount = seed.couponDiscount === undefined ? 0 : parseMoney(seed.couponDiscount, `${where} couponDiscount`);
   const weights = lines.map((line) => line.totalExTax);
@@ -70,7 +75,13 @@ export function buildOrder(seed: SeedOrder, id: number, ids: IdSource, now: numb
     statusId,
     dateCreated,
     dateModified,
-    currencyCode: seed.currencyCode ?? 'USD',
+    currencyCode,
+    displayCurrencyCode: (seed.displayCurrencyCode ?? currencyCode).toUpperCase(),
+    storeDefaultCurrencyCode: (seed.storeDefaultCurrencyCode ?? currencyCode).toUpperCase(),
+    exchangeRate: Number(seed.exchangeRate ?? '1').toFixed(10),
+    fees,
+    giftCertificateAmount: seed.giftCertificateAmount === undefined ? 0 : parseMoney(seed.giftCertificateAmount, `${where} giftCertificateAmount`),
+    storeCreditAmount: seed.storeCreditAmount === undefined ? 0 : parseMoney(seed.storeCreditAmount, `${where} storeCreditAmount`),
     isTaxInclusivePricing: seed.isTaxInclusivePricing ?? false,
     billing,
     shipping,
@@ -84,7 +95,9 @@ export function buildOrder(seed: SeedOrder, id: number, ids: IdSource, now: numb
     staffNotes: seed.staffNotes ?? '',
     paymentMethod: seed.paymentMethod ?? 'Credit Card',
   };
-  if (orderTotals(order).totalIncTax < 0) throw new Error(`${where}: discounts exceed the order total`);
+  const { totalIncTax } = orderTotals(order);
+  if (totalIncTax < 0) throw new Error(`${where}: discounts exceed the order total`);
+  if (order.giftCertificateAmount + order.storeCreditAmount > totalIncTax) throw new Error(`${where}: gift certificate and store credit exceed the order total`);
   return order;
 }
 
@@ -146,31 +159,46 @@ function buildLines(
     if (parentIndex !== undefined && (!parent || parent.isBundled)) {
       throw new Error(`${what}: parentLineIndex must point at an earlier, non-bundled line`);
     }
+    // Gift certificates go out by e-mail (consignments.email), never to a shipping address.
+    const giftCertificate = lineSeed.type === 'giftcertificate';
+    if (giftCertificate && (lineSeed.sku !== '' || parent || lineSeed.addressIndex !== undefined)) {
+      throw new Error(`${what}: a gift certificate line has no SKU, no parent and no shipping address`);
+    }
     const addressIndex = lineSeed.addressIndex ?? 0;
-    const target = shipping[addressIndex];
-    if (!digital && !target) throw new Error(`${what}: addressIndex ${addressIndex} has no shipping address`);
+    const target = giftCertificate ? undefined : shipping[addressIndex];
+    if (!digital && !giftCertificate && !target) throw new Error(`${what}: addressIndex ${addressIndex} has no shipping address`);
     if (digital && lineSeed.addressIndex !== undefined) throw new Error(`${what}: a digital order has no address to ship to`);
     if (target) target.itemsTotal += lineSeed.quantity;
+    // Gift certificates are not taxed; a line may carry its own rate (a tax-exempt product).
+    const lineRate = giftCertificate ? 0 : lineSeed.taxRate === undefined ? rate : rateToMillionths(lineSeed.taxRate);
+    const wrappingExTax = lineSeed.wrappingCostExTax === undefined ? 0 : parseMoney(lineSeed.wrappingCostExTax, `${what} wrappingCostExTax`);
+    if (wrappingExTax > 0 && (giftCertificate || digital)) throw new Error(`${what}: only physical lines can be gift wrapped`);
 
     // A pick-list child is part of its parent's price: BigCommerce serves it with every amount at 0.
     const priceExTax: Units = parent ? 0 : parseMoney(lineSeed.priceExTax, `${what} priceExTax`);
     const totalExTax = priceExTax * lineSeed.quantity;
-    const name = lineSeed.name ?? lineSeed.sku;
+    const name = lineSeed.name ?? (lineSeed.sku || (giftCertificate ? 'Gift Certificate' : 'Custom product'));
     const line: StoredLine = {
       id: ids.next('line'),
-      productId: lineSeed.productId ?? ids.productIdFor(lineSeed.sku),
-      variantId: lineSeed.variantId ?? ids.variantIdFor(lineSeed.sku),
+      // Custom products and gift certificates have product_id 0 and no variant (orders.v2.oas2.yml L2360-2416, L3234).
+      productId: lineSeed.productId ?? (lineSeed.sku === '' ? 0 : ids.productIdFor(lineSeed.sku)),
+      variantId: lineSeed.variantId ?? (lineSeed.sku === '' ? 0 : ids.variantIdFor(lineSeed.sku)),
       sku: lineSeed.sku,
       name,
       quantity: lineSeed.quantity,
       addressId: target?.id ?? 0,
-      type: digital ? 'digital' : 'physical',
+      type: lineSeed.type ?? (digital ? 'digital' : 'physical'),
+      giftCertificateId: giftCertificate ? ids.next('giftCertificate') : null,
+      wrappingExTax,
+      wrappingTax: taxOn(wrappingExTax, lineRate),
+      wrappingName: wrappingExTax > 0 ? (lineSeed.wrappingName ?? 'Gift Wrap') : '',
+      taxClass: lineSeed.taxClass ?? (giftCertificate ? 'Non-Taxable Products' : 'Default Tax Class'),
       priceExTax,
-      priceTax: taxOn(priceExTax, rate),
+      priceTax: taxOn(priceExTax, lineRate),
       totalExTax,
       // Exclusive stores tax the line total (unit tax × quantity may differ by a cent); inclusive stores show a
       // tax-inclusive unit price the shopper multiplies, so there the line total is exactly unit × quantity.
-      totalTax: seed.isTaxInclusivePricing ? taxOn(priceExTax, rate) * lineSeed.quantity : taxOn(totalExTax, rate),
+      totalTax: seed.isTaxInclusivePricing ? taxOn(priceExTax, lineRate) * lineSeed.quantity : taxOn(totalExTax, lineRate),
       parentLineId: parent?.id ?? null,
       isBundled: parent !== undefined,
       productOptions: [],

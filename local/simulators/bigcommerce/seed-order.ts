@@ -34,8 +34,17 @@ export interface SeedShippingAddress extends SeedAddress {
 }
 
 export interface SeedLine {
+  /** '' for a custom product without one; gift certificates carry none either. */
   sku: string;
   name?: string;
+  /** Default physical (digital when the order has no shipping address). A gift certificate ships by e-mail. */
+  type?: 'physical' | 'digital' | 'giftcertificate';
+  /** Gift wrapping of the whole line (BigCommerce: "wrapping_cost_ex_tax times quantity"), ex tax. */
+  wrappingCostExTax?: string;
+  wrappingName?: string;
+  /** Overrides the order's tax rate for this line (e.g. 0 for a tax-exempt product), with its tax class name. */
+  taxRate?: number;
+  taxClass?: string;
   quantity: number;
   /** Unit price ex tax, e.g. '19.5'. Ignored (served as 0) for bundled pick-list children. */
   priceExTax: string;
@@ -47,6 +56,14 @@ export interface SeedLine {
   addressIndex?: number;
 }
 
+export interface SeedFee {
+  /** What the shopper sees (display_name_customer). */
+  name: string;
+  costExTax: string;
+  /** Taxed at the order's tax rate unless false. */
+  taxable?: boolean;
+}
+
 export interface SeedOrder {
   id?: number;
   /** 0 = guest. */
@@ -55,8 +72,19 @@ export interface SeedOrder {
   statusId?: number;
   dateCreated?: Date | string;
   dateModified?: Date | string;
-  /** Default 'USD'. */
+  /** The transactional currency, the one the shopper pays in (default_currency_code). Default 'USD'. */
   currencyCode?: string;
+  /** What the storefront displayed (currency_code); defaults to currencyCode. */
+  displayCurrencyCode?: string;
+  /** The store's default currency; defaults to currencyCode. */
+  storeDefaultCurrencyCode?: string;
+  /** store_default_to_transactional_exchange_rate, default 1. */
+  exchangeRate?: string;
+  /** Order fees (include=fees), e.g. a packaging surcharge. */
+  fees?: SeedFee[];
+  /** Paid with a gift certificate or store credit: a payment, the total stays what the shopper owed. */
+  giftCertificateAmount?: string;
+  storeCreditAmount?: string;
   /** e.g. 0.08; applied to lines, shipping and handling. Default 0. */
   taxRate?: number;
   isTaxInclusivePricing?: boolean;

@@ -38,7 +38,7 @@ export class StoreState {
   private readonly clock: () => number;
   private nextOrderId = 100;
   private nextMetafieldId = 1;
-  private readonly sequences = { line: 1000, address: 500, option: 1, coupon: 1 };
+  private readonly sequences = { line: 1000, address: 500, option: 1, coupon: 1, fee: 1, giftCertificate: 1 };
   private readonly productIds = new Map<string, number>();
   private readonly variantIds = new Map<string, number>();
   private readonly couponIds = new Map<string, number>();

@@ -8,7 +8,7 @@ import type { StoredOrder } from './order-record.ts';
 import { ORDER_STATUSES, statusById } from './order-statuses.ts';
 import type { StoreState } from './store-state.ts';
 import { pageOf, parseIncludes, parseOrderFilters, parsePaging, parseSort } from './v2-query.ts';
-import { renderConsignments, renderCoupons, renderLine, renderOrder, renderShippingAddress } from './v2-views.ts';
+import { renderConsignments, renderCoupons, renderFees, renderLine, renderOrder, renderShippingAddress, renderTaxes } from './v2-views.ts';
 
 const notFound = (): SimResponse => v2Error(404, NOT_FOUND_MESSAGE);
 const ok = (body: unknown): SimResponse => ({ status: 200, body });
@@ -79,6 +79,8 @@ export function handleV2(req: SimRequest, rest: string, context: V2Context): Sim
     return found ? ok(renderShippingAddress(order, found, apiBase)) : notFound();
   }
   if (sub === '/coupons') return collection(renderCoupons(order), query);
+  if (sub === '/fees') return ok({ fees: renderFees(order) }); // the spec's example wraps the list in `fees`
+  if (sub === '/taxes') return collection(renderTaxes(order, query.get('details') === 'true'), query);
   if (sub === '/consignments') {
     const includes = parseIncludes(query);
     if ('error' in includes) return includes.error;

@@ -275,5 +275,36 @@ export interface V2Order {
   shipping_addresses: V2Resource;
   coupons: V2Resource;
   consignments?: V2Consignments | V2Consignments[];
-  fees?: unknown[];
+  fees?: V2Fee[] | V2Resource;
+}
+
+export interface V2Fee {
+  id: number;
+  type: 'custom_fee';
+  display_name_customer: string;
+  display_name_merchant: string;
+  source: string;
+  base_cost: string;
+  cost_ex_tax: string;
+  cost_inc_tax: string;
+  cost_tax: string;
+  tax_class_id: number | null;
+}
+
+export interface V2Tax {
+  id: number;
+  order_id: number;
+  order_address_id: number;
+  tax_rate_id: number;
+  sales_tax_id: number;
+  tax_class_id: number | null;
+  name: string;
+  class: string;
+  rate: string;
+  priority: number;
+  priority_amount: string;
+  line_amount: string;
+  order_pickup_method_id: number;
+  order_product_id?: string | null;
+  line_item_type?: 'item' | 'shipping' | 'handling' | 'gift-wrapping';
 }

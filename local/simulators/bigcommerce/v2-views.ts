@@ -10,11 +10,13 @@ import type {
   V2AppliedDiscount,
   V2Consignments,
   V2Coupon,
+  V2Fee,
   V2Order,
   V2OrderProduct,
   V2Resource,
   V2ShippingAddress,
   V2ShippingConsignment,
+  V2Tax,
 } from './v2-types.ts';
 
 /** Undocumented but observed: embedded consignment line items stop at 50 (bigcommerce/docs#960). */
@@ -78,19 +80,21 @@ export function renderOrder(order: StoredOrder, apiBase: string, includes: Order
     payment_status: paymentStatusFor(order.statusId),
     refunded_amount: formatMoney(0),
     order_is_digital: order.shipping.length === 0,
-    store_credit_amount: formatMoney(0),
-    gift_certificate_amount: formatMoney(0),
+    store_credit_amount: formatMoney(order.storeCreditAmount),
+    gift_certificate_amount: formatMoney(order.giftCertificateAmount),
     ip_address: '',
     ip_address_v6: '',
     geoip_country: '',
     geoip_country_iso2: '',
-    currency_id: 1,
-    currency_code: order.currencyCode,
+    // Multi-currency: currency_code is only what the storefront displayed; money is in default_currency_code, the
+    // transactional currency the shopper pays in (orders.v2.oas2.yml L13-41, L4361-4388).
+    currency_id: currencyId(order.displayCurrencyCode),
+    currency_code: order.displayCurrencyCode,
     currency_exchange_rate: '1.0000000000',
-    default_currency_id: 1,
+    default_currency_id: currencyId(order.currencyCode),
     default_currency_code: order.currencyCode,
-    store_default_currency_code: order.currencyCode,
-    store_default_to_transactional_exchange_rate: '1.0000000000',
+    store_default_currency_code: order.storeDefaultCurrencyCode,
+    store_default_to_transactional_exchange_rate: order.exchangeRate,
     staff_notes: order.staffNotes,
     customer_message: order.customerMessage,
     discount_amount: formatMoney(order.discountAmount),
@@ -132,8 +136,73 @@ export function renderOrder(order: StoredOrder, apiBase: string, includes: Order
     const consignments = renderConsignments(order, apiBase, includes.consignments === 'line_items');
     view.consignments = includes.objectStructure ? consignments : [consignments];
   }
-  if (includes.fees) view.fees = [];
+  // Without include=fees the order links to them, like products (orders.v2.oas2.yml L4438-4443).
+  view.fees = includes.fees ? renderFees(order) : resource(apiBase, `/orders/${order.id}/fees`);
   return view;
+}
+
+/** Order fees as `include=fees` and GET /orders/{id}/fees serve them (orders.v2.oas2.yml L5693-5747). */
+export function renderFees(order: StoredOrder): V2Fee[] {
+  return order.fees.map((fee) => ({
+    id: fee.id,
+    type: 'custom_fee',
+    display_name_customer: fee.name,
+    display_name_merchant: fee.name,
+    source: 'v2',
+    base_cost: formatMoney(order.isTaxInclusivePricing ? fee.costExTax + fee.costTax : fee.costExTax),
+    cost_ex_tax: formatMoney(fee.costExTax),
+    cost_inc_tax: formatMoney(fee.costExTax + fee.costTax),
+    cost_tax: formatMoney(fee.costTax),
+    tax_class_id: null,
+  }));
+}
+
+/** The store's stable currency ids (1 is the store default in a single-currency store). */
+function currencyId(code: string): number {
+  const known = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];
+  const index = known.indexOf(code);
+  return index >= 0 ? index + 1 : 100 + [...code].reduce((sum, char) => sum + char.charCodeAt(0), 0);
+}
+
+/**
+ * GET /orders/{id}/taxes: one row per taxed thing with details=true (line, shipping, handling, wrapping), else
+ * one row per tax class (orders.v2.oas2.yml L713-740, L3357-3430). Rows with no tax are not listed.
+ */
+export function renderTaxes(order: StoredOrder, details: boolean): V2Tax[] {
+  type Part = { className: string; amount: number; type: V2Tax['line_item_type']; lineId: number | null; addressId: number };
+  const parts: Part[] = [
+    ...order.lines.map((line): Part => ({ className: line.taxClass, amount: line.totalTax, type: 'item', lineId: line.id, addressId: line.addressId })),
+    ...order.lines.map((line): Part => ({ className: 'Gift Wrapping', amount: line.wrappingTax, type: 'gift-wrapping', lineId: line.id, addressId: line.addressId })),
+    ...order.shipping.map((address): Part => ({ className: 'Shipping', amount: address.costTax, type: 'shipping', lineId: null, addressId: address.id })),
+    ...order.shipping.map((address): Part => ({ className: 'Handling', amount: address.handlingTax, type: 'handling', lineId: null, addressId: address.id })),
+    { className: 'Handling', amount: order.handlingTax, type: 'handling' as const, lineId: null, addressId: 0 },
+    ...order.fees.map((fee): Part => ({ className: 'Fees', amount: fee.costTax, type: 'item', lineId: null, addressId: 0 })),
+  ].filter((part) => part.amount !== 0);
+  const rows = details
+    ? parts
+    : [...Map.groupBy(parts, (part) => part.className)].map(([className, group]): Part => ({
+        className,
+        amount: group.reduce((total, part) => total + part.amount, 0),
+        type: 'item',
+        lineId: null,
+        addressId: group[0]!.addressId,
+      }));
+  return rows.map((part, index) => ({
+    id: index + 1,
+    order_id: order.id,
+    order_address_id: part.addressId,
+    tax_rate_id: 1,
+    sales_tax_id: 1,
+    tax_class_id: index + 1,
+    name: 'Sales Tax',
+    class: part.className,
+    rate: '0.0000',
+    priority: 0,
+    priority_amount: formatMoney(part.amount),
+    line_amount: formatMoney(part.amount),
+    order_pickup_method_id: 0,
+    ...(details ? { order_product_id: part.lineId === null ? null : String(part.lineId), line_item_type: part.type } : {}),
+  }));
 }
 
 /** A stable fake cart uuid per order, so snapshots are deterministic. */
@@ -173,7 +242,7 @@ export function renderLine(order: StoredOrder, line: StoredLine): V2OrderProduct
     total_ex_tax: formatMoney(line.totalExTax),
     total_inc_tax: formatMoney(totalIncTax),
     total_tax: formatMoney(line.totalTax),
-    weight: line.type === 'digital' ? '0.0000' : '1.0000',
+    weight: line.type === 'physical' ? '1.0000' : '0.0000',
     width: '0.0000',
     height: '0.0000',
     depth: '0.0000',
@@ -186,12 +255,12 @@ export function renderLine(order: StoredOrder, line: StoredLine): V2OrderProduct
     quantity_refunded: 0,
     refund_amount: '0.0000',
     return_id: 0,
-    wrapping_id: 0,
-    wrapping_name: '',
-    base_wrapping_cost: '0.0000',
-    wrapping_cost_ex_tax: '0.0000',
-    wrapping_cost_inc_tax: '0.0000',
-    wrapping_cost_tax: '0.0000',
+    wrapping_id: line.wrappingExTax > 0 ? 1 : 0,
+    wrapping_name: line.wrappingName,
+    base_wrapping_cost: formatMoney(inclusive ? line.wrappingExTax + line.wrappingTax : line.wrappingExTax),
+    wrapping_cost_ex_tax: formatMoney(line.wrappingExTax),
+    wrapping_cost_inc_tax: formatMoney(line.wrappingExTax + line.wrappingTax),
+    wrapping_cost_tax: formatMoney(line.wrappingTax),
     wrapping_message: '',
     quantity_shipped: 0,
     event_name: null,
@@ -223,7 +292,7 @@ export function renderLine(order: StoredOrder, line: StoredLine): V2OrderProduct
       display_style: option.displayStyle,
     })),
     configurable_fields: [],
-    gift_certificate_id: null,
+    gift_certificate_id: line.giftCertificateId,
     discounted_total_inc_tax: formatMoney(totalIncTax - line.manualDiscount - line.couponDiscount),
   };
 }
@@ -314,6 +383,10 @@ export function renderConsignments(order: StoredOrder, apiBase: string, embedLin
       shipping_quotes: resource(apiBase, `/orders/${order.id}/consignments/shipping/${address.id}/shipping_quotes`),
     };
   });
-  const downloads = order.shipping.length === 0 ? [{ recipient_email: order.billing.email, ...lineItems(order.lines) }] : [];
-  return { pickups: [], shipping, downloads, email: { gift_certificates: [] } };
+  // Digital lines are downloaded, gift certificates e-mailed (orders.v2.oas2.yml L5383-5416).
+  const digitalLines = order.lines.filter((line) => line.type === 'digital');
+  const giftCertificates = order.lines.filter((line) => line.type === 'giftcertificate');
+  const downloads = digitalLines.length > 0 ? [{ recipient_email: order.billing.email, ...lineItems(digitalLines) }] : [];
+  const email = { gift_certificates: giftCertificates.length > 0 ? [{ recipient_email: order.billing.email, ...lineItems(giftCertificates) }] : [] };
+  return { pickups: [], shipping, downloads, email };
 }

@@ -101,17 +101,36 @@ export function checkLength(value: string | undefined, field: string, max: numbe
   }
 }
 
-/** Address subrecord: stored as sent; `country` must be an ISO-3166 alpha-2 code, as a string or `{ id }`. */
+/**
+ * Address subrecord: stored as sent; `country` must be an ISO-3166 alpha-2 code, as a string or `{ id }`. A US or
+ * Canadian `state` must be one of NetSuite's short names ("TX", not "Texas"): Oracle's web services guide says state
+ * values "must match the short name values listed at Setup > Company > States/Provinces/Counties" and are validated
+ * against the country unless free-form states are allowed (netsuite.md §7; help section_N3796175, chapter_N3784994).
+ * Oracle also says subrecords may convert free text to abbreviations; refusing is the stricter reading, on purpose.
+ */
 export function readAddress(value: unknown, path: string): Json {
   const address = asObject(value);
   if (!address) throw new Rejected(invalidFieldValue(value, path.split('.').pop() ?? path, path));
   const country = get(address, 'country');
+  let code: unknown;
   if (present(country)) {
-    const code = typeof country === 'string' ? country : get(asObject(country) ?? {}, 'id');
+    code = typeof country === 'string' ? country : get(asObject(country) ?? {}, 'id');
     if (typeof code !== 'string' || !/^[A-Z]{2}$/.test(code)) throw new Rejected(invalidFieldValue(country, 'country', `${path}.country`));
+  }
+  const state = get(address, 'state');
+  const shortNames = typeof code === 'string' ? STATE_SHORT_NAMES[code] : undefined;
+  if (shortNames && present(state) && state !== '' && (typeof state !== 'string' || !shortNames.has(state))) {
+    throw new Rejected(invalidFieldValue(state, 'state', `${path}.state`));
   }
   return structuredClone(address);
 }
+
+const STATE_SHORT_NAMES: Record<string, ReadonlySet<string>> = {
+  US: new Set(
+    'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP'.split(' '),
+  ),
+  CA: new Set('AB BC MB NB NL NT NS NU ON PE QC SK YT'.split(' ')),
+};
 
 /** Custom fields (custbody_*, custcol_*, custentity_*) are kept as sent. */
 export function customFields(source: Json, prefix: string): Json {

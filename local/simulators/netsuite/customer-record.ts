@@ -6,6 +6,7 @@ import {
   missing,
   optBoolean,
   optListRef,
+  optRef,
   optString,
   readAddress,
   Rejected,
@@ -58,6 +59,16 @@ export function buildCustomer(input: Json, body: unknown, store: RecordStore, bu
     if (subsidiary === undefined) throw missing('Primary Subsidiary');
   }
 
+  // Multiple currencies: the primary one (the base currency unless named) and the currencyList sublist.
+  const currency = optRef(input, 'currency') ?? existing?.currency ?? store.baseCurrency.id;
+  if (!store.currencies.has(currency)) throw new Rejected(invalidFieldValue(currency, 'currency', 'currency'));
+  const listed = (sublistItems(input, 'currencyList') ?? []).map((entry, index) => {
+    const id = optRef(entry, 'currency', `currencyList.items[${index}].currency`);
+    if (id === undefined || !store.currencies.has(id)) throw new Rejected(invalidFieldValue(id, 'currency', `currencyList.items[${index}].currency`));
+    return id;
+  });
+  const currencies = [...new Set([currency, ...(listed.length > 0 ? listed : (existing?.currencies ?? []))])];
+
   const addressBook: AddressBookEntry[] = (sublistItems(input, 'addressBook') ?? []).map((entry, index) => {
     const path = `addressBook.items[${index}]`;
     const address = get(entry, 'addressBookAddress');
@@ -93,6 +104,8 @@ export function buildCustomer(input: Json, body: unknown, store: RecordStore, bu
     externalId,
     phone,
     subsidiary,
+    currency,
+    currencies,
     addressBook,
     customFields: customFields(input, 'custentity'),
     dateCreated: existing?.dateCreated ?? now,

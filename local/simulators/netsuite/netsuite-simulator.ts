@@ -36,6 +36,15 @@ export interface NetSuiteSimulatorOptions {
   locations?: string[];
   departments?: string[];
   classes?: string[];
+  /** ISO codes of the account's currencies; the first is the base currency (default: USD only). */
+  currencies?: string[];
+  /**
+   * Tax codes and their rates. NetSuite taxes each line at its code's rate (the request's, else the item's, else
+   * `defaultTaxCode`), and shipping at `shippingTaxCode`'s. Default: one code, -8 "-Not Taxable-" at 0 %, for everything.
+   */
+  taxCodes?: Array<{ id: string; name: string; rate: number }>;
+  defaultTaxCode?: string;
+  shippingTaxCode?: string;
   /** 2026.2 SuiteQL bound `params`; off means a request carrying `params` is refused. */
   suiteqlParams?: boolean;
   /** ms epoch; drives token expiry, the TBA timestamp window and record dates. */
@@ -50,8 +59,10 @@ export interface AddItemInput {
   isInactive?: boolean;
   /** SuiteQL `itemtype`: InvtPart (default), NonInvtPart, Service, Discount, OthCharge, Kit, Assembly, … */
   itemType?: string;
-  /** The rate an order line gets when it gives neither rate nor amount (default 0). */
+  /** The rate an order line gets when it gives neither rate nor amount (default 0); a ship item's shipping rate. */
   basePrice?: number;
+  /** Tax code of the item's sales lines (default: the account's default tax code). */
+  taxCode?: string;
 }
 
 export interface AddCustomerInput {
@@ -66,6 +77,9 @@ export interface AddCustomerInput {
   subsidiary?: string;
   phone?: string;
   entityId?: string;
+  /** ISO code of the primary currency (default: the base currency), and any further ones the customer may use. */
+  currency?: string;
+  otherCurrencies?: string[];
 }
 
 /** A sales order as tests see it: the stored record, with the request body that last wrote it. */
@@ -96,6 +110,7 @@ export class NetSuiteSimulator {
     const tba = options.tba ? new TbaVerifier(options.tba, this.accountId, clock) : undefined;
     this.auth = new Authenticator(this.accountId, clock, this.oauth2, tba);
     const list = (ids: string[] | undefined) => new Set(ids ?? ['1']);
+    const taxCodes = options.taxCodes ?? [{ id: '-8', name: '-Not Taxable-', rate: 0 }];
     this.store = new RecordStore(
       {
         subsidiaries: list(options.subsidiaries),
@@ -105,6 +120,14 @@ export class NetSuiteSimulator {
       },
       options.oneWorld ?? false,
       clock,
+      {
+        currencies: (options.currencies ?? ['USD']).map((symbol, index) => ({ id: String(index + 1), symbol, name: CURRENCY_NAMES[symbol] ?? symbol, isBaseCurrency: index === 0 })),
+        tax: {
+          codes: new Map(taxCodes.map((code) => [code.id, { ...code }])),
+          defaultCode: options.defaultTaxCode ?? taxCodes[0]!.id,
+          shippingCode: options.shippingTaxCode ?? options.defaultTaxCode ?? taxCodes[0]!.id,
+        },
+      },
     );
     this.gate = new ConcurrencyGate(options.concurrencyLimit ?? 5);
     this.suiteqlParams = options.suiteqlParams ?? false;
@@ -168,14 +191,32 @@ export class NetSuiteSimulator {
       isInactive: input.isInactive ?? false,
       itemType: input.itemType ?? 'InvtPart',
       basePrice: input.basePrice,
+      taxCode: input.taxCode,
     });
     return id;
   }
 
+  /** Internal id of a currency by ISO code; throws for one the account does not have. */
+  currencyId(symbol: string): string {
+    const currency = [...this.store.currencies.values()].find((candidate) => candidate.symbol === symbol);
+    if (!currency) throw new Error(`NetSuite simulator: no currency ${symbol}`);
+    return currency.id;
+  }
+
+  /** Changes a tax code's rate (an account whose rates disagree with the store's: tax drift). */
+  setTaxRate(codeId: string, rate: number): void {
+    const code = this.store.tax.codes.get(codeId);
+    if (!code) throw new Error(`NetSuite simulator: no tax code ${codeId}`);
+    code.rate = rate;
+  }
+
   /** Seeds a customer through the same rules as POST /customer, minus the mandatory-name checks. */
   addCustomer(input: AddCustomerInput): string {
-    const body: Json = { ...input };
+    const { currency, otherCurrencies, ...fields } = input;
+    const body: Json = { ...fields };
     if (input.subsidiary !== undefined) body.subsidiary = { id: input.subsidiary };
+    if (currency !== undefined) body.currency = { id: this.currencyId(currency) };
+    if (otherCurrencies) body.currencyList = { items: [currency ?? this.store.baseCurrency.symbol, ...otherCurrencies].map((code) => ({ currency: { id: this.currencyId(code) } })) };
     try {
       const customer = buildCustomer(lowerKeys(body), body, this.store, { seeding: true });
       this.store.saveCustomer(customer);
@@ -236,6 +277,8 @@ export class NetSuiteSimulator {
     return nsError(404, 'INVALID_REQUEST', `The simulator does not model ${req.method} ${req.path}.`);
   }
 }
+
+const CURRENCY_NAMES: Record<string, string> = { USD: 'US Dollar', EUR: 'Euro', GBP: 'British pound', CAD: 'Canadian Dollar', AUD: 'Australian Dollar' };
 
 function snapshotOrder(order: SalesOrderRecord): SalesOrderSnapshot {
   const { input: _input, createdDate: _created, lastModifiedDate: _modified, ...rest } = structuredClone(order);

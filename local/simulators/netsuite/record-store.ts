@@ -2,7 +2,7 @@
  * All records of the simulated account, with the SuiteQL tables kept in step on every write. Internal ids come
  * from one increasing sequence shared by every record type, so an id of the wrong type never resolves.
  */
-import type { CustomerRecord, ItemRecord, SalesOrderRecord } from './records.ts';
+import type { CurrencyRecord, CustomerRecord, ItemRecord, SalesOrderRecord, TaxCodeRecord } from './records.ts';
 import { SuiteqlDatabase } from './suiteql-database.ts';
 
 export interface AccountLists {
@@ -10,6 +10,13 @@ export interface AccountLists {
   locations: ReadonlySet<string>;
   departments: ReadonlySet<string>;
   classes: ReadonlySet<string>;
+}
+
+/** How the account taxes: its codes, the one a line gets when neither the request nor the item names one, and shipping's. */
+export interface TaxSetup {
+  codes: Map<string, TaxCodeRecord>;
+  defaultCode: string;
+  shippingCode: string;
 }
 
 /** Records of one type, indexed by internal id and by (case-sensitive, per-type unique) external id. */
@@ -43,6 +50,8 @@ export class RecordStore {
   readonly customers = new RecordTable<CustomerRecord>();
   readonly salesOrders = new RecordTable<SalesOrderRecord>();
   readonly database = new SuiteqlDatabase();
+  readonly currencies = new Map<string, CurrencyRecord>();
+  readonly tax: TaxSetup;
   readonly lists: AccountLists;
   readonly oneWorld: boolean;
   readonly clock: () => number;
@@ -52,10 +61,22 @@ export class RecordStore {
   private lastTranNumber = 1000;
   private lastEntityNumber = 0;
 
-  constructor(lists: AccountLists, oneWorld: boolean, clock: () => number) {
+  constructor(lists: AccountLists, oneWorld: boolean, clock: () => number, setup: { currencies: CurrencyRecord[]; tax: TaxSetup }) {
     this.lists = lists;
     this.oneWorld = oneWorld;
     this.clock = clock;
+    this.tax = setup.tax;
+    for (const currency of setup.currencies) this.saveCurrency(currency);
+  }
+
+  /** The account's base currency (the first one configured). */
+  get baseCurrency(): CurrencyRecord {
+    return [...this.currencies.values()].find((currency) => currency.isBaseCurrency)!;
+  }
+
+  saveCurrency(currency: CurrencyRecord): void {
+    this.currencies.set(currency.id, currency);
+    this.database.putCurrency(currency);
   }
 
   nextId(): string {

@@ -60,6 +60,8 @@ export function salesOrderView(order: SalesOrderRecord, store: RecordStore, base
     price: line.price === undefined ? undefined : { id: line.price, refName: line.price === '-1' ? 'Custom' : `Price Level ${line.price}` },
     quantity: line.quantity,
     rate: line.rate,
+    taxCode: { id: line.taxCode, refName: store.tax.codes.get(line.taxCode)?.name ?? line.taxCode },
+    tax1Amt: line.taxAmount,
     ...line.customFields,
   }));
   return {
@@ -67,7 +69,7 @@ export function salesOrderView(order: SalesOrderRecord, store: RecordStore, base
     billingAddress: subrecord(`${href}/billingAddress`, order.billingAddress, expand),
     class: listRef(base, 'classification', order.class, 'Class'),
     createdDate: order.createdDate,
-    currency: listRef(base, 'currency', order.currency, 'Currency'),
+    currency: { links: self(`${base}/currency/${order.currency}`), id: order.currency, refName: store.currencies.get(order.currency)?.name ?? order.currency },
     department: listRef(base, 'department', order.department, 'Department'),
     discountItem: order.discountItem === undefined ? undefined : itemRef(base, store, order.discountItem),
     discountRate: order.discountRate,
@@ -87,6 +89,7 @@ export function salesOrderView(order: SalesOrderRecord, store: RecordStore, base
     status: { id: ORDER_STATUS[order.orderStatus], refName: ORDER_STATUS[order.orderStatus] },
     subsidiary: listRef(base, 'subsidiary', order.subsidiary, 'Subsidiary'),
     subtotal: order.subtotal,
+    taxTotal: order.taxTotal,
     total: order.total,
     tranDate: order.tranDate,
     tranId: order.tranId,
@@ -109,6 +112,7 @@ export function customerView(customer: CustomerRecord, base: string, expand: boo
     links: self(href),
     addressBook: expand ? collection(`${href}/addressBook`, addresses) : { links: self(`${href}/addressBook`) },
     companyName: customer.companyName,
+    currency: { links: self(`${base}/currency/${customer.currency}`), id: customer.currency, refName: customer.currency },
     dateCreated: customer.dateCreated,
     email: customer.email,
     entityId: customer.entityId,

@@ -11,8 +11,25 @@ export interface ItemRecord {
   isInactive: boolean;
   /** SuiteQL `itemtype` code: InvtPart, NonInvtPart, Service, Discount, OthCharge, Kit, Assembly, … */
   itemType: string;
-  /** Used as the line rate when an order line gives neither rate nor amount. */
+  /** Used as the line rate when an order line gives neither rate nor amount (and, for a ship item, as its rate). */
   basePrice?: number;
+  /** The tax code NetSuite puts on a sales line of this item when the request names none. */
+  taxCode?: string;
+}
+
+export interface CurrencyRecord {
+  id: string;
+  /** ISO code: SuiteQL `currency.symbol`. */
+  symbol: string;
+  name: string;
+  isBaseCurrency: boolean;
+}
+
+export interface TaxCodeRecord {
+  id: string;
+  name: string;
+  /** 0.0825 for 8.25 %. */
+  rate: number;
 }
 
 export interface AddressBookEntry {
@@ -35,6 +52,9 @@ export interface CustomerRecord {
   externalId?: string;
   phone?: string;
   subsidiary?: string;
+  /** Primary currency, and every currency the customer may transact in (primary first: the currencyList sublist). */
+  currency: string;
+  currencies: string[];
   addressBook: AddressBookEntry[];
   /** Custom entity fields (custentity_*), as sent. */
   customFields: Json;
@@ -57,6 +77,9 @@ export interface SalesOrderLine {
   location?: string;
   department?: string;
   class?: string;
+  /** The line's tax code and the tax NetSuite computed on its amount. */
+  taxCode: string;
+  taxAmount: number;
   customFields: Json;
 }
 
@@ -72,7 +95,8 @@ export interface SalesOrderRecord {
   shipMethod?: string;
   discountItem?: string;
   discountRate?: number | string;
-  currency?: string;
+  /** The transaction currency (the customer's primary one unless the request names another it may use). */
+  currency: string;
   location?: string;
   subsidiary?: string;
   department?: string;
@@ -82,6 +106,8 @@ export interface SalesOrderRecord {
   lines: SalesOrderLine[];
   subtotal: number;
   discountTotal: number;
+  /** Tax NetSuite computed: each line's amount at its tax code's rate, plus shipping at the shipping tax code's. */
+  taxTotal: number;
   total: number;
   /** A = Pending Approval, B = Pending Fulfillment. */
   orderStatus: 'A' | 'B';

@@ -11,7 +11,7 @@ import {
   Rejected,
   sublistItems,
 } from './body-fields.ts';
-import { invalidFieldValue, userError } from './errors.ts';
+import { invalidFieldValue, nsError, userError } from './errors.ts';
 import { isoNow, type RecordStore } from './record-store.ts';
 import { cents, type CustomerRecord, type Json, type SalesOrderLine, type SalesOrderRecord } from './records.ts';
 
@@ -21,11 +21,16 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   const otherRefNum = optString(input, 'otherRefNum');
   const memo = optString(input, 'memo');
   const tranDate = readDate(input, 'tranDate') ?? existing?.tranDate ?? isoNow(store.clock).slice(0, 10);
-  const shippingCost = optNumber(input, 'shippingCost');
-  if (shippingCost !== undefined && shippingCost < 0) throw new Rejected(invalidFieldValue(shippingCost, 'shippingcost', 'shippingCost'));
+  const givenShippingCost = optNumber(input, 'shippingCost');
+  if (givenShippingCost !== undefined && givenShippingCost < 0) throw new Rejected(invalidFieldValue(givenShippingCost, 'shippingcost', 'shippingCost'));
   const discountRate = readDiscountRate(input);
-  const shipMethod = optRef(input, 'shipMethod');
-  const currency = optRef(input, 'currency');
+  // Ship Via is a ship item. Without a shipping cost NetSuite charges the ship item's own rate; with one, the cost stays.
+  const shipMethod = optRef(input, 'shipMethod') ?? existing?.shipMethod;
+  const shipItem = shipMethod === undefined ? undefined : store.items.get(shipMethod);
+  if (shipMethod !== undefined && (!shipItem || shipItem.isInactive || shipItem.itemType !== 'ShipItem')) {
+    throw new Rejected(invalidFieldValue(shipMethod, 'shipmethod', 'shipMethod'));
+  }
+  const shippingCost = givenShippingCost ?? existing?.shippingCost ?? (shipItem ? (shipItem.basePrice ?? 0) : undefined);
   const orderStatus = optRef(input, 'orderStatus') ?? existing?.orderStatus ?? 'B';
   if (orderStatus !== 'A' && orderStatus !== 'B') throw new Rejected(invalidFieldValue(orderStatus, 'orderstatus', 'orderStatus'));
 
@@ -33,6 +38,15 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   if (entity === undefined) throw missing('Customer');
   const customer = store.customers.get(entity);
   if (!customer || customer.isInactive) throw new Rejected(invalidFieldValue(entity, 'entity', 'entity'));
+
+  // The transaction currency defaults to the customer's primary one; another must be on the customer's currency
+  // list. The refusal's wording is SOAP's ("Invalid currency reference key N for entity M", public error catalogues);
+  // the REST code is modelled as INVALID_KEY_OR_REF (netsuite.md §19 lists it as unconfirmed).
+  const currency = optRef(input, 'currency') ?? existing?.currency ?? customer.currency;
+  if (!store.currencies.has(currency)) throw new Rejected(invalidFieldValue(currency, 'currency', 'currency'));
+  if (!customer.currencies.includes(currency)) {
+    throw new Rejected(nsError(400, 'INVALID_KEY_OR_REF', `Invalid currency reference key ${currency} for entity ${customer.id}.`, { 'o:errorPath': 'currency' }));
+  }
 
   let subsidiary = optListRef(input, 'subsidiary', lists.subsidiaries);
   if (store.oneWorld) {
@@ -61,7 +75,11 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
 
   const subtotal = cents(lines.reduce((sum, line) => sum + line.amount, 0));
   const discountTotal = discountItem === undefined ? 0 : discountAmount(discountRate ?? store.items.get(discountItem)?.basePrice ?? 0, subtotal);
-  const total = cents(subtotal + discountTotal + (shippingCost ?? 0));
+  // NetSuite taxes what it is given: each line's amount at its code's rate (a tax-inclusive rate is taxed again),
+  // shipping at the shipping tax code's. The discount item is applied after tax, as BigCommerce's discounts are.
+  const shippingTax = cents((shippingCost ?? 0) * (store.tax.codes.get(store.tax.shippingCode)?.rate ?? 0));
+  const taxTotal = cents(lines.reduce((sum, line) => sum + line.taxAmount, 0) + shippingTax);
+  const total = cents(subtotal + discountTotal + (shippingCost ?? 0) + taxTotal);
   const now = isoNow(store.clock);
   return {
     id: existing?.id ?? store.nextId(),
@@ -85,6 +103,7 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
     lines,
     subtotal,
     discountTotal,
+    taxTotal,
     total,
     orderStatus,
     customFields: customFields(input, 'custbody'),
@@ -112,7 +131,12 @@ function readLines(input: Json, store: RecordStore): SalesOrderLine[] {
     // NetSuite derives whichever of rate and amount is missing; with neither it uses the item's price.
     const rate = givenRate ?? (givenAmount !== undefined ? givenAmount / quantity : (item.basePrice ?? 0));
     const amount = cents(givenAmount ?? rate * quantity);
+    const taxCode = optRef(entry, 'taxCode', `${path}.taxCode`) ?? item.taxCode ?? store.tax.defaultCode;
+    const code = store.tax.codes.get(taxCode);
+    if (!code) throw new Rejected(invalidFieldValue(taxCode, 'taxcode', `${path}.taxCode`));
     return {
+      taxCode,
+      taxAmount: cents(amount * code.rate),
       line: index + 1,
       item: itemId,
       quantity,

@@ -4,7 +4,7 @@
  * and sales-order lines signed the way NetSuite books them (item lines negative, the main line positive).
  */
 import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { CustomerRecord, ItemRecord, SalesOrderRecord } from './records.ts';
+import type { CurrencyRecord, CustomerRecord, ItemRecord, SalesOrderRecord } from './records.ts';
 
 const SCHEMA = `
 CREATE TABLE customer (
@@ -14,17 +14,20 @@ CREATE TABLE customer (
 CREATE TABLE item (
   id INTEGER PRIMARY KEY, itemid TEXT, displayname TEXT, upccode TEXT, externalid TEXT, isinactive TEXT, itemtype TEXT
 );
+CREATE TABLE currency (
+  id INTEGER PRIMARY KEY, name TEXT, symbol TEXT, isbasecurrency TEXT, isinactive TEXT
+);
 CREATE TABLE "transaction" (
   id INTEGER PRIMARY KEY, type TEXT, recordtype TEXT, tranid TEXT, otherrefnum TEXT, externalid TEXT, entity INTEGER,
-  trandate TEXT, memo TEXT, foreigntotal REAL, createddate TEXT, lastmodifieddate TEXT
+  trandate TEXT, memo TEXT, currency INTEGER, exchangerate REAL, foreigntotal REAL, taxtotal REAL, createddate TEXT, lastmodifieddate TEXT
 );
 CREATE TABLE transactionline (
-  id INTEGER, "transaction" INTEGER, linesequencenumber INTEGER, mainline TEXT, item INTEGER, itemtype TEXT,
-  quantity REAL, rate REAL, netamount REAL, memo TEXT, PRIMARY KEY ("transaction", id)
+  id INTEGER, "transaction" INTEGER, linesequencenumber INTEGER, mainline TEXT, taxline TEXT, item INTEGER, itemtype TEXT,
+  quantity REAL, rate REAL, netamount REAL, foreignamount REAL, memo TEXT, PRIMARY KEY ("transaction", id)
 );
 `;
 
-export const SUITEQL_TABLES = new Set(['customer', 'item', 'transaction', 'transactionline']);
+export const SUITEQL_TABLES = new Set(['currency', 'customer', 'item', 'transaction', 'transactionline']);
 
 export interface QueryResult {
   columns: string[];
@@ -67,6 +70,16 @@ export class SuiteqlDatabase {
     insert.run(Number(item.id), text(item.itemId), text(item.displayName), text(item.upcCode), text(item.externalId), tf(item.isInactive), item.itemType);
   }
 
+  putCurrency(currency: CurrencyRecord): void {
+    this.prepared('INSERT OR REPLACE INTO currency (id, name, symbol, isbasecurrency, isinactive) VALUES (?, ?, ?, ?, ?)').run(
+      Number(currency.id),
+      currency.name,
+      currency.symbol,
+      tf(currency.isBaseCurrency),
+      'F',
+    );
+  }
+
   putCustomer(customer: CustomerRecord): void {
     const insert = this.prepared(
       `INSERT OR REPLACE INTO customer (id, entityid, email, firstname, lastname, companyname, isperson, isinactive, externalid, phone,
@@ -89,28 +102,49 @@ export class SuiteqlDatabase {
     );
   }
 
+  /**
+   * A sales order and its lines, signed the way NetSuite books a sales order: the main line carries the total,
+   * every other line (items, the discount, shipping as a ShipItem line, tax as a tax line) the opposite sign
+   * (public SuiteQL negates sales order line amounts to show them positive; netsuite.md §10, lifecycle.md §7.1).
+   */
   putSalesOrder(order: SalesOrderRecord): void {
     const id = Number(order.id);
     const insert = this.prepared(
-      `INSERT OR REPLACE INTO "transaction" (id, type, recordtype, tranid, otherrefnum, externalid, entity, trandate, memo, foreigntotal,
-         createddate, lastmodifieddate) VALUES (?, 'SalesOrd', 'salesorder', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO "transaction" (id, type, recordtype, tranid, otherrefnum, externalid, entity, trandate, memo, currency, exchangerate,
+         foreigntotal, taxtotal, createddate, lastmodifieddate) VALUES (?, 'SalesOrd', 'salesorder', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
     );
-    insert.run(id, order.tranId, text(order.otherRefNum), text(order.externalId), Number(order.entity), order.tranDate, text(order.memo), order.total, order.createdDate, order.lastModifiedDate);
+    insert.run(
+      id,
+      order.tranId,
+      text(order.otherRefNum),
+      text(order.externalId),
+      Number(order.entity),
+      order.tranDate,
+      text(order.memo),
+      Number(order.currency),
+      order.total,
+      order.taxTotal,
+      order.createdDate,
+      order.lastModifiedDate,
+    );
     this.prepared('DELETE FROM transactionline WHERE "transaction" = ?').run(id);
     const insertLine = this.prepared(
-      `INSERT INTO transactionline (id, "transaction", linesequencenumber, mainline, item, itemtype, quantity, rate, netamount, memo)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO transactionline (id, "transaction", linesequencenumber, mainline, taxline, item, itemtype, quantity, rate, netamount, foreignamount, memo)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    insertLine.run(0, id, 0, 'T', null, null, null, null, order.total, text(order.memo));
+    insertLine.run(0, id, 0, 'T', 'F', null, null, null, null, order.total, order.total, text(order.memo));
     let sequence = 0;
-    for (const line of order.lines) {
+    const lastLine = Math.max(0, ...order.lines.map((line) => line.line));
+    const add = (item: string | null, itemType: string | null, amount: number, extra: { quantity?: number; rate?: number; memo?: string; taxLine?: boolean } = {}) => {
       sequence += 1;
-      insertLine.run(line.line, id, sequence, 'F', Number(line.item), null, -line.quantity, line.rate, -line.amount, text(line.description));
-    }
-    if (order.discountItem !== undefined && order.discountTotal !== 0) {
-      sequence += 1;
-      insertLine.run(order.lines.length + 1, id, sequence, 'F', Number(order.discountItem), 'Discount', null, null, -order.discountTotal, null);
-    }
+      const lineId = sequence <= order.lines.length ? order.lines[sequence - 1]!.line : lastLine + sequence - order.lines.length;
+      insertLine.run(lineId, id, sequence, 'F', extra.taxLine ? 'T' : 'F', item === null ? null : Number(item), itemType, extra.quantity === undefined ? null : -extra.quantity,
+        extra.rate ?? null, -amount, -amount, text(extra.memo));
+    };
+    for (const line of order.lines) add(line.item, null, line.amount, { quantity: line.quantity, rate: line.rate, ...(line.description ? { memo: line.description } : {}) });
+    if (order.discountItem !== undefined && order.discountTotal !== 0) add(order.discountItem, 'Discount', order.discountTotal);
+    if (order.shipMethod !== undefined || (order.shippingCost ?? 0) !== 0) add(order.shipMethod ?? null, 'ShipItem', order.shippingCost ?? 0);
+    if (order.taxTotal !== 0) add(null, 'TaxItem', order.taxTotal, { taxLine: true });
     // Item types of the lines come from the item table, as in NetSuite.
     this.prepared(
       'UPDATE transactionline SET itemtype = (SELECT itemtype FROM item WHERE item.id = transactionline.item) WHERE "transaction" = ? AND itemtype IS NULL AND item IS NOT NULL',

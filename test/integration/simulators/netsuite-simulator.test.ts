@@ -486,7 +486,11 @@ describe('SuiteQL', () => {
       "SELECT t.tranid, t.externalid, tl.quantity, tl.rate FROM transaction t JOIN transactionline tl ON tl.transaction = t.id WHERE t.type = 'SalesOrd' AND t.externalid = 'PAGE-1' AND tl.mainline = 'F'",
     );
     const body = (await res.json()) as { items: Json[] };
-    expect(body.items).toEqual([{ links: [], externalid: 'PAGE-1', quantity: '-2', rate: '19.5', tranid: expect.stringMatching(/^SO/) }]);
+    // The item line, then shipping as a line of its own (a ShipItem line, with neither quantity nor rate).
+    expect(body.items).toEqual([
+      { links: [], externalid: 'PAGE-1', quantity: '-2', rate: '19.5', tranid: expect.stringMatching(/^SO/) },
+      { links: [], externalid: 'PAGE-1', tranid: expect.stringMatching(/^SO/) },
+    ]);
   });
 
   test('paging: limit, offset, hasMore, totalResults and links', async () => {
