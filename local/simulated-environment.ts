@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { ledgerTable, skuMapTable } from '../functions/adapters/dynamodb/table-definitions.ts';
 import { createTables } from './engines/create-tables.ts';
 import { BigCommerceSimulator, type BigCommerceSimulatorOptions } from './simulators/bigcommerce/bigcommerce-simulator.ts';
-import { NetSuiteSimulator } from './simulators/netsuite/netsuite-simulator.ts';
+import { NetSuiteSimulator, type NetSuiteSimulatorOptions } from './simulators/netsuite/netsuite-simulator.ts';
 
 export interface SimulatedEnvironment {
   bc: BigCommerceSimulator;
@@ -32,6 +32,8 @@ export interface SimulatedEnvironmentOptions {
   ports?: { bigcommerce?: number | undefined; netsuite?: number | undefined };
   /** Extra store simulator options (e.g. webhook duplicates for chaos runs). */
   bigcommerce?: Pick<BigCommerceSimulatorOptions, 'webhookDuplicateRate' | 'random'>;
+  /** How the simulated NetSuite account is set up: currencies and tax codes. */
+  netsuite?: Pick<NetSuiteSimulatorOptions, 'currencies' | 'taxCodes' | 'defaultTaxCode' | 'shippingTaxCode'>;
 }
 
 export async function startSimulatedEnvironment(options: SimulatedEnvironmentOptions): Promise<SimulatedEnvironment> {
@@ -59,6 +61,7 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
     tba,
     concurrencyLimit: options.concurrencyLimit ?? 5,
     ...(options.ports?.netsuite ? { port: options.ports.netsuite } : {}),
+    ...options.netsuite,
   });
 
   const prefix = options.tablePrefix ?? 'bc-netsuite-sync';

@@ -363,10 +363,7 @@ function checkTaxSettings(e: z.infer<typeof envSchema>, env: Env): void {
   if (e.SYNC_TAX_MODE === 'line') requireVars(env, ['NETSUITE_TAX_ITEM_ID', 'NETSUITE_NON_TAXABLE_TAX_CODE_ID'], 'when SYNC_TAX_MODE=line');
 }
 
-/** What the worker (and every sync script) needs. */
-export function loadConfig(env: Env = process.env): AppConfig {
-  const e = parseEnv(envSchema, env);
-  checkTaxSettings(e, env);
+function netsuiteConfig(e: z.infer<z.ZodObject<typeof netsuiteFields>>, env: Env): AppConfig['netsuite'] {
   let auth: NetSuiteAuthConfig;
   if (e.NETSUITE_AUTH === 'oauth2') {
     const v = requireVars(env, ['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY'], 'when NETSUITE_AUTH=oauth2');
@@ -377,15 +374,52 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth = { kind: 'tba', consumerKey: v.NETSUITE_CONSUMER_KEY!, consumerSecret: v.NETSUITE_CONSUMER_SECRET!, tokenId: v.NETSUITE_TOKEN_ID!, tokenSecret: v.NETSUITE_TOKEN_SECRET! };
   }
   return {
+    accountId: e.NETSUITE_ACCOUNT_ID,
+    apiUrl: (e.NETSUITE_API_URL ?? netsuiteApiUrl(e.NETSUITE_ACCOUNT_ID)).replace(/\/+$/, ''),
+    auth,
+    concurrency: e.NETSUITE_CONCURRENCY,
+    timeoutMs: e.NETSUITE_TIMEOUT_MS,
+    skuField: e.NETSUITE_SKU_FIELD.toLowerCase(),
+  };
+}
+
+export interface ReconcilerConfig {
+  storeHash: string;
+  netsuite: AppConfig['netsuite'];
+  aws: AppConfig['aws'];
+  slackWebhookUrl: string;
+  minAgeMs: number;
+}
+
+/** What the reconciler needs: NetSuite (to read totals), the ledger and Slack; no BigCommerce token. */
+export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
+  const e = parseEnv(
+    z.object({
+      ...netsuiteFields,
+      ...awsFields,
+      BIGCOMMERCE_STORE_HASH: storeHash,
+      SLACK_WEBHOOK_URL: notifierFields.SLACK_WEBHOOK_URL,
+      /** Orders synced more recently than this wait for the next run. */
+      RECONCILE_MIN_AGE_SECONDS: z.coerce.number().min(0).default(60),
+    }),
+    env,
+  );
+  return {
+    storeHash: e.BIGCOMMERCE_STORE_HASH,
+    netsuite: netsuiteConfig(e, env),
+    aws: awsConfig(e),
+    slackWebhookUrl: e.SLACK_WEBHOOK_URL,
+    minAgeMs: e.RECONCILE_MIN_AGE_SECONDS * 1000,
+  };
+}
+
+/** What the worker (and every sync script) needs. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const e = parseEnv(envSchema, env);
+  checkTaxSettings(e, env);
+  return {
     bigcommerce: bigcommerceConfig(e),
-    netsuite: {
-      accountId: e.NETSUITE_ACCOUNT_ID,
-      apiUrl: (e.NETSUITE_API_URL ?? netsuiteApiUrl(e.NETSUITE_ACCOUNT_ID)).replace(/\/+$/, ''),
-      auth,
-      concurrency: e.NETSUITE_CONCURRENCY,
-      timeoutMs: e.NETSUITE_TIMEOUT_MS,
-      skuField: e.NETSUITE_SKU_FIELD.toLowerCase(),
-    },
+    netsuite: netsuiteConfig(e, env),
     sync: {
       storeHash: e.BIGCOMMERCE_STORE_HASH,
       timeZone: e.SYNC_TIME_ZONE,

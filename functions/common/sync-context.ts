@@ -24,23 +24,29 @@ export interface SyncContext extends Omit<SyncDeps, 'workerId'> {
   lister: OrderLister;
 }
 
+/** The NetSuite client and the Erp port on it, for every function that talks to NetSuite. */
+export function createNetSuite(config: AppConfig['netsuite'], options: { retry?: RetryPolicy } = {}): { netsuite: NetSuiteClient; erp: NetSuiteErp } {
+  const netsuite = new NetSuiteClient({
+    apiUrl: config.apiUrl,
+    auth: createNetSuiteAuth(config.auth, config.accountId, config.apiUrl, config.timeoutMs),
+    concurrency: config.concurrency,
+    timeoutMs: config.timeoutMs,
+    retry: options.retry,
+  });
+  return { netsuite, erp: new NetSuiteErp(netsuite, { skuField: config.skuField }) };
+}
+
 export function createSyncContext(config: AppConfig, options: { retry?: RetryPolicy } = {}): SyncContext {
   const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
   const bigcommerce = new BigCommerceClient({ ...config.bigcommerce, retry: options.retry });
-  const netsuite = new NetSuiteClient({
-    apiUrl: config.netsuite.apiUrl,
-    auth: createNetSuiteAuth(config.netsuite.auth, config.netsuite.accountId, config.netsuite.apiUrl, config.netsuite.timeoutMs),
-    concurrency: config.netsuite.concurrency,
-    timeoutMs: config.netsuite.timeoutMs,
-    retry: options.retry,
-  });
+  const { netsuite, erp } = createNetSuite(config.netsuite, options);
   const orders = new BigCommerceOrderSource(bigcommerce, config.bigcommerce.storeHash, config.bigcommerce.pageSize);
   return {
     bigcommerce,
     netsuite,
     source: orders,
     lister: orders,
-    erp: new NetSuiteErp(netsuite, { skuField: config.netsuite.skuField }),
+    erp,
     skuMap: new DynamoDbSkuMap(db, config.aws.skuMapTable),
     customers: new DynamoDbCustomerCache(db, config.aws.ledgerTable),
     ledger: new DynamoDbLedger(db, config.aws.ledgerTable),

@@ -186,6 +186,7 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
     lines,
     ...(shipping !== 0 || shipMethodId ? { shippingCost: moneyToNumber(shipping) } : {}),
     ...(shipMethodId ? { shipMethodId } : {}),
+    ...(lineTaxCode && (shipping !== 0 || shipMethodId) ? { shippingTaxCodeId: lineTaxCode } : {}),
     ...(refs.currencyId ? { currencyId: refs.currencyId } : {}),
     ...(multiShip ? { multiShip: true } : {}),
     ...(discount !== 0 ? { discount: { itemId: settings.discountItemId!, amount: -moneyToNumber(discount) } } : {}),

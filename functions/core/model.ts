@@ -155,6 +155,8 @@ export interface SalesOrderDraft {
   shippingCost?: number;
   /** NetSuite ship item; sent with shippingCost so NetSuite keeps BigCommerce's cost. */
   shipMethodId?: string;
+  /** Tax code for the shipping charge (SYNC_TAX_MODE=line: the non-taxable one, or NetSuite taxes shipping again). */
+  shippingTaxCodeId?: string;
   /** NetSuite currency internal id of the transactional currency. */
   currencyId?: string;
   /** Multiple shipping routes: every line names its own ship-to. */

@@ -28,6 +28,18 @@ export interface Erp {
   findSalesOrderByExternalId(externalId: string): Promise<string | undefined>;
   /** Internal id of an active currency by ISO code ("EUR"); undefined when the account has none. */
   findCurrencyId(isoCode: string): Promise<string | undefined>;
+  /** NetSuite's own totals of up to 1,000 sales orders, in one query; absent ids are not in NetSuite. */
+  readSalesOrderTotals(salesOrderIds: string[]): Promise<Map<string, SalesOrderTotals>>;
+}
+
+/** A sales order's totals as NetSuite computed them, in the transaction currency (discount as a positive amount). */
+export interface SalesOrderTotals {
+  salesOrderId: string;
+  currency: string;
+  total: Money;
+  tax: Money;
+  shipping: Money;
+  discount: Money;
 }
 
 export type SkuLookup = { itemId: string } | { missing: true };
@@ -220,4 +232,17 @@ export interface FailedOrderAlert {
 
 export interface Alerter {
   send(alert: FailedOrderAlert): Promise<void>;
+}
+
+/** A synced order whose NetSuite totals differ from what BigCommerce charged. */
+export interface DriftAlert {
+  storeHash: string;
+  orderId: number;
+  salesOrderId: string;
+  currency: string;
+  drift: DriftComponent[];
+}
+
+export interface DriftAlerter {
+  sendDrift(alert: DriftAlert): Promise<void>;
 }

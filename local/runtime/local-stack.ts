@@ -25,7 +25,9 @@ import { createNotifierHandler, notifierDepsFromConfig } from '../../functions/d
 import { createSkuRefreshHandler, type SkuRefreshResult } from '../../functions/sku-refresh.ts';
 import { SqsOrderQueue } from '../../functions/adapters/sqs/sqs-order-queue.ts';
 import type { AnnounceResult } from '../../functions/core/announce-dead-letters.ts';
-import { loadNotifierConfig } from '../../functions/common/config.ts';
+import { loadNotifierConfig, loadReconcilerConfig } from '../../functions/common/config.ts';
+import { createReconcilerHandler, reconcilerDepsFromConfig } from '../../functions/reconciler.ts';
+import type { ReconcileResult } from '../../functions/core/reconcile-orders.ts';
 import { SlackSink } from '../simulators/slack/slack-sink.ts';
 import { redriveDeadLetters } from './redrive.ts';
 import { startDynamoDbLocal } from '../engines/dynamodb-local.ts';
@@ -47,17 +49,19 @@ export interface LocalStackOptions {
   pollIntervalMs?: number;
   /** How often the dead-letter notifier sweeps (AWS: every minute and on the DLQ alarm); 0 disables the timer. */
   notifyIntervalMs?: number;
+  /** How often the reconciler checks NetSuite's totals (AWS: every 15 minutes); 0 disables the timer. */
+  reconcileIntervalMs?: number;
   /** Worker event source: records per invocation and concurrent invocations. */
   batchSize?: number;
   maxConcurrency?: number;
   /** Shorter than the stack's for tests that need failed messages to come back quickly. */
   visibilityTimeoutSeconds?: number;
   /** Settings for the simulated environment (ignored with real APIs). */
-  simulator?: Pick<SimulatedEnvironmentOptions, 'concurrencyLimit' | 'rateLimit' | 'bigcommerce'>;
+  simulator?: Pick<SimulatedEnvironmentOptions, 'concurrencyLimit' | 'rateLimit' | 'bigcommerce' | 'netsuite'>;
   /** Backoff between a failed order's attempts; tests shorten it. */
   retrySchedule?: RetrySchedule;
-  /** Seeds the simulators (items, customers) before the SKU map is loaded. */
-  seed?: (simulated: SimulatedEnvironment) => void;
+  /** Seeds the simulators (items, customers) before the SKU map is loaded; may return settings (e.g. item ids). */
+  seed?: (simulated: SimulatedEnvironment) => Record<string, string> | void;
 }
 
 export interface LocalStack {
@@ -77,6 +81,7 @@ export interface LocalStack {
   pollNow(timeoutMs?: number): Promise<PollResult>;
   notifyNow(): Promise<AnnounceResult>;
   refreshSkusNow(): Promise<SkuRefreshResult>;
+  reconcileNow(): Promise<ReconcileResult>;
   /** The console's "Start DLQ redrive", locally. */
   redrive(): Promise<number>;
   /** Stops the poller and notifier timers (and waits for a run in progress). */
@@ -114,8 +119,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } else {
       simulated = await startSimulatedEnvironment({ dynamodbEndpoint, tablePrefix: prefix, ...options.simulator, ports: { bigcommerce: options.ports?.bigcommerce, netsuite: options.ports?.netsuite } });
       stops.push(simulated.close);
-      options.seed?.(simulated);
-      base = { ...simulated.env, ...definedOnly(given) };
+      const seeded = options.seed?.(simulated) ?? {};
+      base = { ...simulated.env, ...seeded, ...definedOnly(given) };
     }
 
     const sqsServer = await startSqs(options.ports?.sqs);
@@ -176,6 +181,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const notifyNow = () => notifier({}, lambdaContext('dlq-notifier', 60_000));
     every(options.notifyIntervalMs ?? 0, notifyNow, 'notifier', schedules);
 
+    // Locally an order may be reconciled as soon as it is synced (the simulator computes totals at once).
+    const reconcilerDeps = reconcilerDepsFromConfig(loadReconcilerConfig({ RECONCILE_MIN_AGE_SECONDS: '0', ...env }));
+    const reconciler = createReconcilerHandler(async () => reconcilerDeps);
+    const reconcileNow = () => reconciler({}, lambdaContext('reconciler', 300_000));
+    every(options.reconcileIntervalMs ?? 0, reconcileNow, 'reconciler', schedules);
+
     if (simulated) await registerSimulatorWebhook(simulated, webhook.url, webhookConfig.secretHeader, webhookSecret);
 
     return {
@@ -192,6 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pollNow,
       notifyNow,
       refreshSkusNow,
+      reconcileNow,
       redrive: () => redriveDeadLetters(sqs, queues.deadLetterQueueUrl, queues.ordersQueueUrl),
       stopSchedules,
       stop,

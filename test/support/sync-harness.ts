@@ -9,7 +9,7 @@ import { loadConfig, type AppConfig } from '../../functions/common/config.ts';
 import { createSyncContext, type SyncContext } from '../../functions/common/sync-context.ts';
 import type { BigCommerceSimulator } from '../../local/simulators/bigcommerce/bigcommerce-simulator.ts';
 import type { NetSuiteSimulator } from '../../local/simulators/netsuite/netsuite-simulator.ts';
-import { startSimulatedEnvironment } from '../../local/simulated-environment.ts';
+import { startSimulatedEnvironment, type SimulatedEnvironmentOptions } from '../../local/simulated-environment.ts';
 
 export interface Harness {
   bc: BigCommerceSimulator;
@@ -21,7 +21,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { auth?: 'oauth2' | 'tba'; env?: Record<string, string>; concurrencyLimit?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  auth?: 'oauth2' | 'tba';
+  /** Product settings; a function receives the simulators first, to name items it seeds. */
+  env?: Record<string, string> | ((sim: { ns: NetSuiteSimulator }) => Record<string, string>);
+  concurrencyLimit?: number;
+  netsuite?: SimulatedEnvironmentOptions['netsuite'];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const environment = await startSimulatedEnvironment({
     dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
     tablePrefix: `test-${randomUUID().slice(0, 8)}`,
@@ -29,8 +37,10 @@ export async function startHarness(options: { auth?: 'oauth2' | 'tba'; env?: Rec
     rateLimit: { quota: 1000, windowMs: 1_000 },
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.concurrencyLimit ? { concurrencyLimit: options.concurrencyLimit } : {}),
+    ...(options.netsuite ? { netsuite: options.netsuite } : {}),
   });
-  const config = loadConfig({ ...environment.env, SYNC_TIME_ZONE: 'America/Chicago', ...options.env });
+  const env = typeof options.env === 'function' ? options.env({ ns: environment.ns }) : options.env;
+  const config = loadConfig({ ...environment.env, SYNC_TIME_ZONE: 'America/Chicago', ...env });
   // Short backoff keeps retry tests fast; the number of attempts is the production default.
   const context = createSyncContext(config, { retry: { attempts: 8, baseDelayMs: 25, maxDelayMs: 1_000 } });
   return {

@@ -186,6 +186,7 @@ test("tax mode line: BigCommerce's tax on the tax item, and every line carries t
     ['12', 30, '-8'],
     ['830', 4.48, '-8'],
   ]);
+  expect(draft.shippingTaxCodeId).toBe('-8'); // or NetSuite taxes the shipping charge again
   expect(booked.tax).toBe(zeroMoney); // NetSuite itself should compute none
   expect(booked.bigcommerceTax).toBe(m('4.48'));
 

@@ -3,7 +3,8 @@
  * through the record service, and reads by externalId for converging after a duplicate.
  */
 import type { ErpCustomer, NewCustomer, SalesOrderDraft } from '../../core/model.ts';
-import type { Erp } from '../../core/ports.ts';
+import { addMoney, negateMoney, parseMoney, type Money } from '../../core/money.ts';
+import type { Erp, SalesOrderTotals } from '../../core/ports.ts';
 import type { NetSuiteClient } from './netsuite-client.ts';
 import { sqlIdentifier, sqlString, sqlStringList } from './suiteql.ts';
 
@@ -78,6 +79,48 @@ export class NetSuiteErp implements Erp {
     return this.client.createRecord('salesOrder', salesOrderBody(order), { retrySafe: true });
   }
 
+  /**
+   * One SuiteQL query for up to 1,000 sales orders. `foreigntotal` is the total in the transaction currency; tax,
+   * shipping and discount are summed from the order's lines (tax lines, ShipItem lines, Discount lines), whose
+   * `foreignamount` NetSuite books with the opposite sign of the main line on a sales order (lifecycle.md §7.1).
+   * The sign is checked against the total rather than trusted: the lines without tax must add up to it.
+   */
+  async readSalesOrderTotals(salesOrderIds: string[]): Promise<Map<string, SalesOrderTotals>> {
+    const totals = new Map<string, SalesOrderTotals>();
+    const ids = salesOrderIds.filter((id) => /^\d+$/.test(id));
+    if (ids.length === 0) return totals;
+    if (ids.length > 1000) throw new RangeError('readSalesOrderTotals takes at most 1,000 ids (SuiteQL IN lists stop there)');
+    const rows = await this.client.suiteql(
+      `SELECT t.id, t.foreigntotal AS total, c.symbol AS currency,
+         SUM(CASE WHEN tl.taxline = 'T' THEN tl.foreignamount ELSE 0 END) AS tax,
+         SUM(CASE WHEN tl.itemtype = 'ShipItem' THEN tl.foreignamount ELSE 0 END) AS shipping,
+         SUM(CASE WHEN tl.itemtype = 'Discount' THEN tl.foreignamount ELSE 0 END) AS discount,
+         SUM(CASE WHEN tl.taxline = 'T' THEN 0 ELSE tl.foreignamount END) AS lines
+       FROM transaction t
+       JOIN currency c ON c.id = t.currency
+       LEFT JOIN transactionline tl ON tl.transaction = t.id AND tl.mainline = 'F'
+       WHERE t.type = 'SalesOrd' AND t.id IN (${ids.join(', ')})
+       GROUP BY t.id, t.foreigntotal, c.symbol`,
+    );
+    for (const row of rows) {
+      const total = parseMoney(row.total ?? '0');
+      const tax = parseMoney(row.tax ?? '0');
+      const lines = parseMoney(row.lines ?? '0');
+      // Lines booked opposite to the main line (-1) is what sales orders do; +1 covers an account that does not.
+      const sign = Math.abs(addMoney(lines, tax) - total) < Math.abs(addMoney(lines, tax) + total) ? 1 : -1;
+      const signed = (text: string | undefined) => (sign * parseMoney(text ?? '0')) as Money;
+      totals.set(row.id!, {
+        salesOrderId: row.id!,
+        currency: row.currency ?? '',
+        total,
+        tax: signed(row.tax),
+        shipping: signed(row.shipping),
+        discount: negateMoney(signed(row.discount)),
+      });
+    }
+    return totals;
+  }
+
   async findSalesOrderByExternalId(externalId: string): Promise<string | undefined> {
     const record = await this.client.getRecord('salesOrder', `eid:${externalId}`);
     return record ? String(record.id) : undefined;
@@ -128,6 +171,7 @@ function salesOrderBody(order: SalesOrderDraft): Record<string, unknown> {
     // Ship Via together with the cost: NetSuite keeps the cost we send instead of charging the ship item's rate.
     ...(order.shipMethodId ? { shipMethod: { id: order.shipMethodId } } : {}),
     ...(order.shippingCost !== undefined ? { shippingCost: order.shippingCost } : {}),
+    ...(order.shippingTaxCodeId ? { shippingTaxCode: { id: order.shippingTaxCodeId } } : {}),
     ...(order.discount ? { discountItem: { id: order.discount.itemId }, discountRate: order.discount.amount } : {}),
     billingAddress: { ...order.billingAddress },
     ...(order.shippingAddress ? { shippingAddress: { ...order.shippingAddress } } : {}),

@@ -5,13 +5,13 @@
  */
 import got from 'got';
 import { PermanentError, TransientError } from '../../core/errors.ts';
-import type { Alerter, FailedOrderAlert } from '../../core/ports.ts';
+import type { Alerter, DriftAlert, DriftAlerter, FailedOrderAlert } from '../../core/ports.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
 
 export interface SlackAlerterOptions {
   webhookUrl: string;
-  /** Link to the dead-letter queue in the AWS console, where "Start DLQ redrive" is. */
+  /** Link to the dead-letter queue in the AWS console, where "Start DLQ redrive" is (failed-order alerts). */
   deadLetterConsoleUrl: string;
   timeoutMs?: number;
   retry?: RetryPolicy;
@@ -65,7 +65,35 @@ export function slackMessage(alert: FailedOrderAlert, deadLetterConsoleUrl: stri
   };
 }
 
-export class SlackAlerter implements Alerter {
+/** A drift alert: the order, its sales order, and each differing part with its likely cause. */
+export function driftMessage(alert: DriftAlert): Record<string, unknown> {
+  const title = `Order ${alert.orderId} is booked in NetSuite with different totals`;
+  const parts = alert.drift.map((part) => `• *${part.component}*: ${escapeMrkdwn(part.cause)}`).join('\n');
+  return {
+    text: escapeMrkdwn(`${title}: ${alert.drift.map((part) => part.cause).join('; ')}`).slice(0, 3000),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>* → NetSuite sales order ${escapeMrkdwn(alert.salesOrderId)} (${escapeMrkdwn(alert.currency)})\n${parts}`.slice(0, 2900),
+        },
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'The sales order stays as booked. Correct it in NetSuite (or the setting named above, for the next orders); `npm run reconcile` lists every drift.',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export class SlackAlerter implements Alerter, DriftAlerter {
   private readonly options: SlackAlerterOptions;
 
   constructor(options: SlackAlerterOptions) {
@@ -73,7 +101,14 @@ export class SlackAlerter implements Alerter {
   }
 
   async send(alert: FailedOrderAlert): Promise<void> {
-    const body = slackMessage(alert, this.options.deadLetterConsoleUrl);
+    await this.post(slackMessage(alert, this.options.deadLetterConsoleUrl));
+  }
+
+  async sendDrift(alert: DriftAlert): Promise<void> {
+    await this.post(driftMessage(alert));
+  }
+
+  private async post(body: Record<string, unknown>): Promise<void> {
     await withRetry(async () => {
       let response;
       try {

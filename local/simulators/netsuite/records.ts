@@ -92,6 +92,7 @@ export interface SalesOrderRecord {
   tranDate: string;
   memo?: string;
   shippingCost?: number;
+  shippingTaxCode: string;
   shipMethod?: string;
   discountItem?: string;
   discountRate?: number | string;

@@ -77,7 +77,10 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   const discountTotal = discountItem === undefined ? 0 : discountAmount(discountRate ?? store.items.get(discountItem)?.basePrice ?? 0, subtotal);
   // NetSuite taxes what it is given: each line's amount at its code's rate (a tax-inclusive rate is taxed again),
   // shipping at the shipping tax code's. The discount item is applied after tax, as BigCommerce's discounts are.
-  const shippingTax = cents((shippingCost ?? 0) * (store.tax.codes.get(store.tax.shippingCode)?.rate ?? 0));
+  // The header's shippingTaxCode (REST API Browser 2026.1, salesOrder) overrides the account's shipping tax code.
+  const shippingTaxCode = optRef(input, 'shippingTaxCode') ?? existing?.shippingTaxCode ?? store.tax.shippingCode;
+  if (!store.tax.codes.has(shippingTaxCode)) throw new Rejected(invalidFieldValue(shippingTaxCode, 'shippingtaxcode', 'shippingTaxCode'));
+  const shippingTax = cents((shippingCost ?? 0) * store.tax.codes.get(shippingTaxCode)!.rate);
   const taxTotal = cents(lines.reduce((sum, line) => sum + line.taxAmount, 0) + shippingTax);
   const total = cents(subtotal + discountTotal + (shippingCost ?? 0) + taxTotal);
   const now = isoNow(store.clock);
@@ -90,6 +93,7 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
     tranDate,
     memo,
     shippingCost,
+    shippingTaxCode,
     shipMethod,
     discountItem,
     discountRate,
