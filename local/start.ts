@@ -8,6 +8,7 @@
  *   npm start -- --once       exit after the demo report (non-zero if an order failed)
  *   --webhook-port, --dynamodb-port, --sqs-port, --bigcommerce-port, --netsuite-port   fixed ports (default: free ones)
  *   --poll-interval-seconds   how often the poller runs (default 60)
+ *   --reconcile-interval-seconds   how often the reconciler checks NetSuite's totals (default 900, as in AWS)
  *
  * With BIGCOMMERCE_* and NETSUITE_* set, it runs the same pipeline against the real APIs (poller only:
  * BigCommerce cannot deliver webhooks to localhost).
@@ -18,7 +19,8 @@ import { parseArgs } from 'node:util';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // failures show in the report and the Slack sink; POWERTOOLS_LOG_LEVEL=INFO shows every decision
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { orderKey } = await import('../functions/core/external-ids.ts');
-const { demoCatalog, demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store.ts');
+const { demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store.ts');
+const { demoTaxSetup, seedDemoAccount } = await import('./simulators/netsuite/fixtures/demo-account.ts');
 const { hasRealCredentials, startLocalStack } = await import('./runtime/local-stack.ts');
 const { printOrderReport } = await import('./runtime/order-report.ts');
 type LocalStack = import('./runtime/local-stack.ts').LocalStack;
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     'bigcommerce-port': { type: 'string' },
     'netsuite-port': { type: 'string' },
     'poll-interval-seconds': { type: 'string', default: '60' },
+    'reconcile-interval-seconds': { type: 'string', default: '900' },
   },
 });
 
@@ -77,15 +80,14 @@ stack = await startLocalStack({
   },
   pollIntervalMs: Number(values['poll-interval-seconds']) * 1000,
   notifyIntervalMs: 60_000,
-  seed: ({ ns }) => {
-    for (const product of demoCatalog) if (product.sku !== MISSING_SKU) ns.addItem({ itemId: product.sku, displayName: product.name });
-    // One shopper NetSuite already knows, so the demo shows matching as well as creating.
-    ns.addCustomer({ email: 'dana.whitfield@example.com', firstName: 'Dana', lastName: 'Whitfield', isPerson: true });
-  },
+  reconcileIntervalMs: Number(values['reconcile-interval-seconds']) * 1000,
+  simulator: { netsuite: demoTaxSetup },
+  seed: ({ ns }) => seedDemoAccount(ns, { skip: [MISSING_SKU] }),
 });
 console.log(`  webhook   POST ${stack.webhookUrl}  with header ${stack.env.WEBHOOK_SECRET_HEADER ?? 'x-webhook-secret'}: ${stack.webhookSecret}`);
 console.log(`  queue     ${stack.queues.ordersQueueUrl}`);
 console.log(`  poller    every ${values['poll-interval-seconds']} s, trigger statuses ${stack.config.sync.triggerStatusIds.join(', ')}`);
+console.log(`  reconciler every ${values['reconcile-interval-seconds']} s`);
 
 if (stack.simulated) {
   const { bc, ns } = stack.simulated;
@@ -121,6 +123,13 @@ if (stack.simulated) {
   const refresh = await stack.refreshSkusNow();
   await stack.worker.waitForIdle();
   console.log(`It loaded ${refresh.items} items and re-enqueued the parked order(s) ${refresh.requeued.join(', ') || '(none)'}.\n`);
+  await report(orderIds);
+
+  console.log('\nThe reconciler (every 15 minutes in AWS) compares NetSuite\'s own totals with what BigCommerce charged…');
+  const reconciled = await stack.reconcileNow();
+  console.log(`It checked ${reconciled.checked} sales order(s) with ${reconciled.netsuiteQueries} SuiteQL quer${reconciled.netsuiteQueries === 1 ? 'y' : 'ies'}: ${reconciled.reconciled} reconciled, ${reconciled.drifted.length} with drift.`);
+  for (const text of (stack.slack?.texts() ?? []).slice(alerts.announced)) console.log(`  🔔 ${text}`);
+  console.log('');
   const rows = await report(orderIds);
   console.log(`\nNetSuite now holds ${ns.salesOrders().length} sales orders and ${ns.customers().length} customers.`);
   if (values.once) await shutdown(rows.some((row) => row.entry?.state === 'failed') ? 1 : 0);

@@ -22,7 +22,8 @@ import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { hasRealCredentials } from './runtime/local-stack.ts';
 import { printOrderReport, type OrderReportRow } from './runtime/order-report.ts';
 import { startSimulatedEnvironment } from './simulated-environment.ts';
-import { demoCatalog, demoStore } from './simulators/bigcommerce/fixtures/demo-store.ts';
+import { demoStore } from './simulators/bigcommerce/fixtures/demo-store.ts';
+import { demoTaxSetup, seedDemoAccount } from './simulators/netsuite/fixtures/demo-account.ts';
 
 function fail(message: string): never {
   console.error(`npm run sync: ${message}\nusage: npm run sync -- --since <ISO date> [--until <ISO date>] [--status 11,"Awaiting Shipment"] [--dry-run]`);
@@ -61,11 +62,11 @@ try {
     console.log('No BigCommerce/NetSuite credentials in the environment: running against the simulators with the demo store.');
     const dynamodb = await startDynamoDbLocal();
     cleanups.push(dynamodb.stop);
-    const simulated = await startSimulatedEnvironment({ dynamodbEndpoint: dynamodb.endpoint });
+    const simulated = await startSimulatedEnvironment({ dynamodbEndpoint: dynamodb.endpoint, netsuite: demoTaxSetup });
     cleanups.push(simulated.close);
-    for (const product of demoCatalog) simulated.ns.addItem({ itemId: product.sku, displayName: product.name });
+    const settings = seedDemoAccount(simulated.ns);
     simulated.bc.addOrders(demoStore);
-    env = simulated.env;
+    env = { ...simulated.env, ...settings };
   }
   const config = loadConfig(env);
   const context = createSyncContext(config);

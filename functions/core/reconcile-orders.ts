@@ -140,6 +140,52 @@ export function isUnexplained(drift: readonly DriftComponent[]): boolean {
   return drift.some((part) => part.component === 'sales_order' || (part.component === 'total' && !part.cause.includes('explained by the parts above')));
 }
 
+/**
+ * NetSuite's totals for `orders` (one query per 1,000) compared with what BigCommerce charged: one row per order,
+ * whatever its reconciliation state, for reports. Records nothing.
+ */
+export async function reconciliationReport(orders: SyncedOrder[], erp: ReconcileDeps['erp']): Promise<ReconcileReportRow[]> {
+  const rows: ReconcileReportRow[] = [];
+  for (let start = 0; start < orders.length; start += RECONCILE_BATCH) {
+    const batch = orders.slice(start, start + RECONCILE_BATCH);
+    const totals = await erp.readSalesOrderTotals(batch.map((order) => order.salesOrderId));
+    for (const order of batch) {
+      const netsuite = totals.get(order.salesOrderId);
+      rows.push(reportRow(order, netsuite, compareTotals(order.booked, netsuite)));
+    }
+  }
+  return rows;
+}
+
+/** Per day and currency: orders, what BigCommerce charged, what NetSuite booked, and how many drifted. */
+export interface DailyTotal {
+  date: string;
+  currency: string;
+  orders: number;
+  drifted: number;
+  bigcommerceTotal: string;
+  netsuiteTotal: string;
+  difference: string;
+}
+
+export function dailyTotals(rows: readonly ReconcileReportRow[]): DailyTotal[] {
+  const groups = Map.groupBy(rows, (row) => `${row.date} ${row.currency}`);
+  return [...groups.values()].map((group) => {
+    const cents = (text: string) => Math.round(Number(text || '0') * 100);
+    const bigcommerce = group.reduce((sum, row) => sum + cents(row.bigcommerceTotal), 0);
+    const netsuite = group.reduce((sum, row) => sum + cents(row.netsuiteTotal), 0);
+    return {
+      date: group[0]!.date,
+      currency: group[0]!.currency,
+      orders: group.length,
+      drifted: group.filter((row) => row.state === 'drift').length,
+      bigcommerceTotal: (bigcommerce / 100).toFixed(2),
+      netsuiteTotal: (netsuite / 100).toFixed(2),
+      difference: ((netsuite - bigcommerce) / 100).toFixed(2),
+    };
+  });
+}
+
 /** One report row per order (for `npm run reconcile` and the CSV finance asks for). */
 export interface ReconcileReportRow {
   date: string;

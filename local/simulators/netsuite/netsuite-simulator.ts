@@ -39,12 +39,14 @@ export interface NetSuiteSimulatorOptions {
   /** ISO codes of the account's currencies; the first is the base currency (default: USD only). */
   currencies?: string[];
   /**
-   * Tax codes and their rates. NetSuite taxes each line at its code's rate (the request's, else the item's, else
-   * `defaultTaxCode`), and shipping at `shippingTaxCode`'s. Default: one code, -8 "-Not Taxable-" at 0 %, for everything.
+   * Tax codes and their rates. NetSuite taxes each line at its code's rate: the request's, else the item's, else
+   * the ship-to state's (`taxCodeByState`, e.g. {TX: '5'}), else `defaultTaxCode`; shipping at `shippingTaxCode`'s,
+   * else the state's, else the default. Default: one code, -8 "-Not Taxable-" at 0 %, for everything.
    */
   taxCodes?: Array<{ id: string; name: string; rate: number }>;
   defaultTaxCode?: string;
   shippingTaxCode?: string;
+  taxCodeByState?: Record<string, string>;
   /** 2026.2 SuiteQL bound `params`; off means a request carrying `params` is refused. */
   suiteqlParams?: boolean;
   /** ms epoch; drives token expiry, the TBA timestamp window and record dates. */
@@ -125,7 +127,8 @@ export class NetSuiteSimulator {
         tax: {
           codes: new Map(taxCodes.map((code) => [code.id, { ...code }])),
           defaultCode: options.defaultTaxCode ?? taxCodes[0]!.id,
-          shippingCode: options.shippingTaxCode ?? options.defaultTaxCode ?? taxCodes[0]!.id,
+          shippingCode: options.shippingTaxCode,
+          byState: new Map(Object.entries(options.taxCodeByState ?? {})),
         },
       },
     );

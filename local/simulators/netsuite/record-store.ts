@@ -12,11 +12,16 @@ export interface AccountLists {
   classes: ReadonlySet<string>;
 }
 
-/** How the account taxes: its codes, the one a line gets when neither the request nor the item names one, and shipping's. */
+/**
+ * How the account taxes. A line's code is the request's, else the item's, else the ship-to state's (NetSuite picks
+ * tax by destination), else the default; shipping's is the request's, else `shippingCode`, else the state's, else
+ * the default.
+ */
 export interface TaxSetup {
   codes: Map<string, TaxCodeRecord>;
   defaultCode: string;
-  shippingCode: string;
+  shippingCode: string | undefined;
+  byState: Map<string, string>;
 }
 
 /** Records of one type, indexed by internal id and by (case-sensitive, per-type unique) external id. */

@@ -64,9 +64,12 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
     if (!item || item.isInactive || item.itemType !== 'Discount') throw new Rejected(invalidFieldValue(discountItem, 'discountitem', 'discountItem'));
   }
 
-  const lines = readLines(input, store);
-  const shippingAddress = readSubrecordAddress(input, 'shippingAddress') ?? defaultAddress(customer, 'defaultShipping');
-  const billingAddress = readSubrecordAddress(input, 'billingAddress') ?? defaultAddress(customer, 'defaultBilling');
+  const shippingAddress = readSubrecordAddress(input, 'shippingAddress') ?? existing?.shippingAddress ?? defaultAddress(customer, 'defaultShipping');
+  const billingAddress = readSubrecordAddress(input, 'billingAddress') ?? existing?.billingAddress ?? defaultAddress(customer, 'defaultBilling');
+  // Tax follows the destination: the ship-to state, or the billing one for an order that ships nowhere.
+  const taxState = stateOf(get(input, 'shippingAddress') === undefined && !existing?.shippingAddress ? billingAddress : shippingAddress);
+  const stateCode = taxState === undefined ? undefined : store.tax.byState.get(taxState);
+  const lines = readLines(input, store, stateCode);
 
   if (externalId !== undefined) {
     const holder = store.salesOrders.byExternalId(externalId);
@@ -78,7 +81,7 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   // NetSuite taxes what it is given: each line's amount at its code's rate (a tax-inclusive rate is taxed again),
   // shipping at the shipping tax code's. The discount item is applied after tax, as BigCommerce's discounts are.
   // The header's shippingTaxCode (REST API Browser 2026.1, salesOrder) overrides the account's shipping tax code.
-  const shippingTaxCode = optRef(input, 'shippingTaxCode') ?? existing?.shippingTaxCode ?? store.tax.shippingCode;
+  const shippingTaxCode = optRef(input, 'shippingTaxCode') ?? existing?.shippingTaxCode ?? store.tax.shippingCode ?? stateCode ?? store.tax.defaultCode;
   if (!store.tax.codes.has(shippingTaxCode)) throw new Rejected(invalidFieldValue(shippingTaxCode, 'shippingtaxcode', 'shippingTaxCode'));
   const shippingTax = cents((shippingCost ?? 0) * store.tax.codes.get(shippingTaxCode)!.rate);
   const taxTotal = cents(lines.reduce((sum, line) => sum + line.taxAmount, 0) + shippingTax);
@@ -118,7 +121,12 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   };
 }
 
-function readLines(input: Json, store: RecordStore): SalesOrderLine[] {
+function stateOf(address: Json | undefined): string | undefined {
+  const state = address === undefined ? undefined : get(address, 'state');
+  return typeof state === 'string' && state !== '' ? state : undefined;
+}
+
+function readLines(input: Json, store: RecordStore, stateCode: string | undefined): SalesOrderLine[] {
   const entries = sublistItems(input, 'item');
   if (!entries || entries.length === 0) throw new Rejected(userError('You must enter at least one line item for this transaction.'));
   return entries.map((entry, index) => {
@@ -135,7 +143,7 @@ function readLines(input: Json, store: RecordStore): SalesOrderLine[] {
     // NetSuite derives whichever of rate and amount is missing; with neither it uses the item's price.
     const rate = givenRate ?? (givenAmount !== undefined ? givenAmount / quantity : (item.basePrice ?? 0));
     const amount = cents(givenAmount ?? rate * quantity);
-    const taxCode = optRef(entry, 'taxCode', `${path}.taxCode`) ?? item.taxCode ?? store.tax.defaultCode;
+    const taxCode = optRef(entry, 'taxCode', `${path}.taxCode`) ?? item.taxCode ?? stateCode ?? store.tax.defaultCode;
     const code = store.tax.codes.get(taxCode);
     if (!code) throw new Rejected(invalidFieldValue(taxCode, 'taxcode', `${path}.taxCode`));
     return {
