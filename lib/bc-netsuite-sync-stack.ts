@@ -9,6 +9,7 @@ import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../functions/adapters/sqs/queue-definitions.ts';
+import { RECONCILE_INDEX } from '../functions/adapters/dynamodb/table-definitions.ts';
 import { AppSecret } from './constructs/app-secret.ts';
 import { SyncDashboard } from './constructs/dashboard.ts';
 import { DlqAlerting } from './constructs/dlq-alerting.ts';
@@ -22,7 +23,7 @@ import { planNetSuiteConcurrency, type NetSuiteConcurrencyPlan } from './netsuit
 import { missingRequiredSettings, type StageConfig } from './stage-config.ts';
 
 /** Function sizes: memory in MB. Timeouts are next to each function. */
-export const MEMORY_MB = { webhook: 512, poller: 512, worker: 1024, skuRefresh: 1024, notifier: 256 } as const;
+export const MEMORY_MB = { webhook: 512, poller: 512, worker: 1024, skuRefresh: 1024, notifier: 256, reconciler: 512 } as const;
 
 export const TIMEOUTS = {
   /** Authenticate, validate, enqueue: milliseconds when warm, a cold start's secret read included. */
@@ -34,6 +35,8 @@ export const TIMEOUTS = {
   /** Pages through every item in NetSuite. */
   skuRefresh: Duration.minutes(15),
   notifier: Duration.seconds(30),
+  /** A batch of 1,000 orders is one query; a backlog stops between batches and continues at the next run. */
+  reconciler: Duration.minutes(5),
 } as const;
 
 /**
@@ -49,7 +52,7 @@ export interface BcNetSuiteSyncStackProps extends StackProps {
 
 export class BcNetSuiteSyncStack extends Stack {
   readonly concurrency: NetSuiteConcurrencyPlan;
-  readonly functions: Record<'webhook' | 'poller' | 'worker' | 'skuRefresh' | 'notifier', ServiceFunction>;
+  readonly functions: Record<'webhook' | 'poller' | 'worker' | 'skuRefresh' | 'notifier' | 'reconciler', ServiceFunction>;
 
   constructor(scope: Construct, id: string, props: BcNetSuiteSyncStackProps) {
     super(scope, id, props);
@@ -198,7 +201,26 @@ export class BcNetSuiteSyncStack extends Stack {
     );
     tables.grantItems(notifier.function, tables.ledger);
 
-    this.functions = { webhook, poller, worker, skuRefresh, notifier };
+    const reconciler = new ServiceFunction(this, 'Reconciler', {
+      ...common,
+      entry: 'reconciler.ts',
+      description: "Every 15 minutes: compares NetSuite's totals of newly synced sales orders with what BigCommerce charged",
+      memorySize: MEMORY_MB.reconciler,
+      timeout: TIMEOUTS.reconciler,
+      failureHandling: 'Scheduled, with an event that carries nothing: orders stay pending in the ledger until a run checks them, and failures raise the ReconcilerErrors alarm.',
+      environment: {
+        ...storeHash,
+        ...definedOnly({ NETSUITE_ACCOUNT_ID: config.netsuiteAccountId, NETSUITE_API_URL: config.netsuiteApiUrl }),
+        NETSUITE_AUTH: config.netsuiteAuth,
+        NETSUITE_CONCURRENCY: String(this.concurrency.reconcilerConcurrency),
+        LEDGER_TABLE: tables.ledger.tableName, // the booked snapshots, drift results and alert markers
+        APP_SECRET_ARN: secret.secretArn,
+      },
+    });
+    // Its one index query needs the reconcile index; nothing else of the table's indexes.
+    tables.grantItems(reconciler.function, tables.ledger, [RECONCILE_INDEX.name]);
+
+    this.functions = { webhook, poller, worker, skuRefresh, notifier, reconciler };
     for (const fn of Object.values(this.functions)) secret.grantRead(fn.function);
 
     const api = new WebhookApi(this, 'WebhookApi', { handler: webhook.function, logRetention: config.logRetentionDays });
@@ -207,6 +229,8 @@ export class BcNetSuiteSyncStack extends Stack {
       poller: poller.function,
       skuRefresh: skuRefresh.function,
       notifier: notifier.function,
+      reconciler: reconciler.function,
+      reconcileSchedule: config.reconcileSchedule,
       pollerSchedule: config.pollerSchedule,
       skuRefreshSchedule: config.skuRefreshSchedule,
       timeZone: config.timeZone,
@@ -220,6 +244,7 @@ export class BcNetSuiteSyncStack extends Stack {
       poller: poller.function,
       skuRefresh: skuRefresh.function,
       notifier: notifier.function,
+      reconciler: reconciler.function,
       alarmEmail: config.alarmEmail,
     });
     const dashboard = new SyncDashboard(this, 'Dashboard', {

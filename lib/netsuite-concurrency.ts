@@ -7,9 +7,10 @@
  *
  *     maxConcurrency × NETSUITE_CONCURRENCY
  *
- * NetSuite requests in flight. The nightly SKU refresh runs beside the workers with its own process budget, so:
+ * NetSuite requests in flight. The nightly SKU refresh and the 15-minute reconciler run beside the workers, each
+ * one process with its own budget (the reconciler sends one SuiteQL query at a time), so:
  *
- *     maxConcurrency × workerConcurrency + skuRefreshConcurrency ≤ budget
+ *     maxConcurrency × workerConcurrency + skuRefreshConcurrency + reconcilerConcurrency ≤ budget
  *
  * SQS event sources accept maxConcurrency 2 to 1000. Two processes with more requests each beat more
  * processes with fewer: a batch of ten orders finishes sooner (the worker's 60 s timeout covers the whole
@@ -23,6 +24,8 @@ export interface NetSuiteConcurrencyPlan {
   workerConcurrency: number;
   /** NETSUITE_CONCURRENCY of the SKU refresh (one process). */
   skuRefreshConcurrency: number;
+  /** NETSUITE_CONCURRENCY of the reconciler (one process, one query at a time). */
+  reconcilerConcurrency: number;
   /** The most requests the deployment can have in flight: never more than the budget. */
   peakInFlight: number;
 }
@@ -32,9 +35,10 @@ export const MIN_EVENT_SOURCE_CONCURRENCY = 2;
 
 export function planNetSuiteConcurrency(budget: number, batchSize: number): NetSuiteConcurrencyPlan {
   const skuRefreshConcurrency = 1;
-  const forWorkers = budget - skuRefreshConcurrency;
+  const reconcilerConcurrency = 1;
+  const forWorkers = budget - skuRefreshConcurrency - reconcilerConcurrency;
   if (!Number.isInteger(budget) || forWorkers < MIN_EVENT_SOURCE_CONCURRENCY) {
-    throw new RangeError(`a NetSuite concurrency budget of ${budget} is too small: the worker needs at least ${MIN_EVENT_SOURCE_CONCURRENCY} and the SKU refresh 1`);
+    throw new RangeError(`a NetSuite concurrency budget of ${budget} is too small: the worker needs at least ${MIN_EVENT_SOURCE_CONCURRENCY}, the SKU refresh 1 and the reconciler 1`);
   }
   const workerConcurrency = Math.min(batchSize, Math.floor(forWorkers / MIN_EVENT_SOURCE_CONCURRENCY));
   const workerMaxConcurrency = Math.min(1000, Math.floor(forWorkers / workerConcurrency));
@@ -42,6 +46,7 @@ export function planNetSuiteConcurrency(budget: number, batchSize: number): NetS
     workerMaxConcurrency,
     workerConcurrency,
     skuRefreshConcurrency,
-    peakInFlight: workerMaxConcurrency * workerConcurrency + skuRefreshConcurrency,
+    reconcilerConcurrency,
+    peakInFlight: workerMaxConcurrency * workerConcurrency + skuRefreshConcurrency + reconcilerConcurrency,
   };
 }

@@ -44,7 +44,7 @@ export const stageConfigSchema = z.object({
    * Requests in flight against the NetSuite account, summed over every function of this deployment; NetSuite
    * answers requests over the account's limit (5 on Standard) with 429. See netsuite-concurrency.ts.
    */
-  netsuiteConcurrencyBudget: z.coerce.number().int().min(3, 'must be at least 3 (two worker processes and the SKU refresh)').max(1000).default(5),
+  netsuiteConcurrencyBudget: z.coerce.number().int().min(4, 'must be at least 4 (two worker processes, the SKU refresh and the reconciler)').max(1000).default(5),
   triggerStatuses: z
     .preprocess((value) => (Array.isArray(value) ? value.join(',') : value), z.coerce.string().default(DEFAULT_TRIGGER_STATUSES))
     // Names are resolved here so the functions' environment shows the ids BigCommerce filters by.

@@ -26,6 +26,7 @@ export interface OperationalAlarmsProps {
   poller: IFunction;
   skuRefresh: IFunction;
   notifier: IFunction;
+  reconciler: IFunction;
   alarmEmail?: string;
 }
 
@@ -62,6 +63,9 @@ export class OperationalAlarms extends Construct {
     });
     this.add('NotifierErrors', props.notifier.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: 'The dead-letter notifier failed: orders in the DLQ may not have reached Slack. Check the DLQ in the SQS console.',
+    });
+    this.add('ReconcilerErrors', props.reconciler.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
+      description: "The reconciler failed: synced orders are not being checked against NetSuite's totals (they wait, pending, for a run that works).",
     });
   }
 

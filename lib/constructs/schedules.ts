@@ -1,6 +1,6 @@
 /**
- * EventBridge Scheduler (not the legacy scheduled rules): the poller, the nightly SKU refresh, and the
- * dead-letter notifier's one-minute sweep. The sweep exists because the DLQ alarm speaks only when it goes from
+ * EventBridge Scheduler (not the legacy scheduled rules): the poller, the nightly SKU refresh, the reconciler,
+ * and the dead-letter notifier's one-minute sweep. The sweep exists because the DLQ alarm speaks only when it goes from
  * OK to ALARM: orders dead-lettered while it is already in ALARM would otherwise go unannounced.
  */
 import { Duration, Stack, TimeZone, Validations, type CfnElement } from 'aws-cdk-lib';
@@ -16,6 +16,8 @@ export interface SchedulesProps {
   poller: IFunction;
   skuRefresh: IFunction;
   notifier: IFunction;
+  reconciler: IFunction;
+  reconcileSchedule: string;
   pollerSchedule: string;
   skuRefreshSchedule: string;
   /** IANA zone the cron expressions are read in. */
@@ -34,6 +36,7 @@ export class Schedules extends Construct {
   readonly poller: Schedule;
   readonly skuRefresh: Schedule;
   readonly notifierSweep: Schedule;
+  readonly reconciler: Schedule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -60,6 +63,13 @@ export class Schedules extends Construct {
       target: props.notifier,
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
+    });
+    this.reconciler = this.schedule('Reconciler', {
+      description: "bc-netsuite-sync: compare NetSuite's totals of synced sales orders with BigCommerce's",
+      expression: ScheduleExpression.expression(props.reconcileSchedule, timeZone),
+      target: props.reconciler,
+      retryAttempts: 1,
+      maxEventAge: Duration.minutes(10),
     });
   }
 

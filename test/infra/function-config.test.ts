@@ -4,7 +4,7 @@
  * and carries nothing it does not read.
  */
 import { jest } from '@jest/globals';
-import { loadConfig, loadNotifierConfig, loadPollerConfig, loadQueueConfig, loadWebhookConfig } from '../../functions/common/config.ts';
+import { loadConfig, loadNotifierConfig, loadPollerConfig, loadQueueConfig, loadReconcilerConfig, loadWebhookConfig } from '../../functions/common/config.ts';
 import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
 import { functionResource, resources, synth, type FunctionName, type Synthesized } from './synth.ts';
 
@@ -92,11 +92,20 @@ test('notifier: the DLQ, the ledger and the store hash; Slack from the secret', 
   expect(keysBeyondPlatform('notifier')).toEqual(['APP_SECRET_ARN', 'BIGCOMMERCE_STORE_HASH', 'DEAD_LETTER_QUEUE_URL', 'LEDGER_TABLE']);
 });
 
+test('reconciler: NetSuite, the ledger and Slack; no BigCommerce token, no queue', () => {
+  const config = loadReconcilerConfig(withSecret('reconciler'));
+  expect(config.netsuite).toMatchObject({ accountId: '1234567_SB1', auth: { kind: 'oauth2' }, concurrency: 1 });
+  expect(config.aws.ledgerTable).toMatch(/Ledger/);
+  expect(config.slackWebhookUrl).toBe(secret.SLACK_WEBHOOK_URL);
+  expect(keysBeyondPlatform('reconciler')).toEqual(['APP_SECRET_ARN', 'BIGCOMMERCE_STORE_HASH', 'LEDGER_TABLE', 'NETSUITE_ACCOUNT_ID', 'NETSUITE_AUTH', 'NETSUITE_CONCURRENCY']);
+});
+
 test('without the secret no function starts: the credentials are nowhere else', () => {
   expect(() => loadWebhookConfig(deployedEnv('webhook'))).toThrow(/WEBHOOK_SECRET/);
   expect(() => loadPollerConfig(deployedEnv('poller'))).toThrow(/BIGCOMMERCE_ACCESS_TOKEN/);
   expect(() => loadConfig(deployedEnv('worker'))).toThrow(/BIGCOMMERCE_ACCESS_TOKEN/);
   expect(() => loadNotifierConfig(deployedEnv('notifier'))).toThrow(/SLACK_WEBHOOK_URL/);
+  expect(() => loadReconcilerConfig(deployedEnv('reconciler'))).toThrow(/SLACK_WEBHOOK_URL/);
 });
 
 test('a stack synthesized without the store hash and account says so, and its functions refuse to start', () => {
@@ -108,5 +117,5 @@ test('a stack synthesized without the store hash and account says so, and its fu
   expect(warnings).toEqual([expect.stringContaining('storeHash and netsuiteAccountId not set')]);
   const env = functionResource(bare, 'webhook').Properties.Environment.Variables;
   expect(env).not.toHaveProperty('BIGCOMMERCE_STORE_HASH');
-  expect(Object.keys(resources(bare.template, 'AWS::Lambda::Function'))).toHaveLength(5);
+  expect(Object.keys(resources(bare.template, 'AWS::Lambda::Function'))).toHaveLength(6);
 });

@@ -52,11 +52,11 @@ test('every acknowledgement is scoped to its construct and says why', () => {
   expect(byRule).toEqual({
     'AwsSolutions-SMG4': ['AppSecret/Secret'],
     'Serverless-SQSRedrivePolicy': ['Queues/DeadLetterQueue'],
-    'AwsSolutions-IAM5[Resource::*]': ['Webhook/Role', 'Poller/Role', 'Worker/Role', 'SkuRefresh/Role', 'DlqNotifier/Role'],
-    'Serverless-LambdaDLQ': ['Webhook/Function', 'Poller/Function', 'Worker/Function', 'SkuRefresh/Function', 'DlqNotifier/Function'],
+    'AwsSolutions-IAM5[Resource::*]': ['Webhook/Role', 'Poller/Role', 'Worker/Role', 'SkuRefresh/Role', 'DlqNotifier/Role', 'Reconciler/Role'],
+    'Serverless-LambdaDLQ': ['Webhook/Function', 'Poller/Function', 'Worker/Function', 'SkuRefresh/Function', 'DlqNotifier/Function', 'Reconciler/Function'],
     'Serverless-LambdaEventSourceMappingDestination': [expect.stringMatching(/^Worker\/Function\/SqsEventSource:/)],
     'AwsSolutions-APIG4': ['WebhookApi/Api/POST--webhooks--bigcommerce'],
-    'AwsSolutions-IAM5[Resource::<function>:*]': ['Schedules/PollerRole', 'Schedules/SkuRefreshRole', 'Schedules/NotifierSweepRole'],
+    'AwsSolutions-IAM5[Resource::<function>:*]': ['Schedules/PollerRole', 'Schedules/SkuRefreshRole', 'Schedules/NotifierSweepRole', 'Schedules/ReconcilerRole'],
     'Serverless-SNSRedrivePolicy': [expect.stringMatching(/^DlqNotifier\/Function\/Topic/), 'DlqAlerting/Notifications/Topic/ops@example.com', 'Alarms/Notifications/Topic/ops@example.com'],
   });
 });

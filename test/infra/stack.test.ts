@@ -12,6 +12,7 @@ import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
 import { APP_METRICS } from '../../lib/constructs/dashboard.ts';
 import { POWERTOOLS_SERVICE_NAME } from '../../lib/constructs/service-function.ts';
 import { WEBHOOK_PATH } from '../../lib/constructs/webhook-api.ts';
+import { RECONCILE_INDEX } from '../../functions/adapters/dynamodb/table-definitions.ts';
 import { actionsOf, FUNCTION_PATHS, functionId, functionResource, logicalId, resources, statementsOf, synth, type FunctionName, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
@@ -75,19 +76,20 @@ describe('worker event source', () => {
     s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
   });
 
-  test('NetSuite requests in flight stay within the budget: maxConcurrency × NETSUITE_CONCURRENCY + the SKU refresh', () => {
+  test('NetSuite requests in flight stay within the budget: maxConcurrency × NETSUITE_CONCURRENCY + the SKU refresh + the reconciler', () => {
     const [mapping] = Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping'));
     const maxConcurrency = mapping!.Properties.ScalingConfig.MaximumConcurrency as number;
     const workerConcurrency = Number(functionResource(s, 'worker').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
     const refreshConcurrency = Number(functionResource(s, 'skuRefresh').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
+    const reconcilerConcurrency = Number(functionResource(s, 'reconciler').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
     expect(maxConcurrency).toBeGreaterThanOrEqual(2);
-    expect(maxConcurrency * workerConcurrency + refreshConcurrency).toBeLessThanOrEqual(5); // cdk.json's budget
-    expect({ maxConcurrency, workerConcurrency, refreshConcurrency }).toEqual({ maxConcurrency: 2, workerConcurrency: 2, refreshConcurrency: 1 });
+    expect(maxConcurrency * workerConcurrency + refreshConcurrency + reconcilerConcurrency).toBeLessThanOrEqual(5); // cdk.json's budget
+    expect({ maxConcurrency, workerConcurrency, refreshConcurrency, reconcilerConcurrency }).toEqual({ maxConcurrency: 3, workerConcurrency: 1, refreshConcurrency: 1, reconcilerConcurrency: 1 });
 
     const larger = synth({ netsuiteConcurrencyBudget: '15' });
     const [largerMapping] = Object.values(resources(larger.template, 'AWS::Lambda::EventSourceMapping'));
     const largerWorker = Number(functionResource(larger, 'worker').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
-    expect(largerMapping!.Properties.ScalingConfig.MaximumConcurrency * largerWorker + 1).toBeLessThanOrEqual(15);
+    expect(largerMapping!.Properties.ScalingConfig.MaximumConcurrency * largerWorker + 1 + 1).toBeLessThanOrEqual(15);
   });
 
   test('the worker may change visibility (its per-record backoff) and delete, on the orders queue only', () => {
@@ -99,8 +101,8 @@ describe('worker event source', () => {
 });
 
 describe('functions', () => {
-  test('five functions, every one arm64 on Node 24, traced, with explicit memory, timeout and a log group with retention', () => {
-    s.template.resourceCountIs('AWS::Lambda::Function', 5);
+  test('six functions, every one arm64 on Node 24, traced, with explicit memory, timeout and a log group with retention', () => {
+    s.template.resourceCountIs('AWS::Lambda::Function', 6);
     for (const name of names) {
       const fn = functionResource(s, name).Properties;
       expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
@@ -252,12 +254,13 @@ describe('dead-letter notifier', () => {
 describe('schedules', () => {
   const schedules = () => Object.values(resources(s.template, 'AWS::Scheduler::Schedule')).map((schedule) => schedule.Properties);
 
-  test('the poller every 10 minutes, the SKU refresh nightly in the store time zone, the notifier sweep every minute', () => {
-    expect(schedules()).toHaveLength(3);
+  test('the poller every 10 minutes, the SKU refresh nightly in the store time zone, the notifier sweep every minute, the reconciler every 15', () => {
+    expect(schedules()).toHaveLength(4);
     const byTarget = Object.fromEntries(schedules().map((schedule) => [schedule.Target.Arn['Fn::GetAtt'][0], schedule]));
     expect(byTarget[functionId(s, 'poller')]).toMatchObject({ ScheduleExpression: 'rate(10 minutes)', State: 'ENABLED' });
     expect(byTarget[functionId(s, 'skuRefresh')]).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
     expect(byTarget[functionId(s, 'notifier')]).toMatchObject({ ScheduleExpression: 'rate(1 minute)' });
+    expect(byTarget[functionId(s, 'reconciler')]).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
   });
 
   test('each schedule role may invoke its own function only', () => {
@@ -317,6 +320,10 @@ describe('least privilege per function', () => {
     expect(grants('skuRefresh')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]));
     expect(grants('skuRefresh')).toHaveLength(2);
     expect(grants('notifier')).toEqual([{ service: 'sqs', resource: arnOf(dlqId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]);
+    // The reconciler: the ledger and its reconcile index only (no other index, no queue).
+    expect(grants('reconciler')).toEqual([
+      { service: 'dynamodb', resource: [table('/Tables/Ledger/'), { 'Fn::Join': ['', [table('/Tables/Ledger/'), `/index/${RECONCILE_INDEX.name}`]] }] },
+    ]);
   });
 });
 
@@ -358,7 +365,7 @@ describe('alarms and dashboard', () => {
     expect(metric('ApproximateAgeOfOldestMessage')).toEqual([expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ordersId(), 'QueueName'] } }] })]);
     expect(metric('Throttles')).toEqual([expect.objectContaining({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(s, 'worker') } }] })]);
     const erroring = metric('Errors').map((alarm) => alarm.Dimensions[0].Value.Ref);
-    expect(erroring.sort()).toEqual((['worker', 'poller', 'skuRefresh', 'notifier'] as const).map((name) => functionId(s, name)).sort());
+    expect(erroring.sort()).toEqual((['worker', 'poller', 'skuRefresh', 'notifier', 'reconciler'] as const).map((name) => functionId(s, name)).sort());
     expect(metric('5xx')).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toHaveLength(1);

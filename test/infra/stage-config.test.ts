@@ -50,20 +50,20 @@ describe('stage config', () => {
         logRetentionDays: 10,
       }),
     ).toThrow(
-      /storeHash: .*\n.*netsuiteConcurrencyBudget: must be at least 3.*\n.*triggerStatuses: unknown BigCommerce order status "On Hold".*\n.*timeZone: .*\n.*subsidiaryId: .*\n.*pollerSchedule: .*\n.*alarmEmail: .*\n.*logRetentionDays: /,
+      /storeHash: .*\n.*netsuiteConcurrencyBudget: must be at least 4.*\n.*triggerStatuses: unknown BigCommerce order status "On Hold".*\n.*timeZone: .*\n.*subsidiaryId: .*\n.*pollerSchedule: .*\n.*alarmEmail: .*\n.*logRetentionDays: /,
     );
   });
 });
 
 describe('NetSuite concurrency plan', () => {
-  test('the default budget of 5: two workers with 2 requests each, and 1 for the SKU refresh', () => {
-    expect(planNetSuiteConcurrency(5, ordersQueue.batchSize)).toEqual({ workerMaxConcurrency: 2, workerConcurrency: 2, skuRefreshConcurrency: 1, peakInFlight: 5 });
-    expect(planNetSuiteConcurrency(3, 10)).toEqual({ workerMaxConcurrency: 2, workerConcurrency: 1, skuRefreshConcurrency: 1, peakInFlight: 3 });
+  test('the default budget of 5: three workers with 1 request each, 1 for the SKU refresh and 1 for the reconciler', () => {
+    expect(planNetSuiteConcurrency(5, ordersQueue.batchSize)).toEqual({ workerMaxConcurrency: 3, workerConcurrency: 1, skuRefreshConcurrency: 1, reconcilerConcurrency: 1, peakInFlight: 5 });
+    expect(planNetSuiteConcurrency(4, 10)).toEqual({ workerMaxConcurrency: 2, workerConcurrency: 1, skuRefreshConcurrency: 1, reconcilerConcurrency: 1, peakInFlight: 4 });
   });
 
-  test.each([3, 4, 5, 6, 7, 10, 15, 16, 25, 50, 55, 100, 1000])('budget %i: never above it, at least two workers, no more requests per worker than records per batch', (budget) => {
+  test.each([4, 5, 6, 7, 10, 15, 16, 25, 50, 55, 100, 1000])('budget %i: never above it, at least two workers, no more requests per worker than records per batch', (budget) => {
     const plan = planNetSuiteConcurrency(budget, ordersQueue.batchSize);
-    expect(plan.workerMaxConcurrency * plan.workerConcurrency + plan.skuRefreshConcurrency).toBe(plan.peakInFlight);
+    expect(plan.workerMaxConcurrency * plan.workerConcurrency + plan.skuRefreshConcurrency + plan.reconcilerConcurrency).toBe(plan.peakInFlight);
     expect(plan.peakInFlight).toBeLessThanOrEqual(budget);
     expect(plan.workerMaxConcurrency).toBeGreaterThanOrEqual(2);
     expect(plan.workerMaxConcurrency).toBeLessThanOrEqual(1000);
@@ -73,7 +73,7 @@ describe('NetSuite concurrency plan', () => {
     expect(budget - plan.peakInFlight).toBeLessThan(Math.max(2, plan.workerConcurrency));
   });
 
-  test('a budget too small for two workers and the SKU refresh is refused', () => {
-    expect(() => planNetSuiteConcurrency(2, 10)).toThrow(/too small/);
+  test('a budget too small for two workers, the SKU refresh and the reconciler is refused', () => {
+    expect(() => planNetSuiteConcurrency(3, 10)).toThrow(/too small/);
   });
 });

@@ -49,6 +49,7 @@ export const FUNCTION_PATHS = {
   worker: '/Worker/Function/',
   skuRefresh: '/SkuRefresh/Function/',
   notifier: '/DlqNotifier/Function/',
+  reconciler: '/Reconciler/Function/',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_PATHS;
