@@ -84,6 +84,8 @@ export function skusToResolve(order: StoreOrder, settings: SalesOrderSettings): 
 
 /** What we expect NetSuite to show for a sales order once it has computed it: the reconciler compares against this. */
 export interface BookedTotals {
+  /** The order's date in the store's time zone (NetSuite's tranDate): reports group by it. */
+  orderDate: string;
   currency: string;
   /** What the shopper was charged: BigCommerce total_inc_tax. */
   total: Money;
@@ -198,6 +200,7 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
     ...(settings.classId ? { classId: settings.classId } : {}),
   };
   const booked: BookedTotals = {
+    orderDate: draft.tranDate,
     currency: order.currencyCode,
     total: order.totalIncTax,
     tax: settings.taxMode === 'netsuite' ? order.totalTax : zeroMoney,

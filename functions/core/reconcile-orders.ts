@@ -202,7 +202,8 @@ export interface ReconcileReportRow {
 export function reportRow(order: SyncedOrder, totals: SalesOrderTotals | undefined, drift: DriftComponent[]): ReconcileReportRow {
   const netsuiteTotal = totals?.total;
   return {
-    date: order.syncedAt.slice(0, 10),
+    // Older snapshots lack the order date; their sync date stands in.
+    date: order.booked.orderDate ?? order.syncedAt.slice(0, 10),
     orderId: order.orderId,
     salesOrderId: order.salesOrderId,
     state: drift.length === 0 ? 'reconciled' : 'drift',

@@ -1,4 +1,5 @@
 /** The per-order table `npm start` and `npm run sync` print: what happened to each order, and why. */
+import { printTable } from './print-table.ts';
 import type { LedgerEntry } from '../../functions/core/ports.ts';
 
 export interface OrderReportRow {
@@ -53,15 +54,11 @@ function detailOf(row: OrderReportRow): string {
 }
 
 export function printOrderReport(rows: OrderReportRow[], write: (line: string) => void = console.log): void {
-  const table = [
+  printTable(
     ['Order', 'Result', 'Sales order', 'Detail'],
-    ...rows.map((row) => [String(row.orderId), resultOf(row), row.entry?.salesOrderId ?? '', detailOf(row)]),
-  ];
-  const widths = [0, 1, 2].map((column) => Math.max(...table.map((cells) => cells[column]!.length)));
-  const format = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ');
-  write(format(table[0]!));
-  write(widths.map((width) => '-'.repeat(width)).join('  ') + '  ' + '-'.repeat(40));
-  for (const cells of table.slice(1)) write(format(cells));
+    rows.map((row) => [row.orderId, resultOf(row), row.entry?.salesOrderId ?? '', detailOf(row)]),
+    write,
+  );
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(resultOf(row), (counts.get(resultOf(row)) ?? 0) + 1);
   write(`\n${[...counts].map(([result, count]) => `${count} ${result}`).join(', ')}`);

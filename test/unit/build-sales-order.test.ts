@@ -107,7 +107,7 @@ test('maps lines with amounts, references, the currency and the order date in th
   expect(draft.lines).toHaveLength(2); // the bundle's zero-priced pick-list child is carried by its parent
   expect(draft.discount).toBeUndefined();
   expect(draft.shipMethodId).toBeUndefined(); // no ship method map configured
-  expect(booked).toEqual({ currency: 'USD', total: m('60.48'), tax: m('4.48'), bigcommerceTax: m('4.48'), shipping: m('5'), discount: zeroMoney, itemIds: ['11', '12'] });
+  expect(booked).toEqual({ orderDate: '2026-02-28', currency: 'USD', total: m('60.48'), tax: m('4.48'), bigcommerceTax: m('4.48'), shipping: m('5'), discount: zeroMoney, itemIds: ['11', '12'] });
 });
 
 test("each line's amount is BigCommerce's own line total, not rate × quantity re-rounded", () => {
