@@ -1,6 +1,6 @@
 import { PermanentError } from './errors.ts';
 import { salesOrderExternalId } from './external-ids.ts';
-import { addMoney, formatMoney, moneyToNumber, zeroMoney, type Money } from './money.ts';
+import { addMoney, formatMoney, moneyToNumber, subtractMoney, zeroMoney, type Money } from './money.ts';
 import type { OrderLine, SalesOrderDraft, SalesOrderLine, StoreOrder } from './model.ts';
 import { toErpAddress } from './resolve-customer.ts';
 import { normalizeMethodName } from './shipping-methods.ts';
@@ -148,8 +148,16 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
     else shipping = addMoney(shipping, order.handlingExTax);
   }
   if (order.wrappingExTax !== 0) {
-    if (settings.wrappingItemId) lines.push(chargeLine(settings.wrappingItemId, order.wrappingExTax, 'Gift wrapping'));
-    else shipping = addMoney(shipping, order.wrappingExTax);
+    if (settings.wrappingItemId) {
+      // One line per wrapped line, as BigCommerce charges (and taxes) it; whatever the lines do not account for
+      // (an order-level amount the API does not attribute) gets a line of its own rather than vanish.
+      const wrapped = sources.filter(({ line }) => line.wrappingExTax !== 0);
+      for (const { line } of wrapped) lines.push(chargeLine(settings.wrappingItemId, line.wrappingExTax, `Gift wrapping${line.wrappingName ? `: ${line.wrappingName}` : ''} (${line.name})`));
+      const rest = subtractMoney(order.wrappingExTax, addMoney(...wrapped.map(({ line }) => line.wrappingExTax)));
+      if (rest !== 0) lines.push(chargeLine(settings.wrappingItemId, rest, 'Gift wrapping'));
+    } else {
+      shipping = addMoney(shipping, order.wrappingExTax);
+    }
   }
   for (const fee of order.fees) {
     if (fee.costExTax === 0) continue;

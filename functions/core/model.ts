@@ -36,6 +36,8 @@ export interface OrderLine {
   /** Gift wrapping of this line (a line total, not per unit). */
   wrappingExTax: Money;
   wrappingIncTax: Money;
+  /** The wrapping the shopper chose ("Gold paper"); '' when none. */
+  wrappingName: string;
   /** The consignment (shipping address) this line ships to; 0 for digital lines and gift certificates. */
   addressId: number;
   /** Set on pick-list children of a bundle: their price is carried by the parent line. */

@@ -148,7 +148,7 @@ describe('every part of the total', () => {
     const [order] = h.ns.salesOrders();
     expect(order!.total.toFixed(2)).toBe(Number(bigcommerce.total_inc_tax).toFixed(2));
     expect(order!.taxTotal.toFixed(2)).toBe(Number(bigcommerce.total_tax).toFixed(2));
-    expect(order!.lines.map((line) => line.description)).toEqual(['MUG-11OZ', 'TSHIRT-RED-M', 'Handling', 'Gift wrapping', 'Eco packaging']);
+    expect(order!.lines.map((line) => line.description)).toEqual(['MUG-11OZ', 'TSHIRT-RED-M', 'Handling', 'Gift wrapping: Gold paper (MUG-11OZ)', 'Eco packaging']);
     expect(order!.shippingCost).toBe(7.5);
     expect(order!.discountTotal).toBe(-5); // manual discount and coupon, each counted once
   });

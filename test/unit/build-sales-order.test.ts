@@ -34,6 +34,7 @@ function line(lineId: number, sku: string, quantity: number, price: string, extr
     totalIncTax: (priceExTax * quantity) as typeof priceExTax,
     wrappingExTax: zeroMoney,
     wrappingIncTax: zeroMoney,
+    wrappingName: '',
     addressId: 500,
     parentLineId: undefined,
     ...extra,
@@ -163,6 +164,15 @@ test('wrapping and handling go into the shipping charge, or onto their own items
   expect(itemised.draft.lines.slice(2).map((l) => [l.itemId, l.amount, l.description])).toEqual([
     ['811', 2, 'Handling'],
     ['810', 4, 'Gift wrapping'],
+  ]);
+});
+
+test('wrapping books one line per wrapped line, as BigCommerce charges and taxes it', () => {
+  const wrappedLines = [line(1, 'MUG', 2, '10.5', { wrappingExTax: m('2.71'), wrappingName: 'Gold paper' }), line(2, 'KIT', 1, '30', { wrappingExTax: m('3.72') })];
+  const { draft } = build(order({ lines: wrappedLines, wrappingExTax: m('6.43') }), { wrappingItemId: '810' });
+  expect(draft.lines.slice(2).map((l) => [l.itemId, l.amount, l.description])).toEqual([
+    ['810', 2.71, 'Gift wrapping: Gold paper (MUG)'],
+    ['810', 3.72, 'Gift wrapping (KIT)'],
   ]);
 });
 

@@ -59,6 +59,7 @@ export class BigCommerceOrderSource implements OrderSource, OrderLister {
         totalIncTax: line.total_inc_tax,
         wrappingExTax: line.wrapping_cost_ex_tax,
         wrappingIncTax: line.wrapping_cost_inc_tax,
+        wrappingName: line.wrapping_name.trim(),
         addressId: line.order_address_id ?? 0,
         parentLineId: line.parent_order_product_id ?? undefined,
       })),

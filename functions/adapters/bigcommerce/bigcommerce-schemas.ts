@@ -122,6 +122,7 @@ export const lineSchema = z.looseObject({
   total_inc_tax: money,
   wrapping_cost_ex_tax: money.default(zeroMoney),
   wrapping_cost_inc_tax: money.default(zeroMoney),
+  wrapping_name: text,
   order_address_id: z.number().int().nullish(),
   parent_order_product_id: z.number().int().nullish(),
 });
