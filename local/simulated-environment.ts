@@ -33,7 +33,7 @@ export interface SimulatedEnvironmentOptions {
   /** Extra store simulator options (e.g. webhook duplicates for chaos runs). */
   bigcommerce?: Pick<BigCommerceSimulatorOptions, 'webhookDuplicateRate' | 'random'>;
   /** How the simulated NetSuite account is set up: currencies and tax codes. */
-  netsuite?: Pick<NetSuiteSimulatorOptions, 'currencies' | 'taxCodes' | 'defaultTaxCode' | 'shippingTaxCode' | 'taxCodeByState'>;
+  netsuite?: Pick<NetSuiteSimulatorOptions, 'currencies' | 'taxCodes' | 'defaultTaxCode' | 'shippingTaxCode' | 'taxCodeByState' | 'multiShipRoutes'>;
 }
 
 export async function startSimulatedEnvironment(options: SimulatedEnvironmentOptions): Promise<SimulatedEnvironment> {

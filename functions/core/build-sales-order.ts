@@ -1,7 +1,7 @@
 import { PermanentError } from './errors.ts';
 import { salesOrderExternalId } from './external-ids.ts';
 import { addMoney, formatMoney, moneyToNumber, subtractMoney, zeroMoney, type Money } from './money.ts';
-import type { OrderLine, SalesOrderDraft, SalesOrderLine, StoreOrder } from './model.ts';
+import type { Consignment, OrderLine, SalesOrderDraft, SalesOrderLine, ShipGroupRate, StoreOrder } from './model.ts';
 import { toErpAddress } from './resolve-customer.ts';
 import { normalizeMethodName } from './shipping-methods.ts';
 
@@ -43,8 +43,8 @@ export interface ResolvedReferences {
   currencyId?: string;
   /** SYNC_TAX_LINES=class: BigCommerce's tax by tax class name. */
   taxByClass?: ReadonlyArray<{ name: string; amount: Money }>;
-  /** Multiple shipping routes: BigCommerce address id → key of the customer's address book entry. */
-  addressKeys?: ReadonlyMap<number, string>;
+  /** Multiple shipping routes: BigCommerce address id → the customer's address book entry in NetSuite. */
+  shipToAddressIds?: ReadonlyMap<number, string>;
 }
 
 /**
@@ -103,16 +103,6 @@ export interface BookedTotals {
 /** Builds the NetSuite sales order for a storefront order whose customer and items are resolved. */
 export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, settings: SalesOrderSettings): { draft: SalesOrderDraft; booked: BookedTotals } {
   const where = `order ${order.orderId}`;
-  const lineTaxCode = settings.taxMode === 'line' ? settings.nonTaxableTaxCodeId : undefined;
-  const chargeLine = (itemId: string, amount: Money, description: string): SalesOrderLine => ({
-    itemId,
-    quantity: 1,
-    rate: moneyToNumber(amount),
-    amount: moneyToNumber(amount),
-    description,
-    ...(lineTaxCode ? { taxCodeId: lineTaxCode } : {}),
-  });
-
   const multiShip = order.consignments.length > 1;
   if (multiShip && !settings.multiShipRoutes) {
     throw new PermanentError(
@@ -120,6 +110,18 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
       { source: 'order' },
     );
   }
+  const lineTaxCode = settings.taxMode === 'line' ? settings.nonTaxableTaxCodeId : undefined;
+  // On a multiple-shipping-routes order every line needs a ship-to: charges go with the first consignment.
+  const chargeShipTo = multiShip ? shipToOf(order, order.consignments[0]!, refs, settings) : undefined;
+  const chargeLine = (itemId: string, amount: Money, description: string): SalesOrderLine => ({
+    itemId,
+    quantity: 1,
+    rate: moneyToNumber(amount),
+    amount: moneyToNumber(amount),
+    description,
+    ...(lineTaxCode ? { taxCodeId: lineTaxCode } : {}),
+    ...(chargeShipTo ? { shipTo: chargeShipTo } : {}),
+  });
 
   // Every line books BigCommerce's own line total as its amount, so NetSuite never re-rounds rate × quantity.
   const sources = lineItemSources(order, settings);
@@ -187,6 +189,7 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
 
   const [firstConsignment] = order.consignments;
   const shipMethodId = firstConsignment && !multiShip ? shipMethodFor(order, firstConsignment.shippingMethod, settings) : undefined;
+  const shipGroups = multiShip ? shipGroupRates(order, shipping, refs, settings, lineTaxCode) : undefined;
   const draft: SalesOrderDraft = {
     externalId: salesOrderExternalId(order.storeHash, order.orderId),
     otherRefNum: String(order.orderId),
@@ -194,11 +197,11 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
     tranDate: localDate(order.dateCreated, settings.timeZone),
     memo: memoFor(order),
     lines,
-    ...(shipping !== 0 || shipMethodId ? { shippingCost: moneyToNumber(shipping) } : {}),
+    ...(!multiShip && (shipping !== 0 || shipMethodId) ? { shippingCost: moneyToNumber(shipping) } : {}),
     ...(shipMethodId ? { shipMethodId } : {}),
-    ...(lineTaxCode && (shipping !== 0 || shipMethodId) ? { shippingTaxCodeId: lineTaxCode } : {}),
+    ...(lineTaxCode && !multiShip && (shipping !== 0 || shipMethodId) ? { shippingTaxCodeId: lineTaxCode } : {}),
     ...(refs.currencyId ? { currencyId: refs.currencyId } : {}),
-    ...(multiShip ? { multiShip: true } : {}),
+    ...(shipGroups ? { multiShip: true, shipGroups } : {}),
     ...(discount !== 0 ? { discount: { itemId: settings.discountItemId!, amount: -moneyToNumber(discount) } } : {}),
     billingAddress: toErpAddress(order.billing),
     ...(firstConsignment && !multiShip ? { shippingAddress: toErpAddress(firstConsignment.address) } : {}),
@@ -234,13 +237,37 @@ function shipMethodFor(order: StoreOrder, methodText: string, settings: SalesOrd
 }
 
 function shipToFor(order: StoreOrder, line: OrderLine, refs: ResolvedReferences, settings: SalesOrderSettings): NonNullable<SalesOrderLine['shipTo']> {
-  const consignment = order.consignments.find((candidate) => candidate.addressId === line.addressId);
-  const addressKey = refs.addressKeys?.get(line.addressId);
-  if (!consignment || !addressKey) {
+  // Gift certificates and digital lines have no consignment of their own: they go with the first one.
+  const consignment = order.consignments.find((candidate) => candidate.addressId === line.addressId) ?? (line.addressId === 0 ? order.consignments[0] : undefined);
+  if (!consignment) {
     throw new PermanentError(`order ${order.orderId}: line '${line.name}' ships to address ${line.addressId}, which the order does not list`, { source: 'order' });
   }
+  return shipToOf(order, consignment, refs, settings);
+}
+
+function shipToOf(order: StoreOrder, consignment: Consignment, refs: ResolvedReferences, settings: SalesOrderSettings): NonNullable<SalesOrderLine['shipTo']> {
+  const addressId = refs.shipToAddressIds?.get(consignment.addressId);
+  if (!addressId) throw new PermanentError(`order ${order.orderId}: no NetSuite address for shipping address ${consignment.addressId}`, { source: 'order' });
   const shipMethodId = shipMethodFor(order, consignment.shippingMethod, settings);
-  return { addressKey, ...(shipMethodId ? { shipMethodId } : {}) };
+  if (!shipMethodId) {
+    throw new PermanentError(`order ${order.orderId} ships to several addresses, and each needs a ship item: set NETSUITE_SHIP_METHODS (or NETSUITE_DEFAULT_SHIP_METHOD_ID)`, { source: 'config' });
+  }
+  return { addressId, shipMethodId };
+}
+
+/**
+ * Each consignment's shipping (and handling, unless it has an item of its own) on its ship group. The first group
+ * also carries whatever the consignments do not account for (order-level handling, wrapping folded into shipping),
+ * so the groups always add up to the shipping charge booked.
+ */
+function shipGroupRates(order: StoreOrder, shipping: Money, refs: ResolvedReferences, settings: SalesOrderSettings, taxCodeId: string | undefined): ShipGroupRate[] {
+  const rates = order.consignments.map((consignment) => ({
+    addressId: refs.shipToAddressIds!.get(consignment.addressId)!,
+    amount: settings.handlingItemId ? consignment.costExTax : addMoney(consignment.costExTax, consignment.handlingExTax),
+  }));
+  const others = addMoney(...rates.slice(1).map((rate) => rate.amount));
+  rates[0]!.amount = subtractMoney(shipping, others);
+  return rates.map((rate) => ({ addressId: rate.addressId, rate: moneyToNumber(rate.amount), ...(taxCodeId ? { taxCodeId } : {}) }));
 }
 
 /** YYYY-MM-DD of `instant` in `timeZone` (NetSuite date fields take no time zone of their own). */

@@ -23,3 +23,9 @@ export function orderKey(storeHash: string, orderId: number): string {
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** Label of a ship-to address we add to a customer's address book: the same address always gets the same label. */
+export function shipToAddressKey(storeHash: string, address: object): string {
+  const digest = createHash('sha256').update(JSON.stringify(address)).digest('hex').slice(0, 16);
+  return `BC-${storeHash}-A-${digest}`;
+}

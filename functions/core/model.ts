@@ -143,8 +143,16 @@ export interface SalesOrderLine {
   description: string;
   /** Tax code that keeps NetSuite from adding tax of its own (SYNC_TAX_MODE=line). */
   taxCodeId?: string;
-  /** Multiple shipping routes: the customer address (by our externalId key) and ship item of this line. */
-  shipTo?: { addressKey: string; shipMethodId?: string };
+  /** Multiple shipping routes: the customer's address book entry this line ships to, and its ship item. */
+  shipTo?: { addressId: string; shipMethodId: string };
+}
+
+/** The shipping charge of one ship group (the lines going to one address), set after the order is created. */
+export interface ShipGroupRate {
+  /** The customer's address book entry the group's lines ship to. */
+  addressId: string;
+  rate: number;
+  taxCodeId?: string;
 }
 
 export interface SalesOrderDraft {
@@ -161,8 +169,9 @@ export interface SalesOrderDraft {
   shippingTaxCodeId?: string;
   /** NetSuite currency internal id of the transactional currency. */
   currencyId?: string;
-  /** Multiple shipping routes: every line names its own ship-to. */
+  /** Multiple shipping routes: every line names its own ship-to, and each ship group gets BigCommerce's cost. */
   multiShip?: boolean;
+  shipGroups?: ShipGroupRate[];
   /** Order-level discount (discount + coupon), as a negative amount on the configured discount item. */
   discount?: { itemId: string; amount: number };
   shippingAddress?: ErpAddress;

@@ -3,7 +3,7 @@
  * (BigCommerce, NetSuite, DynamoDB) and the core is tested through them against the simulators.
  */
 import type { BookedTotals } from './build-sales-order.ts';
-import type { ErpCustomer, NewCustomer, SalesOrderDraft, StoreOrder } from './model.ts';
+import type { ErpAddress, ErpCustomer, NewCustomer, SalesOrderDraft, ShipGroupRate, StoreOrder } from './model.ts';
 import type { Money } from './money.ts';
 
 export interface OrderSource {
@@ -28,6 +28,13 @@ export interface Erp {
   findSalesOrderByExternalId(externalId: string): Promise<string | undefined>;
   /** Internal id of an active currency by ISO code ("EUR"); undefined when the account has none. */
   findCurrencyId(isoCode: string): Promise<string | undefined>;
+  /**
+   * Multiple shipping routes: the customer's address book entries for these addresses, by our key, adding the ones
+   * it does not have yet (found again by their label, so a retry adds nothing twice).
+   */
+  ensureShipToAddresses(customerId: string, addresses: Array<{ key: string; address: ErpAddress }>): Promise<Map<string, string>>;
+  /** Multiple shipping routes: each ship group's shipping charge, the group found by the address its lines ship to. */
+  setShipGroupRates(salesOrderId: string, rates: ShipGroupRate[]): Promise<void>;
   /** NetSuite's own totals of up to 1,000 sales orders, in one query; absent ids are not in NetSuite. */
   readSalesOrderTotals(salesOrderIds: string[]): Promise<Map<string, SalesOrderTotals>>;
 }

@@ -1,10 +1,10 @@
 import { buildSalesOrder, skusToResolve, type BookedTotals, type SalesOrderSettings } from './build-sales-order.ts';
 import { AlreadyExistsError, MissingSkuError, PermanentError, SyncError, TransientError } from './errors.ts';
-import { orderKey } from './external-ids.ts';
+import { orderKey, shipToAddressKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import type { AttemptFailure, CustomerCache, Erp, OrderLedger, OrderSource, ParkedOrders, SkuMapStore } from './ports.ts';
-import { resolveCustomer, type CustomerResolution } from './resolve-customer.ts';
+import { resolveCustomer, toErpAddress, type CustomerResolution } from './resolve-customer.ts';
 import { resolveItems } from './resolve-items.ts';
 
 export interface SyncSettings extends SalesOrderSettings {
@@ -114,8 +114,28 @@ export async function planSalesOrder(
   }
   const taxByClass = settings.taxMode === 'line' && settings.taxLines === 'class' ? await source.getTaxByClass(orderId) : undefined;
   const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId, currencyId }, options);
-  const { draft, booked } = buildSalesOrder(order, { customerId: customer.customerId, itemIds, currencyId, ...(taxByClass ? { taxByClass } : {}) }, settings);
+  const shipToAddressIds = await shipToAddresses(order, customer, deps, options);
+  const refs = { customerId: customer.customerId, itemIds, currencyId, ...(taxByClass ? { taxByClass } : {}), ...(shipToAddressIds ? { shipToAddressIds } : {}) };
+  const { draft, booked } = buildSalesOrder(order, refs, settings);
   return { order, customer, draft, booked };
+}
+
+/**
+ * Multiple shipping routes: every consignment's address in the customer's address book (NetSuite ships lines only
+ * to those), by BigCommerce address id. A dry run adds nothing and plans with placeholders.
+ */
+async function shipToAddresses(
+  order: StoreOrder,
+  customer: CustomerResolution,
+  deps: Pick<SyncDeps, 'erp' | 'settings'>,
+  options: { dryRun?: boolean },
+): Promise<Map<number, string> | undefined> {
+  if (order.consignments.length < 2 || !deps.settings.multiShipRoutes) return undefined;
+  const keyed = order.consignments.map((consignment) => ({ consignment, address: toErpAddress(consignment.address) }));
+  const withKeys = keyed.map((entry) => ({ ...entry, key: shipToAddressKey(order.storeHash, entry.address) }));
+  if (options.dryRun || customer.via === 'would_create') return new Map(withKeys.map(({ consignment }) => [consignment.addressId, `(new address ${consignment.addressId})`]));
+  const ids = await deps.erp.ensureShipToAddresses(customer.customerId, withKeys.map(({ key, address }) => ({ key, address })));
+  return new Map(withKeys.map(({ consignment, key }) => [consignment.addressId, ids.get(key)!]));
 }
 
 async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean; booked: BookedTotals } | { skipped: string }> {
@@ -123,7 +143,11 @@ async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ sale
   if ('skipped' in plan) return plan;
   const { customer, draft, booked } = plan;
   try {
-    return { ...(await createOnce(draft, deps.erp)), booked };
+    const created = await createOnce(draft, deps.erp);
+    // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
+    // crash between the create and here (the retry finds the order by externalId and sets the same rates).
+    if (draft.shipGroups) await deps.erp.setShipGroupRates(created.salesOrderId, draft.shipGroups);
+    return { ...created, booked };
   } catch (error) {
     if (error instanceof SyncError && error.details.path === 'currency') {
       throw new PermanentError(

@@ -2,6 +2,8 @@
  * Every real order shape, booked right: each test places an order in the simulated store, syncs it through the
  * product's own adapters against both simulators over HTTP and DynamoDB Local, and asserts NetSuite's state.
  */
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/dynamodb-client.ts';
 import { MissingSkuError, PermanentError } from '../../functions/core/errors.ts';
 import { orderKey } from '../../functions/core/external-ids.ts';
 import { requeueParkedOrders } from '../../functions/core/requeue-parked.ts';
@@ -239,6 +241,54 @@ describe('ship method and addresses', () => {
     expect(order!.shippingAddress).toMatchObject({ state: 'TX', country: 'US' });
     expect(order!.billingAddress).toMatchObject({ state: 'TX' });
     expect(h.ns.customers()[0]!.addressBook[0]!.addressBookAddress).toMatchObject({ state: 'TX' });
+  });
+
+  test('with multiple shipping routes, each line ships to its own address and each ship group carries its consignment’s cost', async () => {
+    await start({
+      netsuite: { ...TAXED, multiShipRoutes: true },
+      env: ({ ns }) => ({
+        NETSUITE_MULTI_SHIP_ROUTES: 'true',
+        NETSUITE_SHIP_METHODS: JSON.stringify({ 'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem', basePrice: 15 }), 'UPS Ground': ns.addItem({ itemId: 'UPS', itemType: 'ShipItem', basePrice: 20 }) }),
+      }),
+    });
+    const orderId = h.bc.addOrder({
+      billing: ann,
+      taxRate: 0.0825,
+      shipping: [
+        { ...shopper('ann@example.com'), costExTax: '5' },
+        { ...shopper('bob@example.com', 'Bob', 'Jones'), city: 'Dallas', zip: '75201', shippingMethod: 'UPS Ground', costExTax: '9.5' },
+      ],
+      lines: [
+        { sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.25' },
+        { sku: 'TSHIRT-RED-M', quantity: 2, priceExTax: '19.99', addressIndex: 1 },
+      ],
+    });
+    const bigcommerce = h.bc.getOrder(orderId)!;
+
+    await h.sync(orderId);
+    const [order] = h.ns.salesOrders();
+    const customer = h.ns.customers().find((candidate) => candidate.id === order!.entity)!;
+    const cityOf = (addressId: string | undefined) => customer.addressBook[Number(addressId) - 1]?.addressBookAddress.city;
+    expect(order!.isMultiShipTo).toBe(true);
+    expect(order!.lines.map((line) => [line.description, cityOf(line.shipAddress), line.shipGroup])).toEqual([
+      ['MUG-11OZ', 'Austin', 1],
+      ['TSHIRT-RED-M', 'Dallas', 2],
+    ]);
+    expect(order!.shipGroups.map((group) => [cityOf(group.shipAddress), group.shippingRate])).toEqual([
+      ['Austin', 5],
+      ['Dallas', 9.5],
+    ]);
+    expect(order!.total.toFixed(2)).toBe(Number(bigcommerce.total_inc_tax).toFixed(2));
+
+    // A worker that crashed after NetSuite created the order left no ledger record: the retry adds no address
+    // twice, finds the order by its externalId, sets the same ship group rates, and keeps one order.
+    const addresses = customer.addressBook.length;
+    const db = createDocumentClient({ region: 'us-east-1', endpoint: h.config.aws.dynamodbEndpoint });
+    await db.send(new DeleteCommand({ TableName: h.config.aws.ledgerTable, Key: { pk: key(orderId) } }));
+    expect(await h.sync(orderId)).toMatchObject({ status: 'synced', created: false });
+    expect(h.ns.customers().find((candidate) => candidate.id === customer.id)!.addressBook).toHaveLength(addresses);
+    expect(h.ns.salesOrders()).toHaveLength(1);
+    expect(h.ns.salesOrders()[0]!.shipGroups.map((group) => group.shippingRate)).toEqual([5, 9.5]);
   });
 
   test('an order with two consignments is refused with a clear message, never sent to the first address', async () => {

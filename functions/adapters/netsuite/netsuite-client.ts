@@ -72,10 +72,20 @@ export class NetSuiteClient {
     return id;
   }
 
-  /** GETs a record by internal id or `eid:<externalId>`; undefined when NetSuite has none. */
-  async getRecord(type: string, id: string): Promise<Record<string, unknown> | undefined> {
+  /** PATCHes a record (only the given fields change; sublist lines merge by key): safe to repeat. */
+  async updateRecord(type: string, id: string, body: unknown): Promise<void> {
+    const what = `NetSuite update ${type} ${id}`;
+    const response = await this.send('PATCH', `${RECORD_PATH}/${type}/${id}`, what, { json: body, retrySafe: true });
+    if (response.statusCode !== 204 && response.statusCode !== 200) throw netsuiteFailure(response.statusCode, response.body, what);
+  }
+
+  /**
+   * GETs a record by internal id or `eid:<externalId>`; undefined when NetSuite has none. `expand` inlines the
+   * sublists and subrecords, which NetSuite otherwise answers as links.
+   */
+  async getRecord(type: string, id: string, options: { expand?: boolean } = {}): Promise<Record<string, unknown> | undefined> {
     const what = `NetSuite get ${type} ${id}`;
-    const response = await this.send('GET', `${RECORD_PATH}/${type}/${id}`, what);
+    const response = await this.send('GET', `${RECORD_PATH}/${type}/${id}`, what, options.expand ? { searchParams: { expandSubResources: 'true' } } : {});
     if (response.statusCode === 404) return undefined;
     if (response.statusCode !== 200) throw netsuiteFailure(response.statusCode, response.body, what);
     return JSON.parse(response.body) as Record<string, unknown>;
@@ -120,7 +130,7 @@ export class NetSuiteClient {
     }
   }
 
-  private async send(method: 'GET' | 'POST', path: string, what: string, options: SendOptions = {}): Promise<Response<string>> {
+  private async send(method: 'GET' | 'POST' | 'PATCH', path: string, what: string, options: SendOptions = {}): Promise<Response<string>> {
     const url = new URL(`${this.options.apiUrl}${path}`);
     for (const [name, value] of Object.entries(options.searchParams ?? {})) url.searchParams.set(name, String(value));
     const policy = method === 'GET' || options.retrySafe ? this.options.retry ?? defaultRetryPolicy : { ...defaultRetryPolicy, attempts: 1 };

@@ -2,11 +2,18 @@
  * The Erp port on NetSuite: customer and item lookups through SuiteQL, customer and sales order creation
  * through the record service, and reads by externalId for converging after a duplicate.
  */
-import type { ErpCustomer, NewCustomer, SalesOrderDraft } from '../../core/model.ts';
+import * as z from 'zod';
+import { PermanentError, TransientError } from '../../core/errors.ts';
+import type { ErpAddress, ErpCustomer, NewCustomer, SalesOrderDraft, ShipGroupRate } from '../../core/model.ts';
 import { addMoney, negateMoney, parseMoney, type Money } from '../../core/money.ts';
 import type { Erp, SalesOrderTotals } from '../../core/ports.ts';
 import type { NetSuiteClient } from './netsuite-client.ts';
 import { sqlIdentifier, sqlString, sqlStringList } from './suiteql.ts';
+
+const addressBookSchema = z.looseObject({ items: z.array(z.looseObject({ id: z.union([z.string(), z.number()]), label: z.string().optional() })) });
+const shipLinesSchema = z.looseObject({
+  items: z.array(z.looseObject({ shipAddress: z.looseObject({ id: z.union([z.string(), z.number()]) }).optional(), shipGroup: z.number().int().optional() })),
+});
 
 /** Currencies change about never; one SuiteQL per container and hour keeps them off the per-order budget. */
 const CURRENCY_CACHE_MS = 60 * 60 * 1000;
@@ -77,6 +84,40 @@ export class NetSuiteErp implements Erp {
 
   async createSalesOrder(order: SalesOrderDraft): Promise<string> {
     return this.client.createRecord('salesOrder', salesOrderBody(order), { retrySafe: true });
+  }
+
+  async ensureShipToAddresses(customerId: string, addresses: Array<{ key: string; address: ErpAddress }>): Promise<Map<string, string>> {
+    const byLabel = async () => {
+      const customer = await this.client.getRecord('customer', customerId, { expand: true });
+      const entries = addressBookSchema.safeParse(customer?.addressBook);
+      return new Map((entries.success ? entries.data.items : []).filter((entry) => entry.label).map((entry) => [entry.label!, String(entry.id)]));
+    };
+    let known = await byLabel();
+    const missing = addresses.filter(({ key }) => !known.has(key));
+    if (missing.length > 0) {
+      // Keyed by id, so new entries are added (PATCH merges); the label finds them again on any retry.
+      await this.client.updateRecord('customer', customerId, {
+        addressBook: { items: missing.map(({ key, address }) => ({ label: key, defaultBilling: false, defaultShipping: false, addressBookAddress: { ...address } })) },
+      });
+      known = await byLabel();
+    }
+    const found = new Map(addresses.flatMap(({ key }) => (known.has(key) ? [[key, known.get(key)!] as const] : [])));
+    if (found.size < addresses.length) throw new TransientError(`customer ${customerId}: the ship-to addresses just added are not readable yet`, { source: 'netsuite' });
+    return found;
+  }
+
+  async setShipGroupRates(salesOrderId: string, rates: ShipGroupRate[]): Promise<void> {
+    // The order's lines say which ship group each address ended up in.
+    const order = await this.client.getRecord('salesOrder', salesOrderId, { expand: true });
+    const lines = shipLinesSchema.safeParse(order?.item);
+    const groupOf = new Map((lines.success ? lines.data.items : []).filter((line) => line.shipAddress && line.shipGroup !== undefined).map((line) => [String(line.shipAddress!.id), line.shipGroup!]));
+    const items = rates.map((rate) => {
+      const id = groupOf.get(rate.addressId);
+      if (id === undefined) throw new PermanentError(`sales order ${salesOrderId} has no ship group for address ${rate.addressId}`, { source: 'netsuite' });
+      return { id, shippingRate: rate.rate, ...(rate.taxCodeId ? { shippingTaxCode: { id: rate.taxCodeId } } : {}) };
+    });
+    // Items and shipping rates cannot change in one request on these orders (Oracle), hence this second one.
+    await this.client.updateRecord('salesOrder', salesOrderId, { shipGroup: { items } });
   }
 
   /**
@@ -165,7 +206,7 @@ function salesOrderBody(order: SalesOrderDraft): Record<string, unknown> {
         price: { id: '-1' },
         description: line.description,
         ...(line.taxCodeId ? { taxCode: { id: line.taxCodeId } } : {}),
-        ...(line.shipTo ? { shipAddress: { id: line.shipTo.addressKey }, ...(line.shipTo.shipMethodId ? { shipMethod: { id: line.shipTo.shipMethodId } } : {}) } : {}),
+        ...(line.shipTo ? { shipAddress: { id: line.shipTo.addressId }, shipMethod: { id: line.shipTo.shipMethodId } } : {}),
       })),
     },
     // Ship Via together with the cost: NetSuite keeps the cost we send instead of charging the ship item's rate.

@@ -110,7 +110,8 @@ export function buildCustomer(input: Json, body: unknown, store: RecordStore, bu
     customFields: customFields(input, 'custentity'),
     dateCreated: existing?.dateCreated ?? now,
     lastModifiedDate: now,
-    input,
+    // What was inferred is stored like what was sent, so a later update starts from the record as it is.
+    input: { ...input, isperson: isPerson },
     body: structuredClone(body),
   };
 }

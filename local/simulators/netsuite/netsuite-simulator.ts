@@ -47,6 +47,8 @@ export interface NetSuiteSimulatorOptions {
   defaultTaxCode?: string;
   shippingTaxCode?: string;
   taxCodeByState?: Record<string, string>;
+  /** The Multiple Shipping Routes feature: sales orders with isMultiShipTo, a ship-to per line, ship groups. */
+  multiShipRoutes?: boolean;
   /** 2026.2 SuiteQL bound `params`; off means a request carrying `params` is refused. */
   suiteqlParams?: boolean;
   /** ms epoch; drives token expiry, the TBA timestamp window and record dates. */
@@ -130,6 +132,7 @@ export class NetSuiteSimulator {
           shippingCode: options.shippingTaxCode,
           byState: new Map(Object.entries(options.taxCodeByState ?? {})),
         },
+        multiShipRoutes: options.multiShipRoutes ?? false,
       },
     );
     this.gate = new ConcurrencyGate(options.concurrencyLimit ?? 5);

@@ -66,11 +66,15 @@ export class RecordStore {
   private lastTranNumber = 1000;
   private lastEntityNumber = 0;
 
-  constructor(lists: AccountLists, oneWorld: boolean, clock: () => number, setup: { currencies: CurrencyRecord[]; tax: TaxSetup }) {
+  /** The Multiple Shipping Routes feature (Setup > Company > Enable Features > Transactions). */
+  readonly multiShipRoutes: boolean;
+
+  constructor(lists: AccountLists, oneWorld: boolean, clock: () => number, setup: { currencies: CurrencyRecord[]; tax: TaxSetup; multiShipRoutes: boolean }) {
     this.lists = lists;
     this.oneWorld = oneWorld;
     this.clock = clock;
     this.tax = setup.tax;
+    this.multiShipRoutes = setup.multiShipRoutes;
     for (const currency of setup.currencies) this.saveCurrency(currency);
   }
 

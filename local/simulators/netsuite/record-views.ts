@@ -61,6 +61,9 @@ export function salesOrderView(order: SalesOrderRecord, store: RecordStore, base
     quantity: line.quantity,
     rate: line.rate,
     taxCode: { id: line.taxCode, refName: store.tax.codes.get(line.taxCode)?.name ?? line.taxCode },
+    ...(line.shipAddress === undefined ? {} : { shipAddress: { id: line.shipAddress, refName: `Address ${line.shipAddress}` } }),
+    ...(line.shipMethod === undefined ? {} : { shipMethod: itemRef(base, store, line.shipMethod) }),
+    ...(line.shipGroup === undefined ? {} : { shipGroup: line.shipGroup }),
     tax1Amt: line.taxAmount,
     ...line.customFields,
   }));
@@ -81,6 +84,24 @@ export function salesOrderView(order: SalesOrderRecord, store: RecordStore, base
     lastModifiedDate: order.lastModifiedDate,
     location: listRef(base, 'location', order.location, 'Location'),
     memo: order.memo,
+    isMultiShipTo: order.isMultiShipTo,
+    ...(order.isMultiShipTo
+      ? {
+          shipGroup: expand
+            ? collection(
+                `${href}/shipGroup`,
+                order.shipGroups.map((group) => ({
+                  links: self(`${href}/shipGroup/${group.id}`),
+                  id: group.id,
+                  shippingMethodId: itemRef(base, store, group.shipMethod),
+                  shippingRate: group.shippingRate,
+                  shippingTaxCode: { id: group.shippingTaxCode, refName: store.tax.codes.get(group.shippingTaxCode)?.name ?? group.shippingTaxCode },
+                  shippingTaxAmount: group.shippingTax,
+                })),
+              )
+            : { links: self(`${href}/shipGroup`) },
+        }
+      : {}),
     orderStatus: { id: order.orderStatus, refName: ORDER_STATUS[order.orderStatus] },
     otherRefNum: order.otherRefNum,
     shipMethod: order.shipMethod === undefined ? undefined : { id: order.shipMethod, refName: `Ship Method ${order.shipMethod}` },

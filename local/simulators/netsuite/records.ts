@@ -80,7 +80,21 @@ export interface SalesOrderLine {
   /** The line's tax code and the tax NetSuite computed on its amount. */
   taxCode: string;
   taxAmount: number;
+  /** Multiple shipping routes: the customer's address book entry the line ships to, its ship item and group. */
+  shipAddress?: string;
+  shipMethod?: string;
+  shipGroup?: number;
   customFields: Json;
+}
+
+/** Multiple shipping routes: one group per (ship-to, ship item), with its own shipping rate and tax. */
+export interface ShipGroup {
+  id: number;
+  shipAddress: string;
+  shipMethod: string;
+  shippingRate: number;
+  shippingTaxCode: string;
+  shippingTax: number;
 }
 
 export interface SalesOrderRecord {
@@ -94,6 +108,9 @@ export interface SalesOrderRecord {
   shippingCost?: number;
   shippingTaxCode: string;
   shipMethod?: string;
+  /** Enable Item Line Shipping (Multiple Shipping Routes): shipping comes from `shipGroups`. */
+  isMultiShipTo: boolean;
+  shipGroups: ShipGroup[];
   discountItem?: string;
   discountRate?: number | string;
   /** The transaction currency (the customer's primary one unless the request names another it may use). */

@@ -1,9 +1,11 @@
 /** Builds a sales order from a request body, enforcing the rules NetSuite applies on create and update. */
 import {
+  asObject,
   customFields,
   get,
   missing,
   optListRef,
+  optBoolean,
   optNumber,
   optRef,
   optString,
@@ -13,7 +15,7 @@ import {
 } from './body-fields.ts';
 import { invalidFieldValue, nsError, userError } from './errors.ts';
 import { isoNow, type RecordStore } from './record-store.ts';
-import { cents, type CustomerRecord, type Json, type SalesOrderLine, type SalesOrderRecord } from './records.ts';
+import { cents, type CustomerRecord, type Json, type SalesOrderLine, type SalesOrderRecord, type ShipGroup } from './records.ts';
 
 export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, existing?: SalesOrderRecord): SalesOrderRecord {
   const { lists } = store;
@@ -64,12 +66,30 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
     if (!item || item.isInactive || item.itemType !== 'Discount') throw new Rejected(invalidFieldValue(discountItem, 'discountitem', 'discountItem'));
   }
 
-  const shippingAddress = readSubrecordAddress(input, 'shippingAddress') ?? existing?.shippingAddress ?? defaultAddress(customer, 'defaultShipping');
+  // Multiple Shipping Routes: each line ships to an address of the customer's address book, by a ship item of its
+  // own; NetSuite groups the lines by (ship-to, ship item) and rates each group. Oracle (SOAP MSR, section_N3702654):
+  // "References the internal ID of the customer's shipping address"; "You cannot update items and shipping rates at
+  // the same time on transactions that have multiple shipping routes enabled".
+  const isMultiShipTo = optBoolean(input, 'isMultiShipTo') ?? false;
+  if (isMultiShipTo) {
+    // Without the feature the field does not exist (and NetSuite would drop it with a warning): refused, loudly.
+    if (!store.multiShipRoutes) throw new Rejected(invalidFieldValue(true, 'ismultishipto', 'isMultiShipTo'));
+    const given = asObject(body) ?? {};
+    if (get(given, 'shipGroup') !== undefined && get(given, 'item') !== undefined) {
+      throw new Rejected(userError('You cannot update items and shipping rates at the same time on transactions that have multiple shipping routes enabled.'));
+    }
+    for (const header of ['shippingCost', 'shipMethod', 'shippingAddress']) {
+      if (get(given, header) !== undefined) throw new Rejected(userError(`${header} is set per ship group on transactions that have multiple shipping routes enabled.`));
+    }
+  }
+
+  const shippingAddress = isMultiShipTo ? undefined : (readSubrecordAddress(input, 'shippingAddress') ?? existing?.shippingAddress ?? defaultAddress(customer, 'defaultShipping'));
   const billingAddress = readSubrecordAddress(input, 'billingAddress') ?? existing?.billingAddress ?? defaultAddress(customer, 'defaultBilling');
   // Tax follows the destination: the ship-to state, or the billing one for an order that ships nowhere.
   const taxState = stateOf(get(input, 'shippingAddress') === undefined && !existing?.shippingAddress ? billingAddress : shippingAddress);
   const stateCode = taxState === undefined ? undefined : store.tax.byState.get(taxState);
-  const lines = readLines(input, store, stateCode);
+  const lines = readLines(input, store, stateCode, isMultiShipTo ? customer : undefined);
+  const shipGroups = isMultiShipTo ? readShipGroups(input, store, customer, lines) : [];
 
   if (externalId !== undefined) {
     const holder = store.salesOrders.byExternalId(externalId);
@@ -83,9 +103,12 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   // The header's shippingTaxCode (REST API Browser 2026.1, salesOrder) overrides the account's shipping tax code.
   const shippingTaxCode = optRef(input, 'shippingTaxCode') ?? existing?.shippingTaxCode ?? store.tax.shippingCode ?? stateCode ?? store.tax.defaultCode;
   if (!store.tax.codes.has(shippingTaxCode)) throw new Rejected(invalidFieldValue(shippingTaxCode, 'shippingtaxcode', 'shippingTaxCode'));
-  const shippingTax = cents((shippingCost ?? 0) * store.tax.codes.get(shippingTaxCode)!.rate);
+  const shippingTax = isMultiShipTo
+    ? cents(shipGroups.reduce((sum, group) => sum + group.shippingTax, 0))
+    : cents((shippingCost ?? 0) * store.tax.codes.get(shippingTaxCode)!.rate);
+  const shipping = isMultiShipTo ? cents(shipGroups.reduce((sum, group) => sum + group.shippingRate, 0)) : shippingCost;
   const taxTotal = cents(lines.reduce((sum, line) => sum + line.taxAmount, 0) + shippingTax);
-  const total = cents(subtotal + discountTotal + (shippingCost ?? 0) + taxTotal);
+  const total = cents(subtotal + discountTotal + (shipping ?? 0) + taxTotal);
   const now = isoNow(store.clock);
   return {
     id: existing?.id ?? store.nextId(),
@@ -95,9 +118,11 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
     otherRefNum,
     tranDate,
     memo,
-    shippingCost,
+    shippingCost: shipping,
     shippingTaxCode,
-    shipMethod,
+    shipMethod: isMultiShipTo ? undefined : shipMethod,
+    isMultiShipTo,
+    shipGroups,
     discountItem,
     discountRate,
     currency,
@@ -126,7 +151,44 @@ function stateOf(address: Json | undefined): string | undefined {
   return typeof state === 'string' && state !== '' ? state : undefined;
 }
 
-function readLines(input: Json, store: RecordStore, stateCode: string | undefined): SalesOrderLine[] {
+/** The customer's address book entry a line names (its id is the entry's position, as the simulator numbers them). */
+function addressBookEntry(customer: CustomerRecord, id: string | undefined): Json | undefined {
+  const index = Number(id) - 1;
+  return Number.isInteger(index) && index >= 0 ? customer.addressBook[index]?.addressBookAddress : undefined;
+}
+
+/** Groups the lines by (ship-to, ship item); each group's rate is the one set on it, else the ship item's. */
+function readShipGroups(input: Json, store: RecordStore, customer: CustomerRecord, lines: SalesOrderLine[]): ShipGroup[] {
+  const given = new Map(
+    (sublistItems(input, 'shipGroup') ?? []).map((entry, index) => {
+      const path = `shipGroup.items[${index}]`;
+      const id = get(entry, 'id');
+      if (typeof id !== 'number' && typeof id !== 'string') throw new Rejected(invalidFieldValue(id, 'id', `${path}.id`));
+      const rate = optNumber(entry, 'shippingRate', `${path}.shippingRate`);
+      if (rate !== undefined && rate < 0) throw new Rejected(invalidFieldValue(rate, 'shippingrate', `${path}.shippingRate`));
+      return [Number(id), { rate, taxCode: optRef(entry, 'shippingTaxCode', `${path}.shippingTaxCode`) }] as const;
+    }),
+  );
+  const groups: ShipGroup[] = [];
+  for (const line of lines) {
+    let group = groups.find((candidate) => candidate.shipAddress === line.shipAddress && candidate.shipMethod === line.shipMethod);
+    if (!group) {
+      const id = groups.length + 1;
+      const state = stateOf(addressBookEntry(customer, line.shipAddress));
+      const override = given.get(id);
+      const shippingTaxCode = override?.taxCode ?? store.tax.shippingCode ?? (state === undefined ? undefined : store.tax.byState.get(state)) ?? store.tax.defaultCode;
+      if (!store.tax.codes.has(shippingTaxCode)) throw new Rejected(invalidFieldValue(shippingTaxCode, 'shippingtaxcode', `shipGroup.items[${id - 1}].shippingTaxCode`));
+      const shippingRate = cents(override?.rate ?? store.items.get(line.shipMethod!)?.basePrice ?? 0);
+      group = { id, shipAddress: line.shipAddress!, shipMethod: line.shipMethod!, shippingRate, shippingTaxCode, shippingTax: cents(shippingRate * store.tax.codes.get(shippingTaxCode)!.rate) };
+      groups.push(group);
+    }
+    line.shipGroup = group.id;
+  }
+  for (const id of given.keys()) if (!groups.some((group) => group.id === id)) throw new Rejected(invalidFieldValue(id, 'id', 'shipGroup.items.id'));
+  return groups;
+}
+
+function readLines(input: Json, store: RecordStore, stateCode: string | undefined, multiShipCustomer?: CustomerRecord): SalesOrderLine[] {
   const entries = sublistItems(input, 'item');
   if (!entries || entries.length === 0) throw new Rejected(userError('You must enter at least one line item for this transaction.'));
   return entries.map((entry, index) => {
@@ -143,12 +205,26 @@ function readLines(input: Json, store: RecordStore, stateCode: string | undefine
     // NetSuite derives whichever of rate and amount is missing; with neither it uses the item's price.
     const rate = givenRate ?? (givenAmount !== undefined ? givenAmount / quantity : (item.basePrice ?? 0));
     const amount = cents(givenAmount ?? rate * quantity);
-    const taxCode = optRef(entry, 'taxCode', `${path}.taxCode`) ?? item.taxCode ?? stateCode ?? store.tax.defaultCode;
+    let shipTo: { shipAddress: string; shipMethod: string; stateCode: string | undefined } | undefined;
+    if (multiShipCustomer) {
+      const shipAddress = optRef(entry, 'shipAddress', `${path}.shipAddress`);
+      const shipMethod = optRef(entry, 'shipMethod', `${path}.shipMethod`);
+      if (shipAddress === undefined) throw missing('Ship To');
+      if (shipMethod === undefined) throw missing('Ship Via');
+      const address = addressBookEntry(multiShipCustomer, shipAddress);
+      if (!address) throw new Rejected(invalidFieldValue(shipAddress, 'shipaddress', `${path}.shipAddress`));
+      const shipItem = store.items.get(shipMethod);
+      if (!shipItem || shipItem.isInactive || shipItem.itemType !== 'ShipItem') throw new Rejected(invalidFieldValue(shipMethod, 'shipmethod', `${path}.shipMethod`));
+      const state = stateOf(address);
+      shipTo = { shipAddress, shipMethod, stateCode: state === undefined ? undefined : store.tax.byState.get(state) };
+    }
+    const taxCode = optRef(entry, 'taxCode', `${path}.taxCode`) ?? item.taxCode ?? (shipTo ? shipTo.stateCode : stateCode) ?? store.tax.defaultCode;
     const code = store.tax.codes.get(taxCode);
     if (!code) throw new Rejected(invalidFieldValue(taxCode, 'taxcode', `${path}.taxCode`));
     return {
       taxCode,
       taxAmount: cents(amount * code.rate),
+      ...(shipTo ? { shipAddress: shipTo.shipAddress, shipMethod: shipTo.shipMethod } : {}),
       line: index + 1,
       item: itemId,
       quantity,

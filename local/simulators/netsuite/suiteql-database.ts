@@ -143,7 +143,8 @@ export class SuiteqlDatabase {
     };
     for (const line of order.lines) add(line.item, null, line.amount, { quantity: line.quantity, rate: line.rate, ...(line.description ? { memo: line.description } : {}) });
     if (order.discountItem !== undefined && order.discountTotal !== 0) add(order.discountItem, 'Discount', order.discountTotal);
-    if (order.shipMethod !== undefined || (order.shippingCost ?? 0) !== 0) add(order.shipMethod ?? null, 'ShipItem', order.shippingCost ?? 0);
+    if (order.isMultiShipTo) for (const group of order.shipGroups) add(group.shipMethod, 'ShipItem', group.shippingRate);
+    else if (order.shipMethod !== undefined || (order.shippingCost ?? 0) !== 0) add(order.shipMethod ?? null, 'ShipItem', order.shippingCost ?? 0);
     if (order.taxTotal !== 0) add(null, 'TaxItem', order.taxTotal, { taxLine: true });
     // Item types of the lines come from the item table, as in NetSuite.
     this.prepared(

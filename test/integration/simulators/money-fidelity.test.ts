@@ -22,6 +22,7 @@ beforeAll(async () => {
       ],
       defaultTaxCode: '-8',
       taxCodeByState: { TX: '101', FL: '103' },
+      multiShipRoutes: true,
     },
   });
   mug = h.ns.addItem({ itemId: 'MUG-11OZ' });
@@ -162,6 +163,28 @@ describe('NetSuite', () => {
     expect(await read(await create({ shipMethod: { id: shipItem }, item: { items: [line()] } }))).toMatchObject({ shipMethod: shipItem, shippingCost: 12.5 });
     expect(await read(await create({ shipMethod: { id: shipItem }, shippingCost: 6.95, item: { items: [line()] } }))).toMatchObject({ shippingCost: 6.95 });
     await expect(create({ shipMethod: { id: mug }, item: { items: [line()] } })).rejects.toMatchObject({ details: { path: 'shipMethod' } });
+  });
+
+  test('multiple shipping routes: a ship-to and ship item per line, one group per pair rated by its item, rates set apart from items', async () => {
+    const customer = h.ns.addCustomer({ email: 'msr@example.com', firstName: 'M', lastName: 'S' });
+    await h.context.netsuite.updateRecord('customer', customer, {
+      addressBook: { items: [{ label: 'A', addressBookAddress: texas }, { label: 'B', addressBookAddress: { ...texas, city: 'Miami', state: 'FL', zip: '33131' } }] },
+    });
+    const msrLine = (address: string) => line({ shipAddress: { id: address }, shipMethod: { id: shipItem } });
+    const make = (body: Record<string, unknown>) => h.context.netsuite.createRecord('salesOrder', { entity: { id: customer }, isMultiShipTo: true, ...body }, { retrySafe: false });
+
+    await expect(make({ item: { items: [line()] } })).rejects.toThrow(/Please enter value\(s\) for: Ship To/);
+    await expect(make({ item: { items: [msrLine('1')] }, shipGroup: { items: [{ id: 1, shippingRate: 3 }] } })).rejects.toThrow(/cannot update items and shipping rates at the same time/);
+    await expect(make({ shippingCost: 5, item: { items: [msrLine('1')] } })).rejects.toThrow(/set per ship group/);
+
+    const id = await make({ item: { items: [msrLine('1'), msrLine('2'), msrLine('1')] } });
+    expect((await read(id)).shipGroups.map((group) => [group.id, group.shipAddress, group.shippingRate])).toEqual([
+      [1, '1', 12.5],
+      [2, '2', 12.5],
+    ]);
+    await h.context.netsuite.updateRecord('salesOrder', id, { shipGroup: { items: [{ id: 1, shippingRate: 4 }, { id: 2, shippingRate: 6 }] } });
+    // Lines: 3 × 20, taxed 8.25 % in Texas (two lines) and 7 % in Florida; shipping 4 (TX) + 6 (FL), taxed likewise.
+    expect(await read(id)).toMatchObject({ shippingCost: 10, taxTotal: 5.45 }); // 1.65 + 1.65 + 1.40 + 0.33 + 0.42
   });
 
   test('SuiteQL sees the currency table, and sales order totals as NetSuite books them: main line positive, other lines opposite', async () => {
