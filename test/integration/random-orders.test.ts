@@ -34,8 +34,11 @@ test(`${ORDERS} random orders: every paid one booked, and zero unexplained cent 
       ],
       defaultTaxCode: '-8',
       taxCodeByState: { TX: '101', MA: '102', FL: '103' },
+      multiShipRoutes: true,
     },
     env: ({ ns }) => ({
+      NETSUITE_MULTI_SHIP_ROUTES: 'true',
+      NETSUITE_SHIP_METHODS: JSON.stringify({ 'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem' }), 'UPS Ground': ns.addItem({ itemId: 'UPS', itemType: 'ShipItem' }) }),
       NETSUITE_GIFT_CERTIFICATE_ITEM_ID: ns.addItem({ itemId: 'Gift Certificate', itemType: 'NonInvtPart', taxCode: '-8' }),
       NETSUITE_NO_SKU_ITEM_ID: ns.addItem({ itemId: 'Custom', itemType: 'NonInvtPart' }),
       NETSUITE_WRAPPING_ITEM_ID: ns.addItem({ itemId: 'Gift Wrapping', itemType: 'OthCharge' }),
@@ -56,6 +59,8 @@ test(`${ORDERS} random orders: every paid one booked, and zero unexplained cent 
   const paid = generated.map((order, index) => ({ ...order.shape, orderId: orderIds[index]! })).filter((order) => order.paid);
   expect(h.ns.salesOrders()).toHaveLength(paid.length);
   expect(paid.length).toBeGreaterThan(ORDERS * 0.9);
+  expect(paid.filter((order) => order.addresses === 2).length).toBeGreaterThan(20);
+  expect(h.ns.salesOrders().filter((order) => order.isMultiShipTo).length).toBe(paid.filter((order) => order.addresses === 2).length);
 
   const alerts: DriftAlert[] = [];
   const db = createDocumentClient({ region: 'us-east-1', endpoint: h.config.aws.dynamodbEndpoint });
