@@ -28,7 +28,7 @@ export function reconcilerDepsFromConfig(config: ReconcilerConfig, options: { re
     ledger: new DynamoDbLedger(db, config.aws.ledgerTable),
     erp: createNetSuite(config.netsuite, options).erp,
     alerts: new DynamoDbAlertLog(db, config.aws.ledgerTable),
-    alerter: new SlackAlerter({ webhookUrl: config.slackWebhookUrl, deadLetterConsoleUrl: '' }),
+    alerter: new SlackAlerter({ webhookUrl: config.slackWebhookUrl }),
     storeHash: config.storeHash,
     minAgeMs: config.minAgeMs,
   };

@@ -82,6 +82,8 @@ export interface LocalStack {
   notifyNow(): Promise<AnnounceResult>;
   refreshSkusNow(): Promise<SkuRefreshResult>;
   reconcileNow(): Promise<ReconcileResult>;
+  /** Every reconciler run so far (timer and on demand), for benchmarks. */
+  readonly reconcileRuns: readonly ReconcileResult[];
   /** The console's "Start DLQ redrive", locally. */
   redrive(): Promise<number>;
   /** Stops the poller and notifier timers (and waits for a run in progress). */
@@ -184,7 +186,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Locally an order may be reconciled as soon as it is synced (the simulator computes totals at once).
     const reconcilerDeps = reconcilerDepsFromConfig(loadReconcilerConfig({ RECONCILE_MIN_AGE_SECONDS: '0', ...env }));
     const reconciler = createReconcilerHandler(async () => reconcilerDeps);
-    const reconcileNow = () => reconciler({}, lambdaContext('reconciler', 300_000));
+    const reconcileRuns: ReconcileResult[] = [];
+    const reconcileNow = async () => {
+      const run = await reconciler({}, lambdaContext('reconciler', 300_000));
+      reconcileRuns.push(run);
+      return run;
+    };
     every(options.reconcileIntervalMs ?? 0, reconcileNow, 'reconciler', schedules);
 
     if (simulated) await registerSimulatorWebhook(simulated, webhook.url, webhookConfig.secretHeader, webhookSecret);
@@ -204,6 +211,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       notifyNow,
       refreshSkusNow,
       reconcileNow,
+      reconcileRuns,
       redrive: () => redriveDeadLetters(sqs, queues.deadLetterQueueUrl, queues.ordersQueueUrl),
       stopSchedules,
       stop,

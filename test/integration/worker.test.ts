@@ -1,6 +1,8 @@
 /** The worker handler's batch contract, against the simulators and DynamoDB Local. */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { jest } from '@jest/globals';
 import { createWorkerHandler } from '../../functions/worker.ts';
+import { logger, metrics } from '../../functions/common/powertools.ts';
 import { lambdaContext } from '../../local/runtime/lambda-context.ts';
 import { shopper, startHarness, type Harness } from '../support/sync-harness.ts';
 
@@ -42,4 +44,25 @@ test('only failed records come back, each with its retry delay; concurrent batch
   // Both failures are permanent (an unreadable message, a missing SKU): straight back, towards the DLQ.
   expect(postponed.sort()).toEqual([['rh-a2', 0], ['rh-b2', 0]]);
   expect(h.ns.salesOrders()).toHaveLength(3);
+});
+
+test('an order enqueued in a paid status and cancelled before it was read: skipped, never silently (a warning and a count)', async () => {
+  const warnings = jest.spyOn(logger, 'warn');
+  const counted = jest.spyOn(metrics, 'addMetric');
+  try {
+    const handler = createWorkerHandler(async () => ({ sync: h.context, redelivery: { postpone: async () => undefined } }));
+    const orderId = h.bc.addOrder({ statusId: 5, billing: shopper('w@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] });
+    const unpaid = h.bc.addOrder({ statusId: 7, billing: shopper('w@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] });
+
+    const result = await handler({ Records: [record('p1', { ...message(orderId), statusId: 11 }), record('p2', { ...message(unpaid), statusId: 7 })] }, lambdaContext('worker', 60_000));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(h.ns.salesOrders()).toHaveLength(0);
+    expect(warnings).toHaveBeenCalledWith('order enqueued in a paid status was skipped', expect.objectContaining({ orderId, enqueuedStatusId: 11 }));
+    expect(warnings).not.toHaveBeenCalledWith('order enqueued in a paid status was skipped', expect.objectContaining({ orderId: unpaid }));
+    expect(counted.mock.calls.filter(([name]) => name === 'PaidOrdersSkipped')).toHaveLength(1);
+  } finally {
+    warnings.mockRestore();
+    counted.mockRestore();
+  }
 });

@@ -27,6 +27,16 @@ test.each(['store/order/created', 'store/order/updated', 'store/order/statusUpda
   expect(sent).toEqual([expect.objectContaining({ storeHash: 'abc123', orderId: 250, source: 'webhook' })]);
 });
 
+test('a status change carries the new status into the message, so the worker can tell a paid order that was skipped', async () => {
+  const { sent, call } = setup();
+  const body = JSON.stringify({ scope: 'store/order/statusUpdated', store_id: '1', producer: 'stores/abc123', data: { type: 'order', id: 250, status: { previous_status_id: 1, new_status_id: 11 } } });
+  expect((await call(body)).statusCode).toBe(200);
+  expect(sent).toEqual([expect.objectContaining({ orderId: 250, statusId: 11 })]);
+  const { sent: plain, call: callPlain } = setup();
+  await callPlain(orderEvent('store/order/updated'));
+  expect(plain[0]).not.toHaveProperty('statusId');
+});
+
 test('other well-formed scopes are acknowledged and ignored', async () => {
   const { sent, call } = setup();
   const response = await call(JSON.stringify({ scope: 'store/product/updated', store_id: '1', data: { type: 'product', id: 9 }, producer: 'stores/abc123' }));

@@ -11,8 +11,8 @@ import { networkFailure, numericHeader } from '../http/http-failure.ts';
 
 export interface SlackAlerterOptions {
   webhookUrl: string;
-  /** Link to the dead-letter queue in the AWS console, where "Start DLQ redrive" is (failed-order alerts). */
-  deadLetterConsoleUrl: string;
+  /** Link to the dead-letter queue in the AWS console, where "Start DLQ redrive" is (failed-order alerts only). */
+  deadLetterConsoleUrl?: string;
   timeoutMs?: number;
   retry?: RetryPolicy;
 }
@@ -34,7 +34,7 @@ function whatToDo(alert: FailedOrderAlert): string {
   return 'NetSuite or BigCommerce kept failing for about an hour. Check their status, then redrive the message.';
 }
 
-export function slackMessage(alert: FailedOrderAlert, deadLetterConsoleUrl: string): Record<string, unknown> {
+export function slackMessage(alert: FailedOrderAlert, deadLetterConsoleUrl: string | undefined): Record<string, unknown> {
   const title = alert.orderId === undefined ? 'A sync request could not be processed' : `Order ${alert.orderId} did not reach NetSuite`;
   const order =
     alert.orderId === undefined
@@ -57,7 +57,7 @@ export function slackMessage(alert: FailedOrderAlert, deadLetterConsoleUrl: stri
         elements: [
           {
             type: 'mrkdwn',
-            text: `${whatToDo(alert)} To redrive: open the <${deadLetterConsoleUrl}|dead-letter queue> in the SQS console, choose *Start DLQ redrive*, keep *Redrive to source queue(s)*, and start it.`,
+            text: `${whatToDo(alert)} To redrive: open the ${deadLetterConsoleUrl ? `<${deadLetterConsoleUrl}|dead-letter queue>` : 'dead-letter queue'} in the SQS console, choose *Start DLQ redrive*, keep *Redrive to source queue(s)*, and start it.`,
           },
         ],
       },

@@ -153,7 +153,7 @@ export function orderTotals(order: StoredOrder): OrderTotals {
   const totalTax = subtotalTax + shippingTax + handlingTax + wrappingTax + feesTax;
   // The identity the spec's example orders satisfy (orders.v2.oas2.yml L1811-1855, L1926-1969): discounts come off
   // the tax-inclusive total, tax is not reduced. Wrapping is in it by the spec's own field list; fees are charged to
-  // the shopper, so they are in it too (the spec does not say so: UNCONFIRMED, see ../README.md).
+  // the shopper, so they are in it too (the spec does not say so: UNCONFIRMED, see README.md here).
   const totalIncTax =
     subtotalExTax + subtotalTax + shippingExTax + shippingTax + handlingExTax + handlingTax + wrappingExTax + wrappingTax + feesExTax + feesTax -
     order.discountAmount -
