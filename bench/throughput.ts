@@ -45,7 +45,8 @@ const stack = await startLocalStack({
   reconcileIntervalMs: reconcileIntervalSeconds * 1000,
   // One process holds every worker here, so one budget of C requests covers them all.
   env: { NETSUITE_CONCURRENCY: String(limit), BIGCOMMERCE_PAGE_SIZE: '250' },
-  simulator: { concurrencyLimit: limit, rateLimit: { quota: 1_000_000, windowMs: 30_000 } },
+  // The workers get C; the account allows one more for the reconciler, whose slot the stack's budget also sets apart.
+  simulator: { concurrencyLimit: limit + 1, rateLimit: { quota: 1_000_000, windowMs: 30_000 } },
   seed: ({ ns }) => {
     for (const sku of skus) ns.addItem({ itemId: sku });
     for (const email of shoppers) ns.addCustomer({ email, firstName: 'Bench', lastName: 'Shopper', isPerson: true });
@@ -58,7 +59,7 @@ try {
   ns.server.resetLog();
   bc.server.resetLog();
 
-  console.log(`Placing ${orders} orders (NetSuite: ${limit} concurrent requests, ${latencyMs} ms per write; ${workers} worker invocations × batch ${ordersQueue.batchSize})…`);
+  console.log(`Placing ${orders} orders (NetSuite: ${limit} concurrent requests for the workers and 1 for the reconciler, ${latencyMs} ms per write; ${workers} worker invocations × batch ${ordersQueue.batchSize})…`);
   const placedAt = new Map<number, number>();
   const started = Date.now();
   for (let index = 0; index < orders; index++) {

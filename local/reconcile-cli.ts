@@ -23,21 +23,13 @@ import { createSyncContext } from '../functions/common/sync-context.ts';
 import { reconcilerDepsFromConfig } from '../functions/reconciler.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { printTable } from './runtime/print-table.ts';
+import { parseDateArg, usageFailure } from './runtime/cli-args.ts';
 import { startSimulatedEnvironment } from './simulated-environment.ts';
 import { demoStore } from './simulators/bigcommerce/fixtures/demo-store.ts';
 import { demoTaxSetup, seedDemoAccount } from './simulators/netsuite/fixtures/demo-account.ts';
 
-function fail(message: string): never {
-  console.error(`npm run reconcile: ${message}\nusage: npm run reconcile -- --since <ISO date> [--until <ISO date>] [--csv]`);
-  process.exit(2);
-}
-
-function parseDate(text: string | undefined, name: string): Date | undefined {
-  if (text === undefined) return undefined;
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) fail(`--${name} must be an ISO 8601 date or time, got "${text}"`);
-  return date;
-}
+const fail: (message: string) => never = usageFailure('reconcile', '--since <ISO date> [--until <ISO date>] [--csv]');
+const parseDate = (text: string | undefined, name: string) => parseDateArg(text, name, fail);
 
 let args;
 try {

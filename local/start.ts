@@ -93,10 +93,10 @@ if (stack.simulated) {
   const { bc, ns } = stack.simulated;
   const report = async (orderIds: number[]) => {
     const rows: OrderReportRow[] = [];
-    for (const orderId of orderIds) {
+    for (const [index, orderId] of orderIds.entries()) {
       const entry = await stack!.context.ledger.get(orderKey(stack!.config.sync.storeHash, orderId));
       const salesOrder = ns.salesOrders().find((order) => order.id === entry?.salesOrderId);
-      rows.push({ orderId, entry, lines: salesOrder?.lines.length });
+      rows.push({ orderId, entry, lines: salesOrder?.lines.length, note: demoStore[index]?.note });
     }
     printOrderReport(rows);
     return rows;

@@ -8,6 +8,8 @@ export interface OrderReportRow {
   entry: LedgerEntry | undefined;
   /** Lines on the NetSuite sales order, when known. */
   lines?: number;
+  /** What the order demonstrates (the demo store's notes). */
+  note?: string;
   /** Override the result and detail columns (e.g. a dry run's plan). */
   result?: string;
   detail?: string;
@@ -54,9 +56,10 @@ function detailOf(row: OrderReportRow): string {
 }
 
 export function printOrderReport(rows: OrderReportRow[], write: (line: string) => void = console.log): void {
+  const notes = rows.some((row) => row.note);
   printTable(
-    ['Order', 'Result', 'Sales order', 'Detail'],
-    rows.map((row) => [row.orderId, resultOf(row), row.entry?.salesOrderId ?? '', detailOf(row)]),
+    ['Order', ...(notes ? ['Shows'] : []), 'Result', 'Sales order', 'Detail'],
+    rows.map((row) => [row.orderId, ...(notes ? [row.note ?? ''] : []), resultOf(row), row.entry?.salesOrderId ?? '', detailOf(row)]),
     write,
   );
   const counts = new Map<string, number>();

@@ -16,6 +16,7 @@ import type { DynamoDbLedger } from '../../functions/adapters/dynamodb/dynamodb-
 import { randomOrders } from '../../local/simulators/bigcommerce/fixtures/random-orders.ts';
 import { demoCatalog } from '../../local/simulators/bigcommerce/fixtures/demo-store.ts';
 import { seededRandom } from '../../local/simulators/seeded-random.ts';
+import { demoTaxSetup } from '../../local/simulators/netsuite/fixtures/demo-account.ts';
 import { startHarness, type Harness } from '../support/sync-harness.ts';
 
 const ORDERS = 1000;
@@ -24,18 +25,8 @@ afterAll(async () => h?.close());
 
 test(`${ORDERS} random orders: every paid one booked, and zero unexplained cent differences after reconciliation`, async () => {
   h = await startHarness({
-    netsuite: {
-      currencies: ['USD', 'EUR'],
-      taxCodes: [
-        { id: '-8', name: '-Not Taxable-', rate: 0 },
-        { id: '101', name: 'TX 8.25%', rate: 0.0825 },
-        { id: '102', name: 'MA 6%', rate: 0.06 },
-        { id: '103', name: 'FL 7%', rate: 0.07 },
-      ],
-      defaultTaxCode: '-8',
-      taxCodeByState: { TX: '101', MA: '102', FL: '103' },
-      multiShipRoutes: true,
-    },
+    // The demo account's tax: TX 8.25 %, MA 6 %, FL 7 % (the store charges 6 % there: the designed drift).
+    netsuite: { ...demoTaxSetup, currencies: ['USD', 'EUR'], multiShipRoutes: true },
     env: ({ ns }) => ({
       NETSUITE_MULTI_SHIP_ROUTES: 'true',
       NETSUITE_SHIP_METHODS: JSON.stringify({ 'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem' }), 'UPS Ground': ns.addItem({ itemId: 'UPS', itemType: 'ShipItem' }) }),

@@ -65,6 +65,8 @@ export interface SeedFee {
 }
 
 export interface SeedOrder {
+  /** What this order demonstrates, for reports; not part of the order. */
+  note?: string;
   id?: number;
   /** 0 = guest. */
   customerId?: number;
