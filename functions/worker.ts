@@ -47,6 +47,9 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
     // It was paid when enqueued and is not now (cancelled, refunded, put on hold): never silent.
     logger.warn('order enqueued in a paid status was skipped', { source: message.source, enqueuedStatusId: message.statusId, ...outcome });
     metrics.addMetric('PaidOrdersSkipped', MetricUnit.Count, 1);
+  } else if (outcome.status === 'synced' && outcome.warnings) {
+    // Synced, with storefront data NetSuite would have refused left out (a malformed phone): said, not silent.
+    logger.warn('order synced with data left out', { source: message.source, receiveCount: receiveCount(record), ...outcome });
   } else {
     logger.info(`order ${outcome.status}`, { source: message.source, receiveCount: receiveCount(record), ...outcome });
   }

@@ -177,7 +177,7 @@ export class BcNetSuiteSyncStack extends Stack {
       failureHandling: 'Scheduled nightly, with an event that carries nothing: the next run reloads everything, per-order lookups cover new SKUs meanwhile, and failures raise the SkuRefreshErrors alarm.',
       environment: { ...syncSettings, NETSUITE_CONCURRENCY: String(this.concurrency.skuRefreshConcurrency) },
     });
-    tables.grantItems(skuRefresh.function, tables.skuMap);
+    tables.grantItems(skuRefresh.function, tables.skuMap, [], { scan: true });
     tables.grantItems(skuRefresh.function, tables.ledger);
     queues.orders.grantSendMessages(skuRefresh.function);
 

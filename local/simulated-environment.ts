@@ -32,6 +32,8 @@ export interface SimulatedEnvironmentOptions {
   ports?: { bigcommerce?: number | undefined; netsuite?: number | undefined };
   /** Extra store simulator options (e.g. webhook duplicates for chaos runs). */
   bigcommerce?: Pick<BigCommerceSimulatorOptions, 'webhookDuplicateRate' | 'random'>;
+  /** The OAuth 2.0 certificate's key: RSA 3072 by default, or an EC curve NetSuite takes. */
+  oauth2KeyCurve?: 'prime256v1' | 'secp384r1' | 'secp521r1';
   /** How the simulated NetSuite account is set up: currencies and tax codes. */
   netsuite?: Pick<NetSuiteSimulatorOptions, 'currencies' | 'taxCodes' | 'defaultTaxCode' | 'shippingTaxCode' | 'taxCodeByState' | 'multiShipRoutes'>;
 }
@@ -41,7 +43,9 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
   const accountId = '1234567_SB1';
   const accessToken = `bc-${randomUUID()}`;
   const tba = { consumerKey: randomUUID(), consumerSecret: randomUUID(), tokenId: randomUUID(), tokenSecret: randomUUID() };
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+  const { privateKey, publicKey } = options.oauth2KeyCurve
+    ? generateKeyPairSync('ec', { namedCurve: options.oauth2KeyCurve })
+    : generateKeyPairSync('rsa', { modulusLength: 3072 });
   const oauth2 = { clientId: randomUUID(), certificateId: `cert-${randomUUID().slice(0, 8)}`, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 
   const bc = await BigCommerceSimulator.start({

@@ -3,7 +3,10 @@
  * so a missing or malformed setting fails the function immediately with a message that names the variable.
  */
 import * as z from 'zod';
-import { PermanentError } from '../core/errors.ts';
+import { ConfigError } from '../core/errors.ts';
+import { assertionAlgorithm } from '../adapters/netsuite/netsuite-auth.ts';
+
+export { ConfigError };
 import { parseStatusList } from '../core/order-statuses.ts';
 import { normalizeMethodName } from '../core/shipping-methods.ts';
 import { WORKER_TIMEOUT_SECONDS } from '../adapters/sqs/queue-definitions.ts';
@@ -93,6 +96,10 @@ const netsuiteFields = {
     }),
   /** Ship item for methods missing from NETSUITE_SHIP_METHODS; unset, such an order fails naming the method. */
   NETSUITE_DEFAULT_SHIP_METHOD_ID: optionalId,
+  /** Customer ID of new customers: none (auto-numbering on), their e-mail, or their name (numbered on a clash). */
+  NETSUITE_CUSTOMER_ENTITY_ID: z.enum(['auto', 'email', 'name']).default('auto'),
+  /** OneWorld: a shopper known only in another subsidiary gets a customer in ours (create) or fails the order (fail). */
+  NETSUITE_OTHER_SUBSIDIARY_CUSTOMER: z.enum(['create', 'fail']).default('create'),
   /** Orders with several shipping addresses book one ship-to per line (needs Multiple Shipping Routes in NetSuite). */
   NETSUITE_MULTI_SHIP_ROUTES: z
     .enum(['true', 'false', ''])
@@ -215,6 +222,8 @@ export interface AppConfig {
     shipMethods: Map<string, string>;
     defaultShipMethodId?: string;
     multiShipRoutes: boolean;
+    customerEntityId: 'auto' | 'email' | 'name';
+    otherSubsidiaryCustomer: 'create' | 'fail';
     leaseMs: number;
     negativeSkuTtlSeconds: number;
   };
@@ -226,7 +235,6 @@ export function netsuiteApiUrl(accountId: string): string {
   return `https://${accountId.toLowerCase().replaceAll('_', '-')}.suitetalk.api.netsuite.com`;
 }
 
-export class ConfigError extends PermanentError {}
 
 function requireVars(env: Env, names: string[], why: string): Record<string, string> {
   const missing = names.filter((name) => !env[name]);
@@ -368,7 +376,9 @@ function netsuiteConfig(e: z.infer<z.ZodObject<typeof netsuiteFields>>, env: Env
   if (e.NETSUITE_AUTH === 'oauth2') {
     const v = requireVars(env, ['NETSUITE_CLIENT_ID', 'NETSUITE_CERTIFICATE_ID', 'NETSUITE_PRIVATE_KEY'], 'when NETSUITE_AUTH=oauth2');
     // Keys pasted into one-line variables often carry literal "\n"; PEM needs real line breaks.
-    auth = { kind: 'oauth2', clientId: v.NETSUITE_CLIENT_ID!, certificateId: v.NETSUITE_CERTIFICATE_ID!, privateKeyPem: v.NETSUITE_PRIVATE_KEY!.replaceAll('\\n', '\n') };
+    const privateKeyPem = v.NETSUITE_PRIVATE_KEY!.replaceAll('\\n', '\n');
+    assertionAlgorithm(privateKeyPem); // a key NetSuite cannot take stops the function now, not at its first request
+    auth = { kind: 'oauth2', clientId: v.NETSUITE_CLIENT_ID!, certificateId: v.NETSUITE_CERTIFICATE_ID!, privateKeyPem };
   } else {
     const v = requireVars(env, ['NETSUITE_CONSUMER_KEY', 'NETSUITE_CONSUMER_SECRET', 'NETSUITE_TOKEN_ID', 'NETSUITE_TOKEN_SECRET'], 'when NETSUITE_AUTH=tba');
     auth = { kind: 'tba', consumerKey: v.NETSUITE_CONSUMER_KEY!, consumerSecret: v.NETSUITE_CONSUMER_SECRET!, tokenId: v.NETSUITE_TOKEN_ID!, tokenSecret: v.NETSUITE_TOKEN_SECRET! };
@@ -441,6 +451,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shipMethods: e.NETSUITE_SHIP_METHODS,
       defaultShipMethodId: e.NETSUITE_DEFAULT_SHIP_METHOD_ID,
       multiShipRoutes: e.NETSUITE_MULTI_SHIP_ROUTES,
+      customerEntityId: e.NETSUITE_CUSTOMER_ENTITY_ID,
+      otherSubsidiaryCustomer: e.NETSUITE_OTHER_SUBSIDIARY_CUSTOMER,
       leaseMs: e.SYNC_LEASE_MS,
       negativeSkuTtlSeconds: e.SYNC_NEGATIVE_SKU_TTL_SECONDS,
     },

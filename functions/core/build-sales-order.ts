@@ -101,7 +101,12 @@ export interface BookedTotals {
 }
 
 /** Builds the NetSuite sales order for a storefront order whose customer and items are resolved. */
-export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, settings: SalesOrderSettings): { draft: SalesOrderDraft; booked: BookedTotals } {
+export function buildSalesOrder(
+  order: StoreOrder,
+  refs: ResolvedReferences,
+  settings: SalesOrderSettings,
+): { draft: SalesOrderDraft; booked: BookedTotals; lineSkus: Array<string | undefined>; warnings: string[] } {
+  const warnings: string[] = [];
   const where = `order ${order.orderId}`;
   const multiShip = order.consignments.length > 1;
   if (multiShip && !settings.multiShipRoutes) {
@@ -203,8 +208,8 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
     ...(refs.currencyId ? { currencyId: refs.currencyId } : {}),
     ...(shipGroups ? { multiShip: true, shipGroups } : {}),
     ...(discount !== 0 ? { discount: { itemId: settings.discountItemId!, amount: -moneyToNumber(discount) } } : {}),
-    billingAddress: toErpAddress(order.billing),
-    ...(firstConsignment && !multiShip ? { shippingAddress: toErpAddress(firstConsignment.address) } : {}),
+    billingAddress: toErpAddress(order.billing, warnings),
+    ...(firstConsignment && !multiShip ? { shippingAddress: toErpAddress(firstConsignment.address, warnings) } : {}),
     ...(settings.subsidiaryId ? { subsidiaryId: settings.subsidiaryId } : {}),
     ...(settings.locationId ? { locationId: settings.locationId } : {}),
     ...(settings.departmentId ? { departmentId: settings.departmentId } : {}),
@@ -220,7 +225,12 @@ export function buildSalesOrder(order: StoreOrder, refs: ResolvedReferences, set
     discount,
     itemIds: [...new Set(lines.map((line) => line.itemId))],
   };
-  return { draft, booked };
+  // Which SKU each NetSuite line came from (configured items have none): a line NetSuite refuses names its SKU.
+  const lineSkus = lines.map((_, index) => {
+    const source = sources[index];
+    return source && 'sku' in source ? source.sku : undefined;
+  });
+  return { draft, booked, lineSkus, warnings };
 }
 
 function shipMethodFor(order: StoreOrder, methodText: string, settings: SalesOrderSettings): string | undefined {

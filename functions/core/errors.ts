@@ -45,6 +45,9 @@ export class PermanentError extends SyncError {
   readonly retryable = false;
 }
 
+/** The configuration (or a credential) is unusable: the function cannot start until a person fixes it. */
+export class ConfigError extends PermanentError {}
+
 /** The record we tried to create exists already (NetSuite's duplicate externalId answer). */
 export class AlreadyExistsError extends PermanentError {}
 

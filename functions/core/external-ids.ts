@@ -9,9 +9,10 @@ export function salesOrderExternalId(storeHash: string, orderId: number): string
   return `BC-${storeHash}-${orderId}`;
 }
 
-export function customerExternalId(storeHash: string, normalizedEmail: string): string {
+/** With a subsidiary (OneWorld), the customer of that subsidiary: a shopper known elsewhere gets one of ours. */
+export function customerExternalId(storeHash: string, normalizedEmail: string, subsidiaryId?: string): string {
   const digest = createHash('sha256').update(normalizedEmail).digest('hex').slice(0, 32);
-  return `BC-${storeHash}-C-${digest}`;
+  return subsidiaryId ? `BC-${storeHash}-C-${digest}-S${subsidiaryId}` : `BC-${storeHash}-C-${digest}`;
 }
 
 /** Ledger key of one storefront order. */
@@ -19,9 +20,12 @@ export function orderKey(storeHash: string, orderId: number): string {
   return `order#${storeHash}#${orderId}`;
 }
 
-/** E-mail as we compare it: trimmed and lower-cased (NetSuite matching is case-sensitive, shoppers are not). */
+/**
+ * E-mail as we compare it: Unicode NFC (one spelling of "é"), trimmed and lower-cased (NetSuite matching is
+ * case-sensitive, shoppers are not). The SuiteQL match and the deterministic externalId both use this form.
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.normalize('NFC').trim().toLowerCase();
 }
 
 /** Label of a ship-to address we add to a customer's address book: the same address always gets the same label. */

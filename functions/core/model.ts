@@ -107,6 +107,8 @@ export interface StoreOrder {
 export interface ErpCustomer {
   id: string;
   email: string;
+  /** OneWorld: the subsidiaries it may transact in (primary first); undefined without OneWorld. */
+  subsidiaries?: string[];
 }
 
 export interface ErpAddress {
@@ -123,6 +125,8 @@ export interface ErpAddress {
 
 export interface NewCustomer {
   externalId: string;
+  /** Customer ID, for accounts without auto-numbering; absent, NetSuite numbers it. */
+  entityId?: string;
   email: string;
   isPerson: boolean;
   firstName: string;

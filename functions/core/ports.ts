@@ -57,6 +57,10 @@ export interface SkuMapStore {
   put(entries: Array<{ sku: string; itemId: string }>): Promise<void>;
   /** Remembers that NetSuite has no item for these SKUs, until `ttlSeconds` pass. */
   putMissing(skus: string[], ttlSeconds: number): Promise<void>;
+  /** Drops what is known about these SKUs, so the next order looks them up afresh. */
+  forget(skus: string[]): Promise<void>;
+  /** Removes item entries no refresh has written since `since` (items gone from NetSuite); returns how many. */
+  removeNotRefreshedSince(since: Date): Promise<number>;
 }
 
 export interface CustomerCache {

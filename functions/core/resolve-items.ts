@@ -10,7 +10,7 @@ export async function resolveItems(
   skus: string[],
   deps: { erp: Erp; skuMap: SkuMapStore; negativeTtlSeconds: number },
   options: { recheckMissing?: boolean } = {},
-): Promise<Map<string, string>> {
+): Promise<ResolvedItems> {
   const unique = [...new Set(skus)];
   const lookupable = unique.filter((sku) => sku !== '');
   const known = lookupable.length > 0 ? await deps.skuMap.get(lookupable) : new Map();
@@ -32,5 +32,8 @@ export async function resolveItems(
 
   const missing = unique.filter((sku) => !resolved.has(sku));
   if (missing.length > 0) throw new MissingSkuError(missing);
-  return resolved;
+  return Object.assign(resolved, { lookedUp: new Set(neverSeen) });
 }
+
+/** SKU → item id, and which SKUs NetSuite was just asked about (the rest came from the SKU map). */
+export type ResolvedItems = Map<string, string> & { lookedUp: ReadonlySet<string> };

@@ -15,6 +15,10 @@ export interface SyncSettings extends SalesOrderSettings {
   leaseMs: number;
   /** How long "NetSuite has no item for this SKU" is believed before asking again. */
   negativeSkuTtlSeconds: number;
+  /** The Customer ID new customers get (for accounts without auto-numbering). */
+  customerEntityId?: 'auto' | 'email' | 'name';
+  /** OneWorld: a shopper known only in another subsidiary gets a customer of ours, or the order fails. */
+  otherSubsidiaryCustomer?: 'create' | 'fail';
 }
 
 export interface SyncDeps {
@@ -32,7 +36,7 @@ export interface SyncDeps {
 }
 
 export type SyncOutcome =
-  | { status: 'synced'; orderId: number; salesOrderId: string; created: boolean; booked: BookedTotals }
+  | { status: 'synced'; orderId: number; salesOrderId: string; created: boolean; booked: BookedTotals; warnings?: string[] }
   | { status: 'skipped'; orderId: number; reason: string }
   | { status: 'already_synced'; orderId: number; salesOrderId: string };
 
@@ -59,7 +63,7 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order', code: 'ORDER_BUSY', retryAfterMs: leaseLeftMs });
   }
 
-  let result: { salesOrderId: string; created: boolean; booked: BookedTotals } | { skipped: string };
+  let result: { salesOrderId: string; created: boolean; booked: BookedTotals; warnings: string[] } | { skipped: string };
   try {
     result = await createSalesOrder(orderId, deps);
     if ('skipped' in result) {
@@ -78,12 +82,23 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
   // After the ledger says synced, nothing below can lead to a second sales order.
   await writeBack(orderId, result.salesOrderId, key, deps);
-  return { status: 'synced', orderId, ...result };
+  const { warnings, ...synced } = result;
+  return { status: 'synced', orderId, ...synced, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 export type SalesOrderPlan =
   | { skipped: string }
-  | { order: StoreOrder; customer: CustomerResolution; draft: SalesOrderDraft; booked: BookedTotals };
+  | {
+      order: StoreOrder;
+      customer: CustomerResolution;
+      draft: SalesOrderDraft;
+      booked: BookedTotals;
+      /** The SKU of each draft line (undefined for configured items), and the SKUs NetSuite was just asked about. */
+      lineSkus: Array<string | undefined>;
+      freshSkus: ReadonlySet<string>;
+      /** Storefront data that could not be kept (a phone NetSuite would refuse), for the log. */
+      warnings: string[];
+    };
 
 /**
  * Everything short of creating the sales order: reads the order, gates on its status, resolves items and
@@ -113,11 +128,22 @@ export async function planSalesOrder(
     });
   }
   const taxByClass = settings.taxMode === 'line' && settings.taxLines === 'class' ? await source.getTaxByClass(orderId) : undefined;
-  const customer = await resolveCustomer(order, { erp, customers: deps.customers, subsidiaryId: settings.subsidiaryId, currencyId }, options);
+  const customer = await resolveCustomer(
+    order,
+    {
+      erp,
+      customers: deps.customers,
+      subsidiaryId: settings.subsidiaryId,
+      currencyId,
+      entityIdMode: settings.customerEntityId ?? 'auto',
+      otherSubsidiary: settings.otherSubsidiaryCustomer ?? 'create',
+    },
+    options,
+  );
   const shipToAddressIds = await shipToAddresses(order, customer, deps, options);
   const refs = { customerId: customer.customerId, itemIds, currencyId, ...(taxByClass ? { taxByClass } : {}), ...(shipToAddressIds ? { shipToAddressIds } : {}) };
-  const { draft, booked } = buildSalesOrder(order, refs, settings);
-  return { order, customer, draft, booked };
+  const { draft, booked, lineSkus, warnings } = buildSalesOrder(order, refs, settings);
+  return { order, customer, draft, booked, lineSkus, freshSkus: itemIds.lookedUp, warnings: [...customer.warnings, ...warnings] };
 }
 
 /**
@@ -138,17 +164,32 @@ async function shipToAddresses(
   return new Map(withKeys.map(({ consignment, key }) => [consignment.addressId, ids.get(key)!]));
 }
 
-async function createSalesOrder(orderId: number, deps: SyncDeps): Promise<{ salesOrderId: string; created: boolean; booked: BookedTotals } | { skipped: string }> {
+async function createSalesOrder(
+  orderId: number,
+  deps: SyncDeps,
+): Promise<{ salesOrderId: string; created: boolean; booked: BookedTotals; warnings: string[] } | { skipped: string }> {
   const plan = await planSalesOrder(orderId, deps);
   if ('skipped' in plan) return plan;
-  const { customer, draft, booked } = plan;
+  const { customer, draft, booked, lineSkus, freshSkus, warnings } = plan;
   try {
     const created = await createOnce(draft, deps.erp);
     // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
     // crash between the create and here (the retry finds the order by externalId and sets the same rates).
     if (draft.shipGroups) await deps.erp.setShipGroupRates(created.salesOrderId, draft.shipGroups);
-    return { ...created, booked };
+    return { ...created, booked, warnings };
   } catch (error) {
+    const refusedLine = error instanceof SyncError ? /^item\.items\[(\d+)\]\.item$/.exec(error.details.path ?? '') : null;
+    const refusedSku = refusedLine ? lineSkus[Number(refusedLine[1])] : undefined;
+    if (refusedSku !== undefined) {
+      // The SKU map pointed at an item NetSuite refuses (inactivated, deleted or changed since the last refresh):
+      // forget it and look it up afresh. Refused again right after a fresh lookup, it is a person's to fix.
+      await deps.skuMap.forget([refusedSku]);
+      const itemId = draft.lines[Number(refusedLine![1])]?.itemId;
+      if (freshSkus.has(refusedSku)) {
+        throw new PermanentError(`NetSuite refuses item ${itemId} for SKU ${refusedSku}: ${(error as Error).message}`, { source: 'netsuite', cause: error });
+      }
+      throw new TransientError(`NetSuite refused item ${itemId} for SKU ${refusedSku}, which the SKU map held; looking the SKU up again`, { source: 'netsuite', cause: error });
+    }
     if (error instanceof SyncError && error.details.path === 'currency') {
       throw new PermanentError(
         `NetSuite customer ${customer.customerId} (${customer.email}) cannot transact in ${booked.currency}: add ${booked.currency} to the customer's currencies in NetSuite, then redrive (NetSuite said: ${error.message})`,

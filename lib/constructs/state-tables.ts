@@ -43,10 +43,11 @@ export class StateTables extends Construct {
    * Item reads and writes on one table, and queries on the named indexes only. Table.grantReadWriteData would
    * also grant every index (`index/*`) and scans, which no function needs.
    */
-  grantItems(grantee: IGrantable, table: Table, indexes: readonly string[] = []): Grant {
+  grantItems(grantee: IGrantable, table: Table, indexes: readonly string[] = [], options: { scan?: boolean } = {}): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: ITEM_ACTIONS,
+      // Scan only for the nightly SKU refresh's clean-up of items gone from NetSuite.
+      actions: options.scan ? [...ITEM_ACTIONS, 'dynamodb:Scan'] : ITEM_ACTIONS,
       resourceArns: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
     });
   }

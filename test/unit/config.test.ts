@@ -1,4 +1,6 @@
-import { loadConfig, netsuiteApiUrl } from '../../functions/common/config.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigError, loadConfig, netsuiteApiUrl } from '../../functions/common/config.ts';
+import { assertionAlgorithm } from '../../functions/adapters/netsuite/netsuite-auth.ts';
 
 const base = {
   BIGCOMMERCE_STORE_HASH: 'abc123',
@@ -60,13 +62,28 @@ test('names every missing or malformed variable', () => {
   expect(() => loadConfig({ ...base, NETSUITE_LOCATION_ID: 'main' })).toThrow(/NETSUITE_LOCATION_ID: must be a NetSuite internal id/);
 });
 
+const pem = (type: 'rsa' | 'ec' | 'ed25519', options: Record<string, unknown> = {}) =>
+  generateKeyPairSync(type as 'rsa', options as { modulusLength: number }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const oauth2 = (key: string) => ({ ...base, NETSUITE_AUTH: 'oauth2', NETSUITE_CLIENT_ID: 'id', NETSUITE_CERTIFICATE_ID: 'kid', NETSUITE_PRIVATE_KEY: key });
+
 test('repairs private keys pasted with literal \\n', () => {
-  const config = loadConfig({
-    ...base,
-    NETSUITE_AUTH: 'oauth2',
-    NETSUITE_CLIENT_ID: 'id',
-    NETSUITE_CERTIFICATE_ID: 'kid',
-    NETSUITE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----',
-  });
-  expect(config.netsuite.auth).toMatchObject({ kind: 'oauth2', privateKeyPem: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----' });
+  const key = pem('rsa', { modulusLength: 3072 });
+  const config = loadConfig(oauth2(key.trim().replaceAll('\n', '\\n')));
+  expect(config.netsuite.auth).toMatchObject({ kind: 'oauth2', privateKeyPem: key.trim() });
 });
+
+test('the assertion algorithm follows the key: PS256 for RSA 3072/4096, ES256/384/512 for EC P-256/384/521', () => {
+  expect(assertionAlgorithm(pem('rsa', { modulusLength: 4096 })).algorithm).toBe('PS256');
+  expect(assertionAlgorithm(pem('ec', { namedCurve: 'prime256v1' })).algorithm).toBe('ES256');
+  expect(assertionAlgorithm(pem('ec', { namedCurve: 'secp384r1' })).algorithm).toBe('ES384');
+  expect(assertionAlgorithm(pem('ec', { namedCurve: 'secp521r1' })).algorithm).toBe('ES512');
+});
+
+test('a key NetSuite cannot take stops the configuration at start, saying why (never a retried request)', () => {
+  expect(() => loadConfig(oauth2('-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----'))).toThrow('NETSUITE_PRIVATE_KEY is not a readable PEM private key');
+  expect(() => loadConfig(oauth2(pem('rsa', { modulusLength: 2048 })))).toThrow(/2048-bit RSA key; NetSuite takes RSA keys of 3072 or 4096 bits/);
+  expect(() => loadConfig(oauth2(pem('ed25519')))).toThrow(/is a ed25519 key; NetSuite takes RSA 3072\/4096/);
+  expect(() => loadConfig(oauth2(pem('ec', { namedCurve: 'secp256k1' })))).toThrow(/an EC key on secp256k1/);
+  expect(() => loadConfig(oauth2(pem('ec', { namedCurve: 'secp256k1' })))).toThrow(ConfigError);
+});
+

@@ -2,7 +2,7 @@
  * The SKU map on DynamoDB: one BatchGetItem per 100 SKUs (an order costs one round trip, never one per
  * line), batch writes for the nightly bulk load, and negative entries that DynamoDB's TTL removes.
  */
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SkuLookup, SkuMapStore } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
@@ -40,9 +40,45 @@ export class DynamoDbSkuMap extends DynamoDbTable implements SkuMapStore {
     await this.write(skus.map((sku) => ({ sku, missing: true, expiresAt })));
   }
 
+  async forget(skus: string[]): Promise<void> {
+    await this.writeRequests([...new Set(skus)].filter((sku) => sku !== '').map((sku) => ({ DeleteRequest: { Key: { sku } } })));
+  }
+
+  /**
+   * The nightly refresh's clean-up: one scan of the SKU map (never on an order's path), deleting item entries
+   * older than this refresh. Negative entries are left to their TTL.
+   */
+  async removeNotRefreshedSince(since: Date): Promise<number> {
+    const stale: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ProjectionExpression: 'sku',
+          FilterExpression: 'attribute_exists(itemId) AND (attribute_not_exists(refreshedAt) OR refreshedAt < :since)',
+          ExpressionAttributeValues: { ':since': since.toISOString() },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) stale.push(String(item.sku));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    await this.forget(stale);
+    return stale.length;
+  }
+
   private async write(items: Array<Record<string, unknown>>): Promise<void> {
-    for (let start = 0; start < items.length; start += WRITE_BATCH) {
-      let requests = items.slice(start, start + WRITE_BATCH).map((Item) => ({ PutRequest: { Item } }));
+    // BatchWriteItem refuses two requests for one key in a batch: the first entry for a SKU wins (callers list
+    // items oldest first, and the oldest item is the one a SKU maps to).
+    const bySku = new Map<string, Record<string, unknown>>();
+    for (const item of items) if (!bySku.has(String(item.sku))) bySku.set(String(item.sku), item);
+    await this.writeRequests([...bySku.values()].map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  private async writeRequests(all: Array<Record<string, unknown>>): Promise<void> {
+    for (let start = 0; start < all.length; start += WRITE_BATCH) {
+      let requests = all.slice(start, start + WRITE_BATCH);
       for (let round = 0; requests.length > 0; round++) {
         if (round > 0) await sleep(Math.min(1000, 50 * 2 ** round));
         const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));

@@ -171,6 +171,7 @@ export class NetSuiteErp implements Erp {
 function customerBody(customer: NewCustomer): Record<string, unknown> {
   return {
     externalId: customer.externalId,
+    ...(customer.entityId ? { entityId: customer.entityId } : {}),
     email: customer.email,
     isPerson: customer.isPerson,
     firstName: customer.firstName,
