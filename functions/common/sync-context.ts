@@ -25,7 +25,10 @@ export interface SyncContext extends Omit<SyncDeps, 'workerId'> {
 }
 
 /** The NetSuite client and the Erp port on it, for every function that talks to NetSuite. */
-export function createNetSuite(config: AppConfig['netsuite'], options: { retry?: RetryPolicy } = {}): { netsuite: NetSuiteClient; erp: NetSuiteErp } {
+export function createNetSuite(
+  config: AppConfig['netsuite'],
+  options: { retry?: RetryPolicy; oneWorld?: boolean } = {},
+): { netsuite: NetSuiteClient; erp: NetSuiteErp } {
   const netsuite = new NetSuiteClient({
     apiUrl: config.apiUrl,
     auth: createNetSuiteAuth(config.auth, config.accountId, config.apiUrl, config.timeoutMs),
@@ -33,13 +36,14 @@ export function createNetSuite(config: AppConfig['netsuite'], options: { retry?:
     timeoutMs: config.timeoutMs,
     retry: options.retry,
   });
-  return { netsuite, erp: new NetSuiteErp(netsuite, { skuField: config.skuField }) };
+  return { netsuite, erp: new NetSuiteErp(netsuite, { skuField: config.skuField, oneWorld: options.oneWorld ?? false }) };
 }
 
 export function createSyncContext(config: AppConfig, options: { retry?: RetryPolicy } = {}): SyncContext {
   const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
   const bigcommerce = new BigCommerceClient({ ...config.bigcommerce, retry: options.retry });
-  const { netsuite, erp } = createNetSuite(config.netsuite, options);
+  // A subsidiary to book in means OneWorld: customers are matched by the subsidiaries they may transact in.
+  const { netsuite, erp } = createNetSuite(config.netsuite, { ...options, oneWorld: config.sync.subsidiaryId !== undefined });
   const orders = new BigCommerceOrderSource(bigcommerce, config.bigcommerce.storeHash, config.bigcommerce.pageSize);
   return {
     bigcommerce,

@@ -58,9 +58,16 @@ export class NotFoundError extends PermanentError {}
 export class MissingSkuError extends PermanentError {
   readonly skus: string[];
 
-  constructor(skus: string[], details: ErrorDetails = {}) {
-    const list = skus.map((sku) => (sku === '' ? '(a line with no SKU)' : `SKU ${sku}`)).join(', ');
-    super(`${list} ${skus.length === 1 ? 'has' : 'have'} no NetSuite item`, { source: 'order', ...details });
+  /** `reasons`: why NetSuite's item for a SKU cannot be ordered (inactive, a matrix parent), when it has one. */
+  constructor(skus: string[], details: ErrorDetails & { reasons?: ReadonlyMap<string, string> } = {}) {
+    const { reasons, ...rest } = details;
+    const explained = skus.filter((sku) => reasons?.has(sku));
+    const plain = skus.filter((sku) => !reasons?.has(sku));
+    const parts = [
+      ...(plain.length > 0 ? [`${plain.map((sku) => `SKU ${sku}`).join(', ')} ${plain.length === 1 ? 'has' : 'have'} no NetSuite item`] : []),
+      ...explained.map((sku) => `SKU ${sku} has no orderable NetSuite item (${reasons!.get(sku)})`),
+    ];
+    super(parts.join('; '), { source: 'order', ...rest });
     this.skus = skus;
   }
 }

@@ -19,8 +19,10 @@ export interface Erp {
   /** Throws AlreadyExistsError when a customer with this externalId exists. */
   createCustomer(customer: NewCustomer): Promise<string>;
   findCustomerByExternalId(externalId: string): Promise<string | undefined>;
-  /** Item internal ids for the SKUs NetSuite knows; absent keys are unknown SKUs. */
+  /** Item internal ids for the SKUs NetSuite has an orderable item for; absent keys are unknown SKUs. */
   findItemsBySku(skus: string[]): Promise<Map<string, string>>;
+  /** Why NetSuite's items for these SKUs cannot be ordered (inactive, a matrix parent…); absent: no item at all. */
+  explainMissingSkus(skus: string[]): Promise<Map<string, string>>;
   /** Every active item, page by page, for the SKU map's bulk load. */
   listItems(): AsyncIterable<Array<{ sku: string; itemId: string }>>;
   /** Throws AlreadyExistsError when a sales order with this externalId exists. */
@@ -49,14 +51,15 @@ export interface SalesOrderTotals {
   discount: Money;
 }
 
-export type SkuLookup = { itemId: string } | { missing: true };
+/** A SKU's item, or what is remembered of its absence (with why NetSuite's item for it cannot be ordered). */
+export type SkuLookup = { itemId: string } | { missing: true; reason?: string };
 
 export interface SkuMapStore {
   /** One round trip for the whole order; SKUs never looked up are absent from the result. */
   get(skus: string[]): Promise<Map<string, SkuLookup>>;
   put(entries: Array<{ sku: string; itemId: string }>): Promise<void>;
   /** Remembers that NetSuite has no item for these SKUs, until `ttlSeconds` pass. */
-  putMissing(skus: string[], ttlSeconds: number): Promise<void>;
+  putMissing(entries: Array<{ sku: string; reason?: string }>, ttlSeconds: number): Promise<void>;
   /** Drops what is known about these SKUs, so the next order looks them up afresh. */
   forget(skus: string[]): Promise<void>;
   /** Removes item entries no refresh has written since `since` (items gone from NetSuite); returns how many. */

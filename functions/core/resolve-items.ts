@@ -15,7 +15,11 @@ export async function resolveItems(
   const lookupable = unique.filter((sku) => sku !== '');
   const known = lookupable.length > 0 ? await deps.skuMap.get(lookupable) : new Map();
   const resolved = new Map<string, string>();
-  for (const [sku, entry] of known) if ('itemId' in entry) resolved.set(sku, entry.itemId);
+  const reasons = new Map<string, string>();
+  for (const [sku, entry] of known) {
+    if ('itemId' in entry) resolved.set(sku, entry.itemId);
+    else if (entry.reason) reasons.set(sku, entry.reason);
+  }
 
   // A fresh request (a new event, or a redrive after someone fixed the item) asks NetSuite again about SKUs
   // remembered as missing; quick retries of the same message trust the memory.
@@ -24,14 +28,22 @@ export async function resolveItems(
     const found = await deps.erp.findItemsBySku(neverSeen);
     for (const [sku, itemId] of found) resolved.set(sku, itemId);
     const notFound = neverSeen.filter((sku) => !found.has(sku));
+    // Only when NetSuite was asked and said no: why an item that exists cannot be ordered (inactive, a matrix
+    // parent). Remembered with the negative entry, so quick retries say the same without asking again.
+    const explained = notFound.length > 0 ? await deps.erp.explainMissingSkus(notFound) : new Map<string, string>();
+    for (const sku of notFound) {
+      reasons.delete(sku);
+      const reason = explained.get(sku);
+      if (reason) reasons.set(sku, reason);
+    }
     await Promise.all([
       found.size > 0 ? deps.skuMap.put([...found].map(([sku, itemId]) => ({ sku, itemId }))) : undefined,
-      notFound.length > 0 ? deps.skuMap.putMissing(notFound, deps.negativeTtlSeconds) : undefined,
+      notFound.length > 0 ? deps.skuMap.putMissing(notFound.map((sku) => ({ sku, ...(explained.has(sku) ? { reason: explained.get(sku)! } : {}) })), deps.negativeTtlSeconds) : undefined,
     ]);
   }
 
   const missing = unique.filter((sku) => !resolved.has(sku));
-  if (missing.length > 0) throw new MissingSkuError(missing);
+  if (missing.length > 0) throw new MissingSkuError(missing, { reasons });
   return Object.assign(resolved, { lookedUp: new Set(neverSeen) });
 }
 

@@ -3,6 +3,7 @@
  * configuration loader (functions/common/config.ts) needs: it starts, reads the settings from the stage config,
  * and carries nothing it does not read.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { loadConfig, loadNotifierConfig, loadPollerConfig, loadQueueConfig, loadReconcilerConfig, loadWebhookConfig } from '../../functions/common/config.ts';
 import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
@@ -36,7 +37,8 @@ const secret: Record<string, string> = {
   BIGCOMMERCE_ACCESS_TOKEN: 'bc-token',
   NETSUITE_CLIENT_ID: 'client',
   NETSUITE_CERTIFICATE_ID: 'cert',
-  NETSUITE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nMII\\n-----END PRIVATE KEY-----',
+  // A real key (as the secret would hold it, line breaks written \n): the configuration refuses keys NetSuite cannot take.
+  NETSUITE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 3072 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replaceAll('\n', '\\n'),
   WEBHOOK_SECRET: 'a-generated-secret-of-48-characters-000000000000',
   SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
 };

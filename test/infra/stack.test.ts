@@ -317,8 +317,19 @@ describe('least privilege per function', () => {
     expect(grants('poller')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]));
     expect(grants('poller')).toHaveLength(2);
     expect(grants('worker')).toEqual([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]);
-    expect(grants('skuRefresh')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]));
-    expect(grants('skuRefresh')).toHaveLength(2);
+    expect(grants('skuRefresh')).toEqual(
+      expect.arrayContaining([
+        { service: 'sqs', resource: arnOf(ordersId()) },
+        { service: 'dynamodb', resource: table('/Tables/Ledger/') },
+        { service: 'dynamodb', resource: table('/Tables/SkuMap/') },
+      ]),
+    );
+    expect(grants('skuRefresh')).toHaveLength(3);
+    // Only the SKU refresh scans, and only the SKU map (its nightly clean-up of items gone from NetSuite).
+    for (const name of names) {
+      const scans = statementsOf(s, name).filter((statement) => actionsOf(statement).includes('dynamodb:Scan'));
+      expect(scans.map((statement) => statement.Resource)).toEqual(name === 'skuRefresh' ? [table('/Tables/SkuMap/')] : []);
+    }
     expect(grants('notifier')).toEqual([{ service: 'sqs', resource: arnOf(dlqId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]);
     // The reconciler: the ledger and its reconcile index only (no other index, no queue).
     expect(grants('reconciler')).toEqual([

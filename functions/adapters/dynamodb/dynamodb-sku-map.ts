@@ -22,7 +22,7 @@ export class DynamoDbSkuMap extends DynamoDbTable implements SkuMapStore {
         for (const item of result.Responses?.[this.tableName] ?? []) {
           // TTL deletes lazily (up to days later), so an expired negative entry is treated as never seen.
           if (item.missing === true && Number(item.expiresAt) <= nowSeconds) continue;
-          found.set(String(item.sku), item.missing === true ? { missing: true } : { itemId: String(item.itemId) });
+          found.set(String(item.sku), item.missing === true ? { missing: true, ...(item.reason ? { reason: String(item.reason) } : {}) } : { itemId: String(item.itemId) });
         }
         keys = (result.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
       }
@@ -35,9 +35,9 @@ export class DynamoDbSkuMap extends DynamoDbTable implements SkuMapStore {
     await this.write(entries.map(({ sku, itemId }) => ({ sku, itemId, refreshedAt })));
   }
 
-  async putMissing(skus: string[], ttlSeconds: number): Promise<void> {
+  async putMissing(entries: Array<{ sku: string; reason?: string }>, ttlSeconds: number): Promise<void> {
     const expiresAt = Math.ceil(this.now() / 1000) + ttlSeconds;
-    await this.write(skus.map((sku) => ({ sku, missing: true, expiresAt })));
+    await this.write(entries.map(({ sku, reason }) => ({ sku, missing: true, expiresAt, ...(reason ? { reason } : {}) })));
   }
 
   async forget(skus: string[]): Promise<void> {

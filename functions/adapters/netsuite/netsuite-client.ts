@@ -42,6 +42,8 @@ interface SendOptions {
   retrySafe?: boolean;
 }
 
+const WRITE_HEADERS = { 'X-NetSuite-PropertyNameValidation': 'error', 'X-NetSuite-PropertyValueValidation': 'error' };
+
 export class NetSuiteClient {
   private readonly http: Got;
   private readonly options: NetSuiteClientOptions;
@@ -144,7 +146,9 @@ export class NetSuiteClient {
             response = await this.http(url, {
               method,
               json: options.json,
-              headers: { Authorization: authorization, ...options.headers },
+              // Writes name every field strictly: a field the account does not have (a feature that is off) fails
+              // with NetSuite's message instead of vanishing behind a 204 (the default is only a warning header).
+              headers: { Authorization: authorization, ...(method === 'GET' ? {} : WRITE_HEADERS), ...options.headers },
             });
           } catch (error) {
             throw networkFailure(error, 'netsuite', what) ?? error;

@@ -15,6 +15,15 @@ const shipLinesSchema = z.looseObject({
   items: z.array(z.looseObject({ shipAddress: z.looseObject({ id: z.union([z.string(), z.number()]) }).optional(), shipGroup: z.number().int().optional() })),
 });
 
+/**
+ * Items an order line may book on: active, not a matrix parent (only matrix children are orderable), not
+ * purchase-only, and of a type that can be a sales line (the salesOrder item element's types, without the
+ * header-level ship and tax items, system group ends and non-sales items; REST API Browser 2026.1).
+ */
+const ORDERABLE =
+  "isinactive = 'F' AND (matrixtype IS NULL OR matrixtype <> 'PARENT') AND (subtype IS NULL OR subtype <> 'Purchase') " +
+  "AND itemtype IN ('InvtPart', 'NonInvtPart', 'Service', 'OthCharge', 'Kit', 'Assembly', 'GiftCert', 'DwnLdItem', 'Group')";
+
 /** Currencies change about never; one SuiteQL per container and hour keeps them off the per-order budget. */
 const CURRENCY_CACHE_MS = 60 * 60 * 1000;
 
@@ -23,9 +32,12 @@ export class NetSuiteErp implements Erp {
   private readonly skuField: string;
   private currencies: { byCode: Map<string, string>; loadedAt: number } | undefined;
 
-  constructor(client: NetSuiteClient, options: { skuField: string }) {
+  private readonly oneWorld: boolean;
+
+  constructor(client: NetSuiteClient, options: { skuField: string; oneWorld?: boolean }) {
     this.client = client;
     this.skuField = sqlIdentifier(options.skuField);
+    this.oneWorld = options.oneWorld ?? false;
   }
 
   async findCurrencyId(isoCode: string): Promise<string | undefined> {
@@ -41,10 +53,22 @@ export class NetSuiteErp implements Erp {
 
   async findCustomersByEmail(email: string): Promise<ErpCustomer[]> {
     // SuiteQL compares strings case-sensitively; both sides go to lower case.
+    const matches = `LOWER(c.email) = ${sqlString(email.toLowerCase())} AND c.isinactive = 'F'`;
+    if (!this.oneWorld) {
+      const rows = await this.client.suiteql(`SELECT c.id, c.email FROM customer c WHERE ${matches} ORDER BY c.id`);
+      return rows.map((row) => ({ id: row.id!, email: row.email ?? email }));
+    }
+    // OneWorld: the subsidiaries each customer may transact in, primary and secondary, one row each.
     const rows = await this.client.suiteql(
-      `SELECT id, email FROM customer WHERE LOWER(email) = ${sqlString(email.toLowerCase())} AND isinactive = 'F' ORDER BY id`,
+      `SELECT c.id, c.email, r.subsidiary FROM customer c LEFT JOIN customersubsidiaryrelationship r ON r.entity = c.id WHERE ${matches} ORDER BY c.id`,
     );
-    return rows.map((row) => ({ id: row.id!, email: row.email ?? email }));
+    const byId = new Map<string, ErpCustomer & { subsidiaries: string[] }>();
+    for (const row of rows) {
+      const customer = byId.get(row.id!) ?? { id: row.id!, email: row.email ?? email, subsidiaries: [] };
+      if (row.subsidiary) customer.subsidiaries.push(row.subsidiary);
+      byId.set(row.id!, customer);
+    }
+    return [...byId.values()];
   }
 
   async createCustomer(customer: NewCustomer): Promise<string> {
@@ -61,7 +85,7 @@ export class NetSuiteErp implements Erp {
     for (let start = 0; start < skus.length; start += 1000) {
       const chunk = skus.slice(start, start + 1000);
       const rows = await this.client.suiteql(
-        `SELECT id, ${this.skuField} AS sku FROM item WHERE ${this.skuField} IN ${sqlStringList(chunk)} AND isinactive = 'F' ORDER BY id`,
+        `SELECT id, ${this.skuField} AS sku FROM item WHERE ${this.skuField} IN ${sqlStringList(chunk)} AND ${ORDERABLE} ORDER BY id`,
       );
       // Ordered by id, so when two items share a SKU the oldest wins, every time.
       for (const row of rows) if (row.sku && !found.has(row.sku)) found.set(row.sku, row.id!);
@@ -69,11 +93,32 @@ export class NetSuiteErp implements Erp {
     return found;
   }
 
+  async explainMissingSkus(skus: string[]): Promise<Map<string, string>> {
+    const reasons = new Map<string, string>();
+    if (skus.length === 0) return reasons;
+    const rows = await this.client.suiteql(
+      `SELECT id, ${this.skuField} AS sku, itemtype, matrixtype, subtype, isinactive FROM item WHERE ${this.skuField} IN ${sqlStringList(skus.slice(0, 1000))} ORDER BY id`,
+    );
+    for (const row of rows) {
+      if (!row.sku || reasons.has(row.sku)) continue;
+      const why =
+        row.isinactive === 'T'
+          ? 'is inactive'
+          : row.matrixtype === 'PARENT'
+            ? 'is a matrix parent: only its variants (matrix children) can be ordered, so the storefront must send the variant SKU'
+            : row.subtype === 'Purchase'
+              ? 'is a purchase-only item (subtype Purchase)'
+              : `is a ${row.itemtype} item, which cannot be a sales order line`;
+      reasons.set(row.sku, `item ${row.id} ${why}`);
+    }
+    return reasons;
+  }
+
   async *listItems(): AsyncIterable<Array<{ sku: string; itemId: string }>> {
     // Keyset paging: offset paging stops at NetSuite's 100,000-row cap, catalogues can be bigger.
     for (let lastId = 0; ; ) {
       const { rows, hasMore } = await this.client.suiteqlPage(
-        `SELECT id, ${this.skuField} AS sku FROM item WHERE isinactive = 'F' AND id > ${lastId} ORDER BY id`,
+        `SELECT id, ${this.skuField} AS sku FROM item WHERE ${ORDERABLE} AND id > ${lastId} ORDER BY id`,
       );
       const page = rows.filter((row) => row.sku).map((row) => ({ sku: row.sku!, itemId: row.id! }));
       if (page.length > 0) yield page;
@@ -171,7 +216,8 @@ export class NetSuiteErp implements Erp {
 function customerBody(customer: NewCustomer): Record<string, unknown> {
   return {
     externalId: customer.externalId,
-    ...(customer.entityId ? { entityId: customer.entityId } : {}),
+    // autoName false lets a Customer ID through on accounts that auto-number with Allow Override (Oracle, section_N3639940).
+    ...(customer.entityId ? { entityId: customer.entityId, autoName: false } : {}),
     email: customer.email,
     isPerson: customer.isPerson,
     firstName: customer.firstName,

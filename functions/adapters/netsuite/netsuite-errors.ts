@@ -30,10 +30,40 @@ export function parseErrorBody(body: string): NetSuiteErrorDetail | undefined {
   }
 }
 
+/**
+ * The NetSuite feature (or setting) each field we may send depends on: when the account lacks it, the field does
+ * not exist, and a strict write names it. Said in the error, so the person reading it knows what to check.
+ */
+const FIELD_NEEDS: Record<string, string> = {
+  price: 'the Multiple Prices feature (Setup > Company > Enable Features > Items & Inventory); it is sent as the Custom price level',
+  class: 'the Classes feature (Enable Features > Company); set by NETSUITE_CLASS_ID',
+  department: 'the Departments feature (Enable Features > Company); set by NETSUITE_DEPARTMENT_ID',
+  location: 'the Locations feature (Enable Features > Company); set by NETSUITE_LOCATION_ID',
+  subsidiary: 'OneWorld; set by NETSUITE_SUBSIDIARY_ID (leave it unset on a non-OneWorld account)',
+  currency: 'the Multiple Currencies feature (Enable Features > Company)',
+  currencylist: 'the Multiple Currencies feature (Enable Features > Company)',
+  ismultishipto: 'the Multiple Shipping Routes feature (Enable Features > Transactions); set by NETSUITE_MULTI_SHIP_ROUTES',
+  shipaddress: 'the Multiple Shipping Routes feature (Enable Features > Transactions); set by NETSUITE_MULTI_SHIP_ROUTES',
+  shipgroup: 'the Multiple Shipping Routes feature (Enable Features > Transactions); set by NETSUITE_MULTI_SHIP_ROUTES',
+  taxcode: 'per-line tax codes (SYNC_TAX_MODE=line sends NETSUITE_NON_TAXABLE_TAX_CODE_ID on every line)',
+  shippingtaxcode: 'per-line tax codes (SYNC_TAX_MODE=line sends NETSUITE_NON_TAXABLE_TAX_CODE_ID for shipping)',
+  entityid: 'a Customer ID you may set (Auto-Generated Numbers off, or Allow Override); set by NETSUITE_CUSTOMER_ENTITY_ID',
+  autoname: 'a Customer ID you may set (Auto-Generated Numbers off, or Allow Override); set by NETSUITE_CUSTOMER_ENTITY_ID',
+};
+
+/** The field a strict write refused as unknown, if that is what the error says. */
+function unknownField(error: NetSuiteErrorDetail): string | undefined {
+  if (!error.path || !/invalid field name|unknown (field|property)|not defined|does not exist on record/i.test(error.detail)) return undefined;
+  return error.path.split('.').pop();
+}
+
 export function netsuiteFailure(status: number, body: string, what: string): SyncError {
   const error = parseErrorBody(body) ?? { detail: body.slice(0, 200) };
   const details = { source: 'netsuite' as const, status, code: error.code, path: error.path };
-  const message = `${what}: ${status}${error.code ? ` ${error.code}` : ''} ${error.detail}`.trim();
+  const field = status === 400 ? unknownField(error) : undefined;
+  const needs = field ? FIELD_NEEDS[field.toLowerCase()] : undefined;
+  const hint = field ? ` (NetSuite does not know the field '${field}'${needs ? `: it needs ${needs}` : ''})` : '';
+  const message = `${what}: ${status}${error.code ? ` ${error.code}` : ''} ${error.detail}${hint}`.trim();
   if (status === 429 || status >= 500) return new TransientError(message, details);
   if (status === 401) {
     // Also what NetSuite answers to bursts over the concurrency limit; the reason is in its Login Audit Trail.

@@ -21,6 +21,8 @@ export interface CustomerBuild {
   existing?: CustomerRecord;
   /** Test seeding: infer isPerson and skip the mandatory-name rules. */
   seeding?: boolean;
+  /** Test seeding: secondary subsidiaries (customerSubsidiaryRelationship records). */
+  otherSubsidiaries?: string[];
 }
 
 export function buildCustomer(input: Json, body: unknown, store: RecordStore, build: CustomerBuild = {}): CustomerRecord {
@@ -41,6 +43,8 @@ export function buildCustomer(input: Json, body: unknown, store: RecordStore, bu
   checkLength(entityIdGiven, 'entityid', 83);
   checkLength(email, 'email', 254);
   if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Rejected(invalidFieldValue(email, 'email', 'email'));
+  // "The field can be up to 32 characters long" (Oracle, article_158572294439); a REST load saw exactly this text.
+  checkLength(phone, 'phone', 32);
   if (phone && phone.replace(/\D/g, '').length < 7) throw new Rejected(userError('Phone number should have seven digits or more.'));
 
   if (!seeding) {
@@ -58,6 +62,15 @@ export function buildCustomer(input: Json, body: unknown, store: RecordStore, bu
     if (subsidiary === undefined && seeding) subsidiary = [...store.lists.subsidiaries][0];
     if (subsidiary === undefined) throw missing('Primary Subsidiary');
   }
+  // Secondary subsidiaries (Multi-Subsidiary Customer) come from customerSubsidiaryRelationship records, which the
+  // simulator's seeding stands in for: REST cannot write the customer's submachine sublist (Oracle, article_161581923822).
+  const subsidiaries = subsidiary === undefined ? [] : [...new Set([subsidiary, ...(existing?.subsidiaries ?? []), ...(build.otherSubsidiaries ?? [])])];
+
+  // The Customer ID: auto-numbered unless the request overrides it (`autoName: false`, Oracle: "you must leave out
+  // the entityID field ... enable the Allow Override option"); without auto-numbering, the given one or the name.
+  const autoName = optBoolean(input, 'autoName');
+  const entityIdWanted = store.customerAutoNumbering && autoName !== false ? undefined : entityIdGiven;
+  const derivedEntityId = store.customerAutoNumbering || seeding ? undefined : (companyName ?? [firstName, lastName].filter(Boolean).join(' '));
 
   // Multiple currencies: the primary one (the base currency unless named) and the currencyList sublist.
   const currency = optRef(input, 'currency') ?? existing?.currency ?? store.baseCurrency.id;
@@ -86,15 +99,16 @@ export function buildCustomer(input: Json, body: unknown, store: RecordStore, bu
     const holder = store.customers.byExternalId(externalId);
     if (holder && holder.id !== existing?.id) throw new Rejected(userError('This entity already exists.'));
   }
-  if (entityIdGiven !== undefined) {
-    const holder = store.customerWithEntityId(entityIdGiven);
-    if (holder !== undefined && holder !== existing?.id) throw new Rejected(userError('This entity already exists.'));
-  }
+  const entityId = existing?.entityId ?? entityIdWanted ?? (seeding ? entityIdGiven : undefined) ?? derivedEntityId ?? store.nextEntityId();
+  if (!existing && !entityId) throw missing('Customer ID');
+  // The same words as a duplicate externalId: NetSuite says what exists, not what is duplicated.
+  const holder = store.customerWithEntityId(entityId);
+  if (holder !== undefined && holder !== existing?.id) throw new Rejected(userError('This entity already exists.'));
 
   const now = isoNow(store.clock);
   return {
     id: existing?.id ?? store.nextId(),
-    entityId: entityIdGiven ?? existing?.entityId ?? store.nextEntityId(),
+    entityId,
     email,
     firstName,
     lastName,
@@ -104,6 +118,7 @@ export function buildCustomer(input: Json, body: unknown, store: RecordStore, bu
     externalId,
     phone,
     subsidiary,
+    subsidiaries,
     currency,
     currencies,
     addressBook,

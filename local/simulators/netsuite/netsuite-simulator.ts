@@ -14,6 +14,7 @@ import { realisticLatency } from './latency.ts';
 import { OAuth2Issuer, TOKEN_PATH, type OAuth2ClientConfig } from './oauth2-auth.ts';
 import { handleRecord, RECORD_PREFIX } from './record-routes.ts';
 import { RecordStore } from './record-store.ts';
+import type { AccountFeatures } from './property-validation.ts';
 import type { CustomerRecord, ItemRecord, Json, SalesOrderRecord } from './records.ts';
 import { runSuiteql, SUITEQL_PATH } from './suiteql-route.ts';
 import { TbaVerifier, type TbaCredentials } from './tba-auth.ts';
@@ -49,6 +50,10 @@ export interface NetSuiteSimulatorOptions {
   taxCodeByState?: Record<string, string>;
   /** The Multiple Shipping Routes feature: sales orders with isMultiShipTo, a ship-to per line, ship groups. */
   multiShipRoutes?: boolean;
+  /** Features that are on unless turned off here; a field that needs one that is off does not exist. */
+  features?: Partial<Pick<AccountFeatures, 'multiplePrices' | 'classes' | 'departments' | 'locations' | 'multipleCurrencies'>>;
+  /** Auto-Generated Numbers for customers (default on). Off, a new customer's Customer ID is the given one or its name. */
+  customerAutoNumbering?: boolean;
   /** 2026.2 SuiteQL bound `params`; off means a request carrying `params` is refused. */
   suiteqlParams?: boolean;
   /** ms epoch; drives token expiry, the TBA timestamp window and record dates. */
@@ -67,6 +72,10 @@ export interface AddItemInput {
   basePrice?: number;
   /** Tax code of the item's sales lines (default: the account's default tax code). */
   taxCode?: string;
+  /** A matrix parent (not orderable) or child. */
+  matrixType?: 'PARENT' | 'CHILD';
+  /** Non-inventory, service and other charge items: Sale, Resale, or Purchase (not for sale). */
+  subtype?: 'Sale' | 'Purchase' | 'Resale';
 }
 
 export interface AddCustomerInput {
@@ -84,6 +93,8 @@ export interface AddCustomerInput {
   /** ISO code of the primary currency (default: the base currency), and any further ones the customer may use. */
   currency?: string;
   otherCurrencies?: string[];
+  /** OneWorld, Multi-Subsidiary Customer: subsidiaries besides the primary one. */
+  otherSubsidiaries?: string[];
 }
 
 /** A sales order as tests see it: the stored record, with the request body that last wrote it. */
@@ -122,7 +133,6 @@ export class NetSuiteSimulator {
         departments: list(options.departments),
         classes: list(options.classes),
       },
-      options.oneWorld ?? false,
       clock,
       {
         currencies: (options.currencies ?? ['USD']).map((symbol, index) => ({ id: String(index + 1), symbol, name: CURRENCY_NAMES[symbol] ?? symbol, isBaseCurrency: index === 0 })),
@@ -132,7 +142,17 @@ export class NetSuiteSimulator {
           shippingCode: options.shippingTaxCode,
           byState: new Map(Object.entries(options.taxCodeByState ?? {})),
         },
-        multiShipRoutes: options.multiShipRoutes ?? false,
+        features: {
+          multiplePrices: true,
+          classes: true,
+          departments: true,
+          locations: true,
+          multipleCurrencies: true,
+          ...options.features,
+          oneWorld: options.oneWorld ?? false,
+          multiShipRoutes: options.multiShipRoutes ?? false,
+        },
+        customerAutoNumbering: options.customerAutoNumbering ?? true,
       },
     );
     this.gate = new ConcurrencyGate(options.concurrencyLimit ?? 5);
@@ -198,6 +218,8 @@ export class NetSuiteSimulator {
       itemType: input.itemType ?? 'InvtPart',
       basePrice: input.basePrice,
       taxCode: input.taxCode,
+      matrixType: input.matrixType,
+      subtype: input.subtype,
     });
     return id;
   }
@@ -209,6 +231,13 @@ export class NetSuiteSimulator {
     return currency.id;
   }
 
+  /** Inactivates or reactivates an item, as a person does in NetSuite. */
+  setItemInactive(itemId: string, isInactive: boolean): void {
+    const item = this.store.items.get(itemId);
+    if (!item) throw new Error(`NetSuite simulator: no item ${itemId}`);
+    this.store.saveItem({ ...item, isInactive });
+  }
+
   /** Changes a tax code's rate (an account whose rates disagree with the store's: tax drift). */
   setTaxRate(codeId: string, rate: number): void {
     const code = this.store.tax.codes.get(codeId);
@@ -218,13 +247,13 @@ export class NetSuiteSimulator {
 
   /** Seeds a customer through the same rules as POST /customer, minus the mandatory-name checks. */
   addCustomer(input: AddCustomerInput): string {
-    const { currency, otherCurrencies, ...fields } = input;
+    const { currency, otherCurrencies, otherSubsidiaries, ...fields } = input;
     const body: Json = { ...fields };
     if (input.subsidiary !== undefined) body.subsidiary = { id: input.subsidiary };
     if (currency !== undefined) body.currency = { id: this.currencyId(currency) };
     if (otherCurrencies) body.currencyList = { items: [currency ?? this.store.baseCurrency.symbol, ...otherCurrencies].map((code) => ({ currency: { id: this.currencyId(code) } })) };
     try {
-      const customer = buildCustomer(lowerKeys(body), body, this.store, { seeding: true });
+      const customer = buildCustomer(lowerKeys(body), body, this.store, { seeding: true, ...(otherSubsidiaries ? { otherSubsidiaries } : {}) });
       this.store.saveCustomer(customer);
       return customer.id;
     } catch (error) {

@@ -9,6 +9,7 @@ import { invalidFieldValue, invalidRequest, nsError, notFound } from './errors.t
 import type { RecordStore } from './record-store.ts';
 import { customerView, ITEM_RECORD_TYPES, itemView, salesOrderView } from './record-views.ts';
 import type { CustomerRecord, Json, SalesOrderRecord } from './records.ts';
+import { validatePropertyNames, withHeaders } from './property-validation.ts';
 import { buildSalesOrder } from './sales-order-record.ts';
 
 export const RECORD_PREFIX = '/services/rest/record/v1/';
@@ -80,19 +81,19 @@ export function handleRecord(req: SimRequest, store: RecordStore): SimResponse {
 }
 
 function create(req: SimRequest, store: RecordStore, kind: WritableType, type: string): SimResponse {
-  const body = parseBody(req);
+  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features);
   const record = kind.build(lowerKeys(body), body, store);
   kind.save(store, record);
-  return written(req, type, record.id);
+  return withHeaders(written(req, type, record.id), warningHeaders);
 }
 
 function update(req: SimRequest, store: RecordStore, kind: WritableType, type: string, ref: string): SimResponse {
   const existing = kind.find(store, ref);
   if (!existing) return notFound();
-  const body = parseBody(req);
+  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features);
   const record = kind.build(mergeInput(existing.input, body, replaced(req)), body, store, existing);
   kind.save(store, record);
-  return written(req, type, record.id);
+  return withHeaders(written(req, type, record.id), warningHeaders);
 }
 
 /** PUT takes only an external id: it creates the record or updates the one holding that id. */
@@ -101,7 +102,7 @@ function upsert(req: SimRequest, store: RecordStore, kind: WritableType, type: s
     return invalidRequest('The upsert operation (PUT) requires an external ID in the URL, for example eid:ABC-1.');
   }
   const externalId = ref.slice(4);
-  const body = parseBody(req);
+  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features);
   const input = lowerKeys(body);
   if (input.externalid !== undefined && input.externalid !== null && input.externalid !== externalId) {
     throw new Rejected(invalidFieldValue(input.externalid, 'externalid', 'externalId'));
@@ -110,7 +111,7 @@ function upsert(req: SimRequest, store: RecordStore, kind: WritableType, type: s
   const existing = kind.find(store, ref);
   const record = existing ? kind.build(mergeInput(existing.input, input, replaced(req)), body, store, existing) : kind.build(input, body, store);
   kind.save(store, record);
-  return written(req, type, record.id);
+  return withHeaders(written(req, type, record.id), warningHeaders);
 }
 
 function read(req: SimRequest, store: RecordStore, kind: WritableType, ref: string, base: string, sub?: string, subId?: string): SimResponse {

@@ -3,6 +3,7 @@
  * from one increasing sequence shared by every record type, so an id of the wrong type never resolves.
  */
 import type { CurrencyRecord, CustomerRecord, ItemRecord, SalesOrderRecord, TaxCodeRecord } from './records.ts';
+import type { AccountFeatures } from './property-validation.ts';
 import { SuiteqlDatabase } from './suiteql-database.ts';
 
 export interface AccountLists {
@@ -66,15 +67,22 @@ export class RecordStore {
   private lastTranNumber = 1000;
   private lastEntityNumber = 0;
 
-  /** The Multiple Shipping Routes feature (Setup > Company > Enable Features > Transactions). */
-  readonly multiShipRoutes: boolean;
+  /** The account's enabled features (Setup > Company > Enable Features): fields that need one off do not exist. */
+  readonly features: AccountFeatures;
+  /** Auto-Generated Numbers for customers: without it a customer's Customer ID comes from the request or its name. */
+  readonly customerAutoNumbering: boolean;
 
-  constructor(lists: AccountLists, oneWorld: boolean, clock: () => number, setup: { currencies: CurrencyRecord[]; tax: TaxSetup; multiShipRoutes: boolean }) {
+  constructor(
+    lists: AccountLists,
+    clock: () => number,
+    setup: { currencies: CurrencyRecord[]; tax: TaxSetup; features: AccountFeatures; customerAutoNumbering: boolean },
+  ) {
     this.lists = lists;
-    this.oneWorld = oneWorld;
+    this.oneWorld = setup.features.oneWorld;
     this.clock = clock;
     this.tax = setup.tax;
-    this.multiShipRoutes = setup.multiShipRoutes;
+    this.features = setup.features;
+    this.customerAutoNumbering = setup.customerAutoNumbering;
     for (const currency of setup.currencies) this.saveCurrency(currency);
   }
 

@@ -15,6 +15,10 @@ export interface ItemRecord {
   basePrice?: number;
   /** The tax code NetSuite puts on a sales line of this item when the request names none. */
   taxCode?: string;
+  /** SuiteQL `matrixtype`: a matrix parent is not orderable, its children are. */
+  matrixType?: 'PARENT' | 'CHILD';
+  /** SuiteQL `subtype` of non-inventory, service and other charge items: a Purchase item is not for sale. */
+  subtype?: 'Sale' | 'Purchase' | 'Resale';
 }
 
 export interface CurrencyRecord {
@@ -52,6 +56,8 @@ export interface CustomerRecord {
   externalId?: string;
   phone?: string;
   subsidiary?: string;
+  /** OneWorld: every subsidiary it may transact in, the primary first. */
+  subsidiaries: string[];
   /** Primary currency, and every currency the customer may transact in (primary first: the currencyList sublist). */
   currency: string;
   currencies: string[];

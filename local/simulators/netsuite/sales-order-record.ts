@@ -52,8 +52,9 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
 
   let subsidiary = optListRef(input, 'subsidiary', lists.subsidiaries);
   if (store.oneWorld) {
-    // A transaction books to its customer's subsidiary.
-    if (subsidiary !== undefined && subsidiary !== customer.subsidiary) throw new Rejected(invalidFieldValue(subsidiary, 'subsidiary', 'subsidiary'));
+    // A transaction books to one of its customer's subsidiaries, the primary or a secondary one (Oracle: "you can
+    // also associate transactions with any secondary subsidiary assigned to the customer").
+    if (subsidiary !== undefined && !customer.subsidiaries.includes(subsidiary)) throw new Rejected(invalidFieldValue(subsidiary, 'subsidiary', 'subsidiary'));
     subsidiary ??= customer.subsidiary;
   }
   const location = optListRef(input, 'location', lists.locations);
@@ -72,8 +73,7 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   // the same time on transactions that have multiple shipping routes enabled".
   const isMultiShipTo = optBoolean(input, 'isMultiShipTo') ?? false;
   if (isMultiShipTo) {
-    // Without the feature the field does not exist (and NetSuite would drop it with a warning): refused, loudly.
-    if (!store.multiShipRoutes) throw new Rejected(invalidFieldValue(true, 'ismultishipto', 'isMultiShipTo'));
+    // (Without the feature the field does not exist: property validation drops it, or refuses it, before here.)
     const given = asObject(body) ?? {};
     if (get(given, 'shipGroup') !== undefined && get(given, 'item') !== undefined) {
       throw new Rejected(userError('You cannot update items and shipping rates at the same time on transactions that have multiple shipping routes enabled.'));
@@ -146,6 +146,9 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   };
 }
 
+/** Item types that cannot be a sales order's item line (shipping is the header's, tax items are legacy tax's). */
+const NOT_SALES_LINES = new Set(['ShipItem', 'TaxItem', 'TaxGroup', 'EndGroup', 'Expense', 'SubscriPlan']);
+
 function stateOf(address: Json | undefined): string | undefined {
   const state = address === undefined ? undefined : get(address, 'state');
   return typeof state === 'string' && state !== '' ? state : undefined;
@@ -196,7 +199,11 @@ function readLines(input: Json, store: RecordStore, stateCode: string | undefine
     const itemId = optRef(entry, 'item', `${path}.item`);
     if (itemId === undefined) throw missing('Item');
     const item = store.items.get(itemId);
-    if (!item || item.isInactive) throw new Rejected(invalidFieldValue(itemId, 'item', `${path}.item`));
+    // Inactive items, matrix parents (only their children carry stock), purchase-only items and items that are no
+    // sales line (ship and tax items) are refused like an unknown id (Oracle's example for a bad item reference).
+    if (!item || item.isInactive || item.matrixType === 'PARENT' || item.subtype === 'Purchase' || NOT_SALES_LINES.has(item.itemType)) {
+      throw new Rejected(invalidFieldValue(itemId, 'item', `${path}.item`));
+    }
     const quantity = optNumber(entry, 'quantity', `${path}.quantity`);
     if (quantity === undefined) throw missing('Quantity');
     if (quantity <= 0) throw new Rejected(invalidFieldValue(quantity, 'quantity', `${path}.quantity`));

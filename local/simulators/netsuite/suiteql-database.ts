@@ -12,7 +12,10 @@ CREATE TABLE customer (
   isperson TEXT, isinactive TEXT, externalid TEXT, phone TEXT, subsidiary INTEGER, datecreated TEXT, lastmodifieddate TEXT
 );
 CREATE TABLE item (
-  id INTEGER PRIMARY KEY, itemid TEXT, displayname TEXT, upccode TEXT, externalid TEXT, isinactive TEXT, itemtype TEXT
+  id INTEGER PRIMARY KEY, itemid TEXT, displayname TEXT, upccode TEXT, externalid TEXT, isinactive TEXT, itemtype TEXT, matrixtype TEXT, subtype TEXT
+);
+CREATE TABLE customersubsidiaryrelationship (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, entity INTEGER, subsidiary INTEGER, isprimarysub TEXT
 );
 CREATE TABLE currency (
   id INTEGER PRIMARY KEY, name TEXT, symbol TEXT, isbasecurrency TEXT, isinactive TEXT
@@ -27,7 +30,7 @@ CREATE TABLE transactionline (
 );
 `;
 
-export const SUITEQL_TABLES = new Set(['currency', 'customer', 'item', 'transaction', 'transactionline']);
+export const SUITEQL_TABLES = new Set(['currency', 'customer', 'customersubsidiaryrelationship', 'item', 'transaction', 'transactionline']);
 
 export interface QueryResult {
   columns: string[];
@@ -66,8 +69,20 @@ export class SuiteqlDatabase {
   }
 
   putItem(item: ItemRecord): void {
-    const insert = this.prepared('INSERT OR REPLACE INTO item (id, itemid, displayname, upccode, externalid, isinactive, itemtype) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    insert.run(Number(item.id), text(item.itemId), text(item.displayName), text(item.upcCode), text(item.externalId), tf(item.isInactive), item.itemType);
+    const insert = this.prepared(
+      'INSERT OR REPLACE INTO item (id, itemid, displayname, upccode, externalid, isinactive, itemtype, matrixtype, subtype) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run(
+      Number(item.id),
+      text(item.itemId),
+      text(item.displayName),
+      text(item.upcCode),
+      text(item.externalId),
+      tf(item.isInactive),
+      item.itemType,
+      text(item.matrixType),
+      text(item.subtype),
+    );
   }
 
   putCurrency(currency: CurrencyRecord): void {
@@ -100,6 +115,10 @@ export class SuiteqlDatabase {
       customer.dateCreated,
       customer.lastModifiedDate,
     );
+    // One relationship row per subsidiary the customer may transact in (OneWorld only).
+    this.prepared('DELETE FROM customersubsidiaryrelationship WHERE entity = ?').run(Number(customer.id));
+    const relate = this.prepared('INSERT INTO customersubsidiaryrelationship (entity, subsidiary, isprimarysub) VALUES (?, ?, ?)');
+    for (const subsidiary of customer.subsidiaries) relate.run(Number(customer.id), Number(subsidiary), tf(subsidiary === customer.subsidiary));
   }
 
   /**
