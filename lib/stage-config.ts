@@ -82,6 +82,9 @@ export const stageConfigSchema = z.object({
     ),
   ),
   defaultShipMethodId: netsuiteId,
+  customerEntityId: z.enum(['auto', 'email', 'name']).default('auto'),
+  otherSubsidiaryCustomer: z.enum(['create', 'fail']).default('create'),
+  priceLevel: z.enum(['custom', 'none']).default('custom'),
   multiShipRoutes: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : unsetIfEmpty(value)), z.boolean().default(false)),
   /** How often the reconciler compares NetSuite's totals with what BigCommerce charged. */
   reconcileSchedule: scheduleExpression.default('rate(15 minutes)'),

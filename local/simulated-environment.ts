@@ -35,7 +35,10 @@ export interface SimulatedEnvironmentOptions {
   /** The OAuth 2.0 certificate's key: RSA 3072 by default, or an EC curve NetSuite takes. */
   oauth2KeyCurve?: 'prime256v1' | 'secp384r1' | 'secp521r1';
   /** How the simulated NetSuite account is set up: currencies and tax codes. */
-  netsuite?: Pick<NetSuiteSimulatorOptions, 'currencies' | 'taxCodes' | 'defaultTaxCode' | 'shippingTaxCode' | 'taxCodeByState' | 'multiShipRoutes'>;
+  netsuite?: Pick<
+    NetSuiteSimulatorOptions,
+    'currencies' | 'taxCodes' | 'defaultTaxCode' | 'shippingTaxCode' | 'taxCodeByState' | 'multiShipRoutes' | 'features' | 'customerAutoNumbering' | 'oneWorld' | 'subsidiaries'
+  >;
 }
 
 export async function startSimulatedEnvironment(options: SimulatedEnvironmentOptions): Promise<SimulatedEnvironment> {

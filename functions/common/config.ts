@@ -96,6 +96,8 @@ const netsuiteFields = {
     }),
   /** Ship item for methods missing from NETSUITE_SHIP_METHODS; unset, such an order fails naming the method. */
   NETSUITE_DEFAULT_SHIP_METHOD_ID: optionalId,
+  /** custom: lines carry the Custom price level with BigCommerce's rate (needs Multiple Prices); none: the rate alone. */
+  NETSUITE_PRICE_LEVEL: z.enum(['custom', 'none']).default('custom'),
   /** Customer ID of new customers: none (auto-numbering on), their e-mail, or their name (numbered on a clash). */
   NETSUITE_CUSTOMER_ENTITY_ID: z.enum(['auto', 'email', 'name']).default('auto'),
   /** OneWorld: a shopper known only in another subsidiary gets a customer in ours (create) or fails the order (fail). */
@@ -200,6 +202,7 @@ export interface AppConfig {
     concurrency: number;
     timeoutMs: number;
     skuField: string;
+    priceLevel: 'custom' | 'none';
   };
   sync: {
     storeHash: string;
@@ -390,6 +393,7 @@ function netsuiteConfig(e: z.infer<z.ZodObject<typeof netsuiteFields>>, env: Env
     concurrency: e.NETSUITE_CONCURRENCY,
     timeoutMs: e.NETSUITE_TIMEOUT_MS,
     skuField: e.NETSUITE_SKU_FIELD.toLowerCase(),
+    priceLevel: e.NETSUITE_PRICE_LEVEL,
   };
 }
 

@@ -36,7 +36,7 @@ export function createNetSuite(
     timeoutMs: config.timeoutMs,
     retry: options.retry,
   });
-  return { netsuite, erp: new NetSuiteErp(netsuite, { skuField: config.skuField, oneWorld: options.oneWorld ?? false }) };
+  return { netsuite, erp: new NetSuiteErp(netsuite, { skuField: config.skuField, priceLevel: config.priceLevel, oneWorld: options.oneWorld ?? false }) };
 }
 
 export function createSyncContext(config: AppConfig, options: { retry?: RetryPolicy } = {}): SyncContext {

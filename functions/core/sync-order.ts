@@ -143,7 +143,7 @@ export async function planSalesOrder(
   const shipToAddressIds = await shipToAddresses(order, customer, deps, options);
   const refs = { customerId: customer.customerId, itemIds, currencyId, ...(taxByClass ? { taxByClass } : {}), ...(shipToAddressIds ? { shipToAddressIds } : {}) };
   const { draft, booked, lineSkus, warnings } = buildSalesOrder(order, refs, settings);
-  return { order, customer, draft, booked, lineSkus, freshSkus: itemIds.lookedUp, warnings: [...customer.warnings, ...warnings] };
+  return { order, customer, draft, booked, lineSkus, freshSkus: itemIds.lookedUp, warnings: [...new Set([...customer.warnings, ...warnings])] };
 }
 
 /**

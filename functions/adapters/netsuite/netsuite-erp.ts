@@ -33,11 +33,13 @@ export class NetSuiteErp implements Erp {
   private currencies: { byCode: Map<string, string>; loadedAt: number } | undefined;
 
   private readonly oneWorld: boolean;
+  private readonly customPriceLevel: boolean;
 
-  constructor(client: NetSuiteClient, options: { skuField: string; oneWorld?: boolean }) {
+  constructor(client: NetSuiteClient, options: { skuField: string; oneWorld?: boolean; priceLevel?: 'custom' | 'none' }) {
     this.client = client;
     this.skuField = sqlIdentifier(options.skuField);
     this.oneWorld = options.oneWorld ?? false;
+    this.customPriceLevel = (options.priceLevel ?? 'custom') === 'custom';
   }
 
   async findCurrencyId(isoCode: string): Promise<string | undefined> {
@@ -128,7 +130,7 @@ export class NetSuiteErp implements Erp {
   }
 
   async createSalesOrder(order: SalesOrderDraft): Promise<string> {
-    return this.client.createRecord('salesOrder', salesOrderBody(order), { retrySafe: true });
+    return this.client.createRecord('salesOrder', salesOrderBody(order, this.customPriceLevel), { retrySafe: true });
   }
 
   async ensureShipToAddresses(customerId: string, addresses: Array<{ key: string; address: ErpAddress }>): Promise<Map<string, string>> {
@@ -232,7 +234,7 @@ function customerBody(customer: NewCustomer): Record<string, unknown> {
   };
 }
 
-function salesOrderBody(order: SalesOrderDraft): Record<string, unknown> {
+function salesOrderBody(order: SalesOrderDraft, customPriceLevel: boolean): Record<string, unknown> {
   const ref = (id: string | undefined) => (id ? { id } : undefined);
   return {
     entity: { id: order.customerId },
@@ -249,8 +251,11 @@ function salesOrderBody(order: SalesOrderDraft): Record<string, unknown> {
         rate: line.rate,
         // With the amount NetSuite keeps BigCommerce's line total instead of computing rate × quantity itself.
         amount: line.amount,
-        // "-1" is the Custom price level: the storefront's price stands instead of the item's list price.
-        price: { id: '-1' },
+        // "-1" is the Custom price level, so the storefront's rate stands instead of the item's list price. Oracle
+        // documents Custom only for the UI ("select Custom in the Price Levels field ... enter the amount you want to
+        // charge in the Rate field", help section_N2182485); -1 is its id in SuiteScript and public REST code, and no
+        // Oracle page says whether `rate` alone selects it, so both are sent. Needs Multiple Prices.
+        ...(customPriceLevel ? { price: { id: '-1' } } : {}),
         description: line.description,
         ...(line.taxCodeId ? { taxCode: { id: line.taxCodeId } } : {}),
         ...(line.shipTo ? { shipAddress: { id: line.shipTo.addressId }, shipMethod: { id: line.shipTo.shipMethodId } } : {}),
