@@ -170,6 +170,11 @@ describe('requests that fail loudly', () => {
 
   test('the Custom price level needs Multiple Prices: without it the line’s price fails loudly too', async () => {
     await start({ netsuite: { features: { multiplePrices: false } } });
-    await expect(h.sync(order())).rejects.toThrow(/NetSuite does not know the field 'price': it needs the Multiple Prices feature/);
+    await expect(h.sync(order())).rejects.toThrow(/NetSuite does not know the field 'price': it needs the Multiple Prices feature.*NETSUITE_PRICE_LEVEL=none/);
+
+    await h.close();
+    await start({ netsuite: { features: { multiplePrices: false } }, env: { NETSUITE_PRICE_LEVEL: 'none' } });
+    await h.sync(order());
+    expect(h.ns.salesOrders()[0]!.lines[0]).toMatchObject({ rate: 12.25, amount: 12.25, price: undefined });
   });
 });
