@@ -28,8 +28,11 @@ export interface Erp {
   /** Throws AlreadyExistsError when a sales order with this externalId exists. */
   createSalesOrder(order: SalesOrderDraft): Promise<string>;
   findSalesOrderByExternalId(externalId: string): Promise<string | undefined>;
-  /** Internal id of an active currency by ISO code ("EUR"); undefined when the account has none. */
-  findCurrencyId(isoCode: string): Promise<string | undefined>;
+  /**
+   * An active currency by ISO code ("EUR"); undefined when the account has none. `multiple` says whether the account
+   * has other currencies: an account with one (no Multiple Currencies) has no currency field to set.
+   */
+  findCurrency(isoCode: string): Promise<{ id: string; multiple: boolean } | undefined>;
   /**
    * Multiple shipping routes: the customer's address book entries for these addresses, by our key, adding the ones
    * it does not have yet (found again by their label, so a retry adds nothing twice).

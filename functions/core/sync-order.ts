@@ -121,12 +121,15 @@ export async function planSalesOrder(
     { erp, skuMap: deps.skuMap, negativeTtlSeconds: settings.negativeSkuTtlSeconds },
     { recheckMissing: deps.recheckMissingSkus ?? false },
   );
-  const currencyId = await erp.findCurrencyId(order.currencyCode);
-  if (!currencyId) {
+  const currency = await erp.findCurrency(order.currencyCode);
+  if (!currency) {
     throw new PermanentError(`order ${order.orderId} is in ${order.currencyCode}, a currency NetSuite does not have (add it under Lists > Accounting > Currencies)`, {
       source: 'netsuite',
     });
   }
+  // A single-currency account (no Multiple Currencies) books everything in its base currency, and has no currency
+  // field to set: sending one would be refused as an unknown field.
+  const currencyId = currency.multiple ? currency.id : undefined;
   const taxByClass = settings.taxMode === 'line' && settings.taxLines === 'class' ? await source.getTaxByClass(orderId) : undefined;
   const customer = await resolveCustomer(
     order,
@@ -141,7 +144,7 @@ export async function planSalesOrder(
     options,
   );
   const shipToAddressIds = await shipToAddresses(order, customer, deps, options);
-  const refs = { customerId: customer.customerId, itemIds, currencyId, ...(taxByClass ? { taxByClass } : {}), ...(shipToAddressIds ? { shipToAddressIds } : {}) };
+  const refs = { customerId: customer.customerId, itemIds, ...(currencyId ? { currencyId } : {}), ...(taxByClass ? { taxByClass } : {}), ...(shipToAddressIds ? { shipToAddressIds } : {}) };
   const { draft, booked, lineSkus, warnings } = buildSalesOrder(order, refs, settings);
   return { order, customer, draft, booked, lineSkus, freshSkus: itemIds.lookedUp, warnings: [...new Set([...customer.warnings, ...warnings])] };
 }

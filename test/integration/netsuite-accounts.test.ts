@@ -160,6 +160,14 @@ describe('items that can be ordered', () => {
 });
 
 describe('requests that fail loudly', () => {
+  test('a single-currency account has no currency field: orders and new customers book in its base currency without one', async () => {
+    await start(); // USD only: Multiple Currencies off
+    await h.sync(order());
+    expect((h.ns.salesOrders()[0]!.body as Record<string, unknown>).currency).toBeUndefined();
+    expect(h.ns.salesOrders()[0]!.currency).toBe(h.ns.currencyId('USD'));
+    expect((h.ns.customers()[0]!.body as Record<string, unknown>).currency).toBeUndefined();
+  });
+
   test('a class on an account with Classes off fails with NetSuite’s message naming the field and the feature, instead of vanishing', async () => {
     await start({ netsuite: { features: { classes: false } }, env: { NETSUITE_CLASS_ID: '1' } });
     const failure = await h.sync(order()).catch((error: unknown) => error);

@@ -42,7 +42,7 @@ export class NetSuiteErp implements Erp {
     this.customPriceLevel = (options.priceLevel ?? 'custom') === 'custom';
   }
 
-  async findCurrencyId(isoCode: string): Promise<string | undefined> {
+  async findCurrency(isoCode: string): Promise<{ id: string; multiple: boolean } | undefined> {
     const code = isoCode.toUpperCase();
     const fresh = this.currencies && Date.now() - this.currencies.loadedAt < CURRENCY_CACHE_MS;
     if (!fresh || !this.currencies!.byCode.has(code)) {
@@ -50,7 +50,8 @@ export class NetSuiteErp implements Erp {
       const rows = await this.client.suiteql(`SELECT id, symbol FROM currency WHERE isinactive = 'F' ORDER BY id`);
       this.currencies = { byCode: new Map(rows.filter((row) => row.symbol).map((row) => [row.symbol!.toUpperCase(), row.id!])), loadedAt: Date.now() };
     }
-    return this.currencies!.byCode.get(code);
+    const id = this.currencies!.byCode.get(code);
+    return id === undefined ? undefined : { id, multiple: this.currencies!.byCode.size > 1 };
   }
 
   async findCustomersByEmail(email: string): Promise<ErpCustomer[]> {

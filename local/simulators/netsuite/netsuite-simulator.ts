@@ -147,7 +147,8 @@ export class NetSuiteSimulator {
           classes: true,
           departments: true,
           locations: true,
-          multipleCurrencies: true,
+          // Multiple Currencies is what makes a second currency possible: on with more than one, off with one.
+          multipleCurrencies: (options.currencies ?? ['USD']).length > 1,
           ...options.features,
           oneWorld: options.oneWorld ?? false,
           multiShipRoutes: options.multiShipRoutes ?? false,
