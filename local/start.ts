@@ -11,7 +11,8 @@
  *   --reconcile-interval-seconds   how often the reconciler checks NetSuite's totals (default 900, as in AWS)
  *
  * With BIGCOMMERCE_* and NETSUITE_* set, it runs the same pipeline against the real APIs (poller only:
- * BigCommerce cannot deliver webhooks to localhost).
+ * BigCommerce cannot deliver webhooks to localhost), on a deployed stack's ledger (`--stack`, or AWS credentials
+ * present) or on a local one that persists in .local-data/.
  */
 import { parseArgs } from 'node:util';
 
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'netsuite-port': { type: 'string' },
     'poll-interval-seconds': { type: 'string', default: '60' },
     'reconcile-interval-seconds': { type: 'string', default: '900' },
+    stack: { type: 'string' },
   },
 });
 
@@ -55,11 +57,13 @@ function port(name: 'webhook-port' | 'dynamodb-port' | 'sqs-port' | 'bigcommerce
 }
 
 let stack: LocalStack | undefined;
+let ledger: import('./runtime/ledger-target.ts').LedgerTarget | undefined;
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     await stack?.stop();
+    if (ledger?.kind === 'local') await ledger.stop();
   }
   process.exit(code);
 }
@@ -68,7 +72,20 @@ process.once('SIGTERM', () => void shutdown(143));
 
 const real = hasRealCredentials(process.env);
 console.log(real ? 'Starting the local stack against the real BigCommerce and NetSuite APIs…' : 'Starting the local stack with the BigCommerce and NetSuite simulators…');
+// With real APIs, the same ledger rules as `npm run sync`: a deployed stack's, or one that persists locally.
+if (real) {
+  const { chooseLedger, LedgerUnavailable } = await import('./runtime/ledger-target.ts');
+  try {
+    ledger = await chooseLedger({ ...(values.stack ? { stack: values.stack } : {}), env: process.env });
+  } catch (error) {
+    if (!(error instanceof LedgerUnavailable)) throw error;
+    console.error(`npm start: no ledger: ${error.message}`);
+    process.exit(2);
+  }
+  console.log(`  ledger    ${ledger.describe}`);
+}
 stack = await startLocalStack({
+  ...(ledger ? { ledger: ledger.env } : {}),
   // The demo store's orders are from 2025: let the poller's first run look back far enough to see them.
   env: real ? process.env : { POLLER_INITIAL_LOOKBACK_HOURS: String(3 * 365 * 24), WEBHOOK_SECRET: process.env.WEBHOOK_SECRET },
   ports: {

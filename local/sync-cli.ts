@@ -4,7 +4,9 @@
  * One-shot backfill: every order in the given statuses modified in the window goes through the same sync
  * core the worker runs, and a per-order report is printed. Exits 1 when any order failed, 2 on bad arguments.
  * Honours the same environment variables as the functions; without BigCommerce and NetSuite credentials it
- * runs against the simulators seeded with the demo store. `--dry-run` resolves customers and items and
+ * runs against the simulators seeded with the demo store. With them, the ledger is a deployed stack's when AWS
+ * credentials (or --stack) are present, where the orders are enqueued for the deployed worker (--in-process syncs
+ * here against the deployed tables); otherwise a local ledger that persists in .local-data/ (--data-dir). `--dry-run` resolves customers and items and
  * prints the sales orders it would create, writing nothing to NetSuite or BigCommerce.
  */
 import pLimit from 'p-limit';
@@ -19,6 +21,9 @@ import { planSalesOrder, syncOrder } from '../functions/core/sync-order.ts';
 import { loadConfig } from '../functions/common/config.ts';
 import { createSyncContext } from '../functions/common/sync-context.ts';
 import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
+import { createSqsClient } from '../functions/adapters/sqs/sqs-client.ts';
+import { SqsOrderQueue } from '../functions/adapters/sqs/sqs-order-queue.ts';
+import { chooseLedger, LedgerUnavailable, type LedgerTarget } from './runtime/ledger-target.ts';
 import { hasRealCredentials } from './runtime/local-stack.ts';
 import { printOrderReport, type OrderReportRow } from './runtime/order-report.ts';
 import { parseDateArg, usageFailure } from './runtime/cli-args.ts';
@@ -26,12 +31,25 @@ import { startSimulatedEnvironment } from './simulated-environment.ts';
 import { demoStore } from './simulators/bigcommerce/fixtures/demo-store.ts';
 import { demoTaxSetup, seedDemoAccount } from './simulators/netsuite/fixtures/demo-account.ts';
 
-const fail: (message: string) => never = usageFailure('sync', '--since <ISO date> [--until <ISO date>] [--status 11,"Awaiting Shipment"] [--dry-run]');
+const fail: (message: string) => never = usageFailure(
+  'sync',
+  '--since <ISO date> [--until <ISO date>] [--status 11,"Awaiting Shipment"] [--dry-run] [--stack <name>] [--in-process] [--data-dir <folder>]',
+);
 const parseDate = (text: string | undefined, name: string) => parseDateArg(text, name, fail);
 
 let args;
 try {
-  args = parseArgs({ options: { since: { type: 'string' }, until: { type: 'string' }, status: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } }).values;
+  args = parseArgs({
+    options: {
+      since: { type: 'string' },
+      until: { type: 'string' },
+      status: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      stack: { type: 'string' },
+      'in-process': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+    },
+  }).values;
 } catch (error) {
   fail((error as Error).message);
 }
@@ -60,10 +78,25 @@ try {
     simulated.bc.addOrders(demoStore);
     env = { ...simulated.env, ...settings };
   }
+  let target: LedgerTarget | undefined;
+  if (hasRealCredentials(process.env)) {
+    // Which ledger, decided (and reached) before any BigCommerce or NetSuite call.
+    try {
+      target = await chooseLedger({ ...(args.stack ? { stack: args.stack } : {}), env: process.env, ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}) });
+    } catch (error) {
+      if (!(error instanceof LedgerUnavailable)) throw error;
+      console.error(`npm run sync: no ledger: ${error.message}`);
+      process.exit(2);
+    }
+    if (target.kind === 'local') cleanups.push(target.stop);
+    env = { ...process.env, ...target.env };
+    console.log(`Ledger: ${target.describe}.`);
+  }
   const config = loadConfig(env);
   const context = createSyncContext(config);
   if (!hasRealCredentials(process.env)) await refreshSkuMap(context);
   const statuses = statusIds ?? config.sync.triggerStatusIds;
+  const startedAt = new Date().toISOString();
   const settings = { ...config.sync, triggerStatusIds: statuses };
 
   const found = new Set<number>(); // an order can appear under two statuses while it moves
@@ -74,6 +107,15 @@ try {
   }
   const orderIds = [...found];
   console.log(`${orderIds.length} order(s) modified since ${since.toISOString()}${until ? ` until ${until.toISOString()}` : ''} in status ${statuses.join(', ')}${dryRun ? ' (dry run: nothing is written)' : ''}.\n`);
+
+  if (target?.kind === 'deployed' && !args['in-process'] && !dryRun) {
+    // The deployed worker syncs them, paced by the stack's NetSuite budget, and the ledger it shares keeps it exactly once.
+    const receivedAt = new Date().toISOString();
+    const queue = new SqsOrderQueue(createSqsClient({ region: target.region }), target.ordersQueueUrl);
+    await queue.enqueue(orderIds.map((orderId) => ({ storeHash: config.sync.storeHash, orderId, source: 'backfill' as const, receivedAt })));
+    console.log(`Enqueued ${orderIds.length} order(s) into ${target.ordersQueueUrl}: the deployed worker syncs them (orders already synced cost nothing).`);
+    process.exit(0);
+  }
 
   const limit = pLimit(config.netsuite.concurrency);
   const rows: OrderReportRow[] = await Promise.all(
@@ -105,6 +147,8 @@ try {
     ),
   );
   printOrderReport(rows.sort((a, b) => a.orderId - b.orderId));
+  const earlier = rows.filter((row) => row.entry?.syncedAt !== undefined && row.entry.syncedAt < startedAt).length;
+  if (!dryRun && earlier > 0) console.log(`${earlier} order(s) were synced by an earlier run and cost no NetSuite request now (${target?.describe ?? 'this run\'s ledger'}).`);
   exitCode = rows.some((row) => row.entry?.state === 'failed' || row.entry === undefined) ? 1 : 0;
 } catch (error) {
   console.error(`npm run sync failed: ${error instanceof Error ? error.message : String(error)}`);

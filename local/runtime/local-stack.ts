@@ -43,6 +43,11 @@ export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
   /** Reuse a running DynamoDB Local (tests share one); otherwise one is started. */
   dynamodbEndpoint?: string;
+  /**
+   * With real credentials: the ledger chosen by the operator command (a deployed stack's tables, or the persistent
+   * local ledger), as environment variables. Without it, fresh tables in an in-memory DynamoDB Local.
+   */
+  ledger?: Record<string, string>;
   /** Fixed ports (random free ones when absent). */
   ports?: { webhook?: number; dynamodb?: number; sqs?: number; bigcommerce?: number; netsuite?: number };
   /** How often the poller runs; 0 disables the timer (call pollNow). */
@@ -103,8 +108,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const given = options.env ?? {};
     const prefix = `local-${randomUUID().slice(0, 8)}`;
-    let dynamodbEndpoint = options.dynamodbEndpoint;
-    if (!dynamodbEndpoint) {
+    let dynamodbEndpoint = options.ledger ? (options.ledger.DYNAMODB_ENDPOINT ?? '') : options.dynamodbEndpoint;
+    if (dynamodbEndpoint === undefined) {
       const dynamodb = await startDynamoDbLocal({ ...(options.ports?.dynamodb ? { port: options.ports.dynamodb } : {}) });
       stops.push(dynamodb.stop);
       dynamodbEndpoint = dynamodb.endpoint;
@@ -112,7 +117,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     let simulated: SimulatedEnvironment | undefined;
     let base: Record<string, string>;
-    if (hasRealCredentials(given)) {
+    if (hasRealCredentials(given) && options.ledger) {
+      base = { ...definedOnly(given), ...options.ledger };
+    } else if (hasRealCredentials(given)) {
       base = { ...definedOnly(given), DYNAMODB_ENDPOINT: dynamodbEndpoint, LEDGER_TABLE: `${prefix}-ledger`, SKU_MAP_TABLE: `${prefix}-sku-map` };
       await createTables(dynamodbEndpoint, [
         { definition: ledgerTable, name: base.LEDGER_TABLE! },
