@@ -5,12 +5,14 @@
  */
 import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../functions/adapters/sqs/queue-definitions.ts';
+import { SECRET_BOUNDARIES, SECRET_BOUNDARY_NAMES, type SecretBoundary } from '../functions/common/secret-boundaries.ts';
 import { RECONCILE_INDEX } from '../functions/adapters/dynamodb/table-definitions.ts';
-import { AppSecret } from './constructs/app-secret.ts';
+import { AppSecrets } from './constructs/app-secrets.ts';
 import { SyncDashboard } from './constructs/dashboard.ts';
 import { DlqAlerting } from './constructs/dlq-alerting.ts';
 import { OperationalAlarms } from './constructs/operational-alarms.ts';
@@ -46,6 +48,20 @@ export const TIMEOUTS = {
  */
 export const WORKER_NETSUITE_TIMEOUT_MS = (WORKER_TIMEOUT_SECONDS * 1000) / 2;
 
+/**
+ * The secrets each function reads, and so may read: one per trust boundary, and no more than its configuration
+ * loader needs (test/infra/function-config.test.ts proves both). The reconciler reads Slack for its drift alerts;
+ * the notifier reads nothing but Slack.
+ */
+export const SECRETS_READ_BY = {
+  webhook: ['webhook'],
+  poller: ['bigcommerce'],
+  worker: ['bigcommerce', 'netsuite'],
+  skuRefresh: ['bigcommerce', 'netsuite'],
+  notifier: ['slack'],
+  reconciler: ['netsuite', 'slack'],
+} as const satisfies Record<string, readonly SecretBoundary[]>;
+
 export interface BcNetSuiteSyncStackProps extends StackProps {
   config: StageConfig;
 }
@@ -65,7 +81,7 @@ export class BcNetSuiteSyncStack extends Stack {
       );
     }
 
-    const secret = new AppSecret(this, 'AppSecret', { existingSecretName: config.appSecretName }).secret;
+    const secrets = new AppSecrets(this, 'Secrets', { legacySecretName: config.appSecretName });
     const queues = new OrderQueues(this, 'Queues');
     const tables = new StateTables(this, 'Tables');
     this.concurrency = planNetSuiteConcurrency(config.netsuiteConcurrencyBudget, ordersQueue.batchSize);
@@ -101,7 +117,6 @@ export class BcNetSuiteSyncStack extends Stack {
       LEDGER_TABLE: tables.ledger.tableName,
       SKU_MAP_TABLE: tables.skuMap.tableName,
       ORDERS_QUEUE_URL: queues.orders.queueUrl,
-      APP_SECRET_ARN: secret.secretArn,
     };
     const common = { logLevel: config.logLevel, logRetention: config.logRetentionDays };
 
@@ -116,9 +131,9 @@ export class BcNetSuiteSyncStack extends Stack {
         ...storeHash,
         ORDERS_QUEUE_URL: queues.orders.queueUrl,
         WEBHOOK_SECRET_HEADER: config.webhookSecretHeader,
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    webhook.addEnvironment(secrets.bind(webhook.function, SECRETS_READ_BY.webhook));
     queues.orders.grantSendMessages(webhook.function);
 
     const poller = new ServiceFunction(this, 'Poller', {
@@ -134,9 +149,9 @@ export class BcNetSuiteSyncStack extends Stack {
         POLLER_LEASE_MS: String(TIMEOUTS.poller.toMilliseconds()),
         LEDGER_TABLE: tables.ledger.tableName, // its lease and cursor
         ORDERS_QUEUE_URL: queues.orders.queueUrl,
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    poller.addEnvironment(secrets.bind(poller.function, SECRETS_READ_BY.poller));
     queues.orders.grantSendMessages(poller.function);
     tables.grantItems(poller.function, tables.ledger);
 
@@ -153,6 +168,7 @@ export class BcNetSuiteSyncStack extends Stack {
         NETSUITE_TIMEOUT_MS: String(WORKER_NETSUITE_TIMEOUT_MS),
       },
     });
+    worker.addEnvironment(secrets.bind(worker.function, SECRETS_READ_BY.worker));
     // Grants ReceiveMessage, DeleteMessage and ChangeMessageVisibility, which sets each failed record's backoff.
     const ordersSource = new SqsEventSource(queues.orders, {
       batchSize: ordersQueue.batchSize,
@@ -177,6 +193,7 @@ export class BcNetSuiteSyncStack extends Stack {
       failureHandling: 'Scheduled nightly, with an event that carries nothing: the next run reloads everything, per-order lookups cover new SKUs meanwhile, and failures raise the SkuRefreshErrors alarm.',
       environment: { ...syncSettings, NETSUITE_CONCURRENCY: String(this.concurrency.skuRefreshConcurrency) },
     });
+    skuRefresh.addEnvironment(secrets.bind(skuRefresh.function, SECRETS_READ_BY.skuRefresh));
     tables.grantItems(skuRefresh.function, tables.skuMap);
     tables.grantItems(skuRefresh.function, tables.ledger);
     queues.orders.grantSendMessages(skuRefresh.function);
@@ -192,9 +209,9 @@ export class BcNetSuiteSyncStack extends Stack {
         ...storeHash,
         DEAD_LETTER_QUEUE_URL: queues.deadLetters.queueUrl,
         LEDGER_TABLE: tables.ledger.tableName, // order failure reasons, and which dead letters were announced
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    notifier.addEnvironment(secrets.bind(notifier.function, SECRETS_READ_BY.notifier));
     // Peek only: no DeleteMessage, so whatever it reads stays for the console's redrive.
     notifier.function.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], resources: [queues.deadLetters.queueArn] }),
@@ -214,14 +231,13 @@ export class BcNetSuiteSyncStack extends Stack {
         NETSUITE_AUTH: config.netsuiteAuth,
         NETSUITE_CONCURRENCY: String(this.concurrency.reconcilerConcurrency),
         LEDGER_TABLE: tables.ledger.tableName, // the booked snapshots, drift results and alert markers
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    reconciler.addEnvironment(secrets.bind(reconciler.function, SECRETS_READ_BY.reconciler));
     // Its one index query needs the reconcile index; nothing else of the table's indexes.
     tables.grantItems(reconciler.function, tables.ledger, [RECONCILE_INDEX.name]);
 
     this.functions = { webhook, poller, worker, skuRefresh, notifier, reconciler };
-    for (const fn of Object.values(this.functions)) secret.grantRead(fn.function);
 
     const api = new WebhookApi(this, 'WebhookApi', { handler: webhook.function, logRetention: config.logRetentionDays });
 
@@ -236,9 +252,12 @@ export class BcNetSuiteSyncStack extends Stack {
       timeZone: config.timeZone,
     });
 
-    const dlqAlerting = new DlqAlerting(this, 'DlqAlerting', { deadLetters: queues.deadLetters, notifier: notifier.function, alarmEmail: config.alarmEmail });
+    // Every alarm also reaches the operator's own topic when one is given (the subscriber rule: stage-config.ts).
+    const alsoNotify = config.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmSubscriberTopic', config.alarmTopicArn) : undefined;
+    const dlqAlerting = new DlqAlerting(this, 'DlqAlerting', { deadLetters: queues.deadLetters, notifier: notifier.function, alarmEmail: config.alarmEmail, alsoNotify });
     const alarms = new OperationalAlarms(this, 'Alarms', {
       ordersQueue: queues.orders,
+      deadLetters: queues.deadLetters,
       worker: worker.function,
       webhookApi: api.api,
       poller: poller.function,
@@ -246,6 +265,7 @@ export class BcNetSuiteSyncStack extends Stack {
       notifier: notifier.function,
       reconciler: reconciler.function,
       alarmEmail: config.alarmEmail,
+      alsoNotify,
     });
     const dashboard = new SyncDashboard(this, 'Dashboard', {
       ordersQueue: queues.orders,
@@ -256,7 +276,14 @@ export class BcNetSuiteSyncStack extends Stack {
     });
 
     new CfnOutput(this, 'WebhookUrl', { value: api.webhookUrl, description: 'Register with: npm run webhook:register -- --url <this>' });
-    new CfnOutput(this, 'AppSecretArn', { value: secret.secretArn, description: 'Fill in the credentials here (see the README)' });
+    if (secrets.legacy) {
+      new CfnOutput(this, 'AppSecretArn', { value: secrets.legacy.secretArn, description: 'The single secret every function reads (migrate: see the README)' });
+    } else {
+      for (const boundary of SECRET_BOUNDARY_NAMES) {
+        const name = `${boundary[0]!.toUpperCase()}${boundary.slice(1)}SecretArn`;
+        new CfnOutput(this, name, { value: secrets.secrets[boundary].secretArn, description: `Fill in ${SECRET_BOUNDARIES[boundary].keys.join(', ')} here (see the README)` });
+      }
+    }
     new CfnOutput(this, 'OrdersQueueUrl', { value: queues.orders.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: queues.deadLetters.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueConsole', {
