@@ -14,9 +14,13 @@ import type { OrderQueue } from './core/ports.ts';
 import { refreshSkuMap } from './core/refresh-sku-map.ts';
 import { requeueParkedOrders } from './core/requeue-parked.ts';
 import { loadConfig, loadQueueConfig } from './common/config.ts';
+import { deadlineFromContext, withDeadline } from './common/deadline.ts';
 import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 import { createSyncContext, type SyncContext } from './common/sync-context.ts';
+
+/** Requests and retries end this long before Lambda's timeout; what is loaded by then stays loaded. */
+const DEADLINE_MARGIN_MS = 30_000;
 
 export interface SkuRefreshDeps {
   sync: SyncContext;
@@ -42,8 +46,9 @@ export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(async () => {
-      const result = await runSkuRefresh(await deps());
+    .handler(async (_event, context) => {
+      const refreshDeps = await deps();
+      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () => runSkuRefresh(refreshDeps));
       logger.info('SKU map refreshed', { items: result.items, pages: result.pages, requeued: result.requeued, stillParked: result.stillParked });
       metrics.addMetric('SkuMapItems', MetricUnit.Count, result.items);
       metrics.addMetric('ParkedOrdersRequeued', MetricUnit.Count, result.requeued.length);

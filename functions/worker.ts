@@ -19,6 +19,7 @@ import type { RedeliveryControl } from './core/ports.ts';
 import { defaultRetrySchedule, type RetrySchedule } from './core/retry-schedule.ts';
 import { syncOrder, type SyncOutcome } from './core/sync-order.ts';
 import { loadConfig, loadQueueConfig } from './common/config.ts';
+import { deadlineFromContext, withDeadline } from './common/deadline.ts';
 import { parseOrderMessage } from './common/order-message.ts';
 import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
@@ -28,7 +29,15 @@ export interface WorkerDeps {
   sync: SyncContext;
   redelivery: RedeliveryControl;
   schedule?: RetrySchedule;
+  /** Time kept back from Lambda's timeout for recording failures and setting their backoff. */
+  deadlineMarginMs?: number;
 }
+
+/**
+ * Every record's work ends this long before Lambda's timeout: enough to mark a record failed in the ledger and set
+ * its backoff, so a hanging request fails its own record instead of timing out the whole batch.
+ */
+export const WORKER_DEADLINE_MARGIN_MS = 10_000;
 
 /** Syncs the order one queue record asks for; throws to send the record back to the queue. */
 export async function processRecord(record: SQSRecord, context: SyncContext, requestId: string): Promise<SyncOutcome> {
@@ -89,6 +98,7 @@ export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
     .use(logMetrics(metrics))
     .handler(async (event, lambdaContext) => {
       const workerDeps = await deps();
+      const deadline = deadlineFromContext(lambdaContext, workerDeps.deadlineMarginMs ?? WORKER_DEADLINE_MARGIN_MS);
       // A processor keeps the batch's records and results: one per invocation, never shared by two batches
       // (the local runtime runs several invocations in one process; sharing lost failed records there).
       const processor = new BatchProcessor(EventType.SQS);
@@ -97,7 +107,7 @@ export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
         event,
         async (record: SQSRecord) => {
           try {
-            return await processRecord(record, workerDeps.sync, lambdaContext.awsRequestId);
+            return await withDeadline(deadline, () => processRecord(record, workerDeps.sync, lambdaContext.awsRequestId));
           } catch (error) {
             failures.set(record.messageId, error);
             throw error;

@@ -9,6 +9,7 @@ import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { NetSuiteAuthConfig } from '../../common/config.ts';
+import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry } from '../../common/retry.ts';
 import { networkFailure } from '../http/http-failure.ts';
 import { tbaAuthorizationHeader } from './tba-signature.ts';
@@ -70,7 +71,7 @@ export class ClientCredentialsAuth implements NetSuiteAuth {
           },
           throwHttpErrors: false,
           retry: { limit: 0 },
-          timeout: { request: this.timeoutMs },
+          timeout: { request: requestTimeoutMs(this.timeoutMs, 'NetSuite token request') },
           responseType: 'text',
         });
       } catch (error) {

@@ -8,6 +8,7 @@ import got, { type Got, type Response } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import * as z from 'zod';
 import { PermanentError } from '../../core/errors.ts';
+import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure } from '../http/http-failure.ts';
 import type { NetSuiteAuth } from './netsuite-auth.ts';
@@ -145,6 +146,7 @@ export class NetSuiteClient {
               method,
               json: options.json,
               headers: { Authorization: authorization, ...options.headers },
+              timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) },
             });
           } catch (error) {
             throw networkFailure(error, 'netsuite', what) ?? error;

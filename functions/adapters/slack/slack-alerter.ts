@@ -6,6 +6,7 @@
 import got from 'got';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { Alerter, DriftAlert, DriftAlerter, FailedOrderAlert } from '../../core/ports.ts';
+import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
 
@@ -116,7 +117,7 @@ export class SlackAlerter implements Alerter, DriftAlerter {
           json: body,
           throwHttpErrors: false,
           retry: { limit: 0 },
-          timeout: { request: this.options.timeoutMs ?? 10_000 },
+          timeout: { request: requestTimeoutMs(this.options.timeoutMs ?? 10_000, 'Slack webhook') },
           responseType: 'text',
         });
       } catch (error) {
