@@ -17,10 +17,16 @@ import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsDeadLetterQueue } from './adapters/sqs/sqs-dead-letter-queue.ts';
 import { announceDeadLetters, type AnnounceDeps, type AnnounceResult } from './core/announce-dead-letters.ts';
 import { loadNotifierConfig, type NotifierConfig } from './common/config.ts';
+import { deadlineFromContext, withDeadline } from './common/deadline.ts';
 import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 
-export type NotifierDeps = Omit<AnnounceDeps, 'owner'>;
+export type NotifierDeps = Omit<AnnounceDeps, 'owner' | 'timeLeftMs' | 'stopBeforeMs'>;
+
+/** Slack posts and claim writes end this long before the 30 s timeout. */
+const DEADLINE_MARGIN_MS = 3_000;
+/** No new peek with less than this left: the rest of the time is for posting (one digest, or a few in parallel). */
+const STOP_READING_BEFORE_MS = 12_000;
 
 export function notifierDepsFromConfig(config: NotifierConfig): NotifierDeps {
   const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
@@ -41,9 +47,14 @@ export function createNotifierHandler(deps: () => Promise<NotifierDeps>) {
     .use(logMetrics(metrics))
     .handler(async (_event, context) => {
       // The event (alarm notification or schedule) only says "look"; what to announce is in the queue.
-      const result = await announceDeadLetters({ ...(await deps()), owner: context.awsRequestId });
+      const notifierDeps = await deps();
+      // Reading stops with time left to post; whatever is not read is announced by the next sweep, a minute later.
+      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () =>
+        announceDeadLetters({ ...notifierDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: STOP_READING_BEFORE_MS }),
+      );
       if (result.seen > 0) logger.info('dead letters checked', { ...result });
       metrics.addMetric('DeadLetterAlertsSent', MetricUnit.Count, result.announced);
+      if (result.digest) metrics.addMetric('DeadLetterDigests', MetricUnit.Count, 1);
       return result;
     });
 }

@@ -17,7 +17,7 @@ import { SqsRedelivery } from './adapters/sqs/sqs-redelivery.ts';
 import { PermanentError, SyncError } from './core/errors.ts';
 import type { RedeliveryControl } from './core/ports.ts';
 import { defaultRetrySchedule, type RetrySchedule } from './core/retry-schedule.ts';
-import { syncOrder, type SyncOutcome } from './core/sync-order.ts';
+import { syncOrder, UNKNOWN_ORDER, type SyncOutcome } from './core/sync-order.ts';
 import { loadConfig, loadQueueConfig } from './common/config.ts';
 import { deadlineFromContext, withDeadline } from './common/deadline.ts';
 import { parseOrderMessage } from './common/order-message.ts';
@@ -52,7 +52,11 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
     recheckMissingSkus: receiveCount(record) === 1,
   });
   const enqueuedPaid = message.statusId !== undefined && context.settings.triggerStatusIds.includes(message.statusId);
-  if (outcome.status === 'skipped' && enqueuedPaid) {
+  if (outcome.status === 'skipped' && outcome.reason.startsWith(UNKNOWN_ORDER)) {
+    // A forged or mistyped id (or an order deleted since): skipped, never dead-lettered, but visible.
+    logger.warn('order unknown to BigCommerce was skipped', { source: message.source, orderId: outcome.orderId });
+    metrics.addMetric('UnknownOrdersSkipped', MetricUnit.Count, 1);
+  } else if (outcome.status === 'skipped' && enqueuedPaid) {
     // It was paid when enqueued and is not now (cancelled, refunded, put on hold): never silent.
     logger.warn('order enqueued in a paid status was skipped', { source: message.source, enqueuedStatusId: message.statusId, ...outcome });
     metrics.addMetric('PaidOrdersSkipped', MetricUnit.Count, 1);

@@ -5,6 +5,7 @@
 import type { BookedTotals } from './build-sales-order.ts';
 import type { ErpAddress, ErpCustomer, NewCustomer, SalesOrderDraft, ShipGroupRate, StoreOrder } from './model.ts';
 import type { Money } from './money.ts';
+import type { FailedOrdersDigest } from './announce-dead-letters.ts';
 
 export interface OrderSource {
   getOrder(orderId: number): Promise<StoreOrder>;
@@ -239,6 +240,8 @@ export interface FailedOrderAlert {
 
 export interface Alerter {
   send(alert: FailedOrderAlert): Promise<void>;
+  /** One message for many failed orders (an alert storm). */
+  sendDigest(digest: FailedOrdersDigest): Promise<void>;
 }
 
 /** A synced order whose NetSuite totals differ from what BigCommerce charged. */

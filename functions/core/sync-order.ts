@@ -1,5 +1,5 @@
 import { buildSalesOrder, skusToResolve, type BookedTotals, type SalesOrderSettings } from './build-sales-order.ts';
-import { AlreadyExistsError, MissingSkuError, PermanentError, SyncError, TransientError } from './errors.ts';
+import { AlreadyExistsError, MissingSkuError, NotFoundError, PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey, shipToAddressKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
@@ -81,6 +81,9 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   return { status: 'synced', orderId, ...result };
 }
 
+/** How a skip for an order BigCommerce does not have begins (the worker counts these apart). */
+export const UNKNOWN_ORDER = 'BigCommerce has no order';
+
 export type SalesOrderPlan =
   | { skipped: string }
   | { order: StoreOrder; customer: CustomerResolution; draft: SalesOrderDraft; booked: BookedTotals };
@@ -95,7 +98,15 @@ export async function planSalesOrder(
   options: { dryRun?: boolean } = {},
 ): Promise<SalesOrderPlan> {
   const { source, erp, settings } = deps;
-  const order = await source.getOrder(orderId);
+  let order: StoreOrder;
+  try {
+    order = await source.getOrder(orderId);
+  } catch (error) {
+    // Anyone holding the webhook secret can send any id: an order BigCommerce does not have is nothing to sync,
+    // not a failure to dead-letter and alert on.
+    if (error instanceof NotFoundError && error.details.source === 'bigcommerce') return { skipped: `${UNKNOWN_ORDER} ${orderId} (deleted, or never placed)` };
+    throw error;
+  }
   // Webhooks fire for every change, including unpaid and incomplete orders; only trigger statuses sync.
   if (!settings.triggerStatusIds.includes(order.statusId)) {
     return { skipped: `status is ${statusName(order.statusId)} (${order.statusId}), not one that triggers a sync` };
