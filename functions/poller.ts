@@ -11,6 +11,8 @@ import type { Context } from 'aws-lambda';
 import { BigCommerceClient } from './adapters/bigcommerce/bigcommerce-client.ts';
 import { BigCommerceOrderSource } from './adapters/bigcommerce/bigcommerce-order-source.ts';
 import { createDocumentClient } from './adapters/dynamodb/dynamodb-client.ts';
+import { DynamoDbCircuits } from './adapters/dynamodb/dynamodb-circuits.ts';
+import { DynamoDbHeldOrders } from './adapters/dynamodb/dynamodb-parked-orders.ts';
 import { DynamoDbPollerState } from './adapters/dynamodb/dynamodb-poller-state.ts';
 import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
@@ -29,10 +31,13 @@ export type PollerDeps = Omit<PollDeps, 'owner' | 'timeLeftMs' | 'stopBeforeMs'>
 
 export function pollerDepsFromConfig(config: PollerConfig): PollerDeps {
   const client = new BigCommerceClient(config.bigcommerce);
+  const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
   return {
     lister: new BigCommerceOrderSource(client, config.bigcommerce.storeHash, config.bigcommerce.pageSize),
     queue: new SqsOrderQueue(createSqsClient(config.queue), config.queue.queueUrl),
-    state: new DynamoDbPollerState(createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint }), config.aws.ledgerTable),
+    state: new DynamoDbPollerState(db, config.aws.ledgerTable),
+    circuits: new DynamoDbCircuits(db, config.aws.ledgerTable),
+    held: new DynamoDbHeldOrders(db, config.aws.ledgerTable),
     settings: {
       storeHash: config.bigcommerce.storeHash,
       triggerStatusIds: config.triggerStatusIds,

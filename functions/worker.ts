@@ -14,6 +14,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsRedelivery } from './adapters/sqs/sqs-redelivery.ts';
+import { circuitAdvice, CircuitGuard } from './core/circuit.ts';
 import { PermanentError, SyncError } from './core/errors.ts';
 import type { RedeliveryControl } from './core/ports.ts';
 import { defaultRetrySchedule, type RetrySchedule } from './core/retry-schedule.ts';
@@ -51,6 +52,8 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
     // First delivery: a new event, or a redrive after someone fixed the cause. Retries trust cached misses.
     recheckMissingSkus: receiveCount(record) === 1,
   });
+  // A held order back from the poller (as a probe) is done waiting once it went through.
+  if (message.source === 'circuit') await context.held.unpark(message.orderId);
   const enqueuedPaid = message.statusId !== undefined && context.settings.triggerStatusIds.includes(message.statusId);
   if (outcome.status === 'skipped' && outcome.reason.startsWith(UNKNOWN_ORDER)) {
     // A forged or mistyped id (or an order deleted since): skipped, never dead-lettered, but visible.
@@ -65,6 +68,24 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
   }
   metrics.addMetric(outcome.status === 'synced' ? 'OrdersSynced' : outcome.status === 'skipped' ? 'OrdersSkipped' : 'OrdersAlreadySynced', MetricUnit.Count, 1);
   return outcome;
+}
+
+/**
+ * Holds a record while a circuit is open: the order goes into the held list (the poller requeues it when the circuit
+ * closes, or as the next probe) and the message is deleted, so waiting spends none of its receives. False for a
+ * message that is not an order request: it takes its normal course.
+ */
+async function hold(record: SQSRecord, services: string[], sync: SyncContext): Promise<boolean> {
+  let orderId: number;
+  try {
+    orderId = parseOrderMessage(record.body).orderId;
+  } catch {
+    return false;
+  }
+  await sync.held.park(orderId, services);
+  logger.info('order held while a circuit is open', { orderId, circuits: services, receiveCount: receiveCount(record) });
+  metrics.addMetric('OrdersHeld', MetricUnit.Count, 1);
+  return true;
 }
 
 function receiveCount(record: SQSRecord): number {
@@ -107,12 +128,26 @@ export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
       // (the local runtime runs several invocations in one process; sharing lost failed records there).
       const processor = new BatchProcessor(EventType.SQS);
       const failures = new Map<string, unknown>();
+      const guard = await CircuitGuard.start(workerDeps.sync.circuits, workerDeps.sync.circuitOptions);
       const response = await processPartialResponse(
         event,
         async (record: SQSRecord) => {
+          const admitted = guard.admit();
+          if (admitted === 'hold' && (await hold(record, guard.openServices, workerDeps.sync))) return { status: 'held' };
           try {
-            return await withDeadline(deadline, () => processRecord(record, workerDeps.sync, lambdaContext.awsRequestId));
+            const outcome = await withDeadline(deadline, () => processRecord(record, workerDeps.sync, lambdaContext.awsRequestId));
+            if (admitted !== 'hold') await guard.succeeded(admitted);
+            if (admitted === 'probe') logger.info('probe succeeded: circuits closed', { orderId: outcome.orderId });
+            return outcome;
           } catch (error) {
+            if (admitted !== 'hold') {
+              const { hold: mustHold, opened } = await guard.failed(error, admitted);
+              if (opened) {
+                logger.error('circuit opened: orders are held until a probe succeeds', { ...opened, advice: circuitAdvice(opened) });
+                metrics.addMetric('CircuitsOpened', MetricUnit.Count, 1);
+              }
+              if (mustHold && (await hold(record, guard.openServices, workerDeps.sync))) return { status: 'held' };
+            }
             failures.set(record.messageId, error);
             throw error;
           }

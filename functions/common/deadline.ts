@@ -5,7 +5,7 @@
  * it, so work that runs out of time fails on its own, with its own backoff, instead of timing out the invocation.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { TransientError } from '../core/errors.ts';
+import { DeadlineErrorCode, TransientError } from '../core/errors.ts';
 
 const deadlines = new AsyncLocalStorage<number>();
 
@@ -31,6 +31,6 @@ export class DeadlineExceededError extends TransientError {}
 /** The timeout for a request about to start: the configured one, cut to the time left; none left throws. */
 export function requestTimeoutMs(configuredMs: number, what: string): number {
   const left = timeLeftMs();
-  if (left <= 0) throw new DeadlineExceededError(`${what}: no time left before the invocation's deadline`, { code: 'DEADLINE_EXCEEDED' });
+  if (left <= 0) throw new DeadlineExceededError(`${what}: no time left before the invocation's deadline`, { code: DeadlineErrorCode });
   return Math.max(1, Math.min(configuredMs, Math.floor(left)));
 }

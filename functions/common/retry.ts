@@ -3,7 +3,7 @@
  * Long outages are the queue's job (visibility timeout), so the budget here stays small.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransientError } from '../core/errors.ts';
+import { AccessDeniedError, TransientError } from '../core/errors.ts';
 import { timeLeftMs } from './deadline.ts';
 
 export interface RetryPolicy {
@@ -30,7 +30,8 @@ export async function withRetry<T>(
     try {
       return await operation(attempt);
     } catch (error) {
-      if (!(error instanceof TransientError) || attempt >= policy.attempts) throw error;
+      // Refused credentials do not heal in seconds: the circuit (core/circuit.ts) waits for them instead.
+      if (!(error instanceof TransientError) || error instanceof AccessDeniedError || attempt >= policy.attempts) throw error;
       const backoff = random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const wait = Math.min(policy.maxDelayMs, error.retryAfterMs === undefined ? backoff : error.retryAfterMs + backoff / 4);
       // No retry that would start after the deadline: the caller's backoff (the queue's) takes over from here.

@@ -12,6 +12,7 @@ import type { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic.ts';
+import { appMetric } from './dashboard.ts';
 
 /**
  * SQS stops counting a message in the age of the oldest message after its third receive, so orders in retry
@@ -72,6 +73,11 @@ export class OperationalAlarms extends Construct {
     });
     this.add('NotifierErrors', props.notifier.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: 'The dead-letter notifier failed: orders in the DLQ may not have reached Slack. Check the DLQ in the SQS console.',
+    });
+    // The notifier counts open circuits every minute, with or without traffic.
+    this.add('CircuitOpen', appMetric('CircuitOpen').with({ statistic: 'Maximum', period: Duration.minutes(5) }), {
+      description:
+        'BigCommerce or NetSuite refused our credentials (token revoked, role lost a permission, integration disabled) or NetSuite kept failing: orders are held, not failed. Slack says which and how to fix it; the README lists the fixes. It clears by itself when a probe succeeds.',
     });
     this.add('ReconcilerErrors', props.reconciler.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: "The reconciler failed: synced orders are not being checked against NetSuite's totals (they wait, pending, for a run that works).",

@@ -407,6 +407,12 @@ describe('alarms and dashboard', () => {
     dev.template.resourceCountIs('AWS::SNS::Subscription', 1); // the notifier only
   });
 
+  test('an open circuit (credentials refused, NetSuite down) raises one alarm, from the metric the notifier emits every minute', () => {
+    const alarm = resources(s.template, 'AWS::CloudWatch::Alarm')[logicalId(s.stack, s.template, 'AWS::CloudWatch::Alarm', '/Alarms/CircuitOpen/')]!.Properties;
+    expect(alarm).toMatchObject({ Namespace: 'BcNetSuiteSync', MetricName: 'CircuitOpen', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Maximum', Threshold: 1 });
+    expect(alarm.AlarmActions).toContain(SUBSCRIBER_TOPIC_ARN);
+  });
+
   test('NotifierErrors and the dead-letter age alarm reach the subscriber, not only Slack', () => {
     const alarms = resources(s.template, 'AWS::CloudWatch::Alarm');
     const notifierErrors = alarms[logicalId(s.stack, s.template, 'AWS::CloudWatch::Alarm', '/Alarms/NotifierErrors/')]!.Properties;

@@ -6,7 +6,7 @@
 import got, { type Got, type Response } from 'got';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { NotFoundError, PermanentError, TransientError } from '../../core/errors.ts';
+import { AccessDeniedError, NotFoundError, PermanentError, TransientError } from '../../core/errors.ts';
 import { requestTimeoutMs, timeLeftMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
@@ -195,6 +195,10 @@ export class BigCommerceClient {
       }
       if (response.statusCode >= 500) {
         throw new TransientError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
+      }
+      if (response.statusCode === 401 || response.statusCode === 403) {
+        // 401: the token is unknown (API account deleted, token revoked); 403: it lacks a scope. Every order alike.
+        throw new AccessDeniedError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
       }
       return response;
     }, this.options.retry ?? defaultRetryPolicy);

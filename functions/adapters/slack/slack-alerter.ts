@@ -6,6 +6,7 @@
 import got from 'got';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { FailedOrdersDigest } from '../../core/announce-dead-letters.ts';
+import type { CircuitAlert, CircuitAlerter } from '../../core/circuit.ts';
 import type { Alerter, DriftAlert, DriftAlerter, FailedOrderAlert } from '../../core/ports.ts';
 import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
@@ -120,7 +121,24 @@ export function driftMessage(alert: DriftAlert): Record<string, unknown> {
   };
 }
 
-export class SlackAlerter implements Alerter, DriftAlerter {
+/** A circuit opened: what broke, how to fix it, and that orders wait rather than fail. */
+export function circuitMessage(alert: CircuitAlert): Record<string, unknown> {
+  const api = alert.service === 'bigcommerce' ? 'BigCommerce' : 'NetSuite';
+  const title = alert.kind === 'outage' ? `${api} is failing: orders are paused` : `${api} refused our credentials: orders are paused`;
+  return {
+    text: notificationText(`${title}. ${alert.advice}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+      { type: 'section', text: mrkdwn(`*What happened*\n>${escapeMrkdwn(alert.reason).slice(0, 1000)}\n*What to do*\n${escapeMrkdwn(alert.advice)}`.slice(0, 2900)) },
+      {
+        type: 'context',
+        elements: [mrkdwn(`Since ${new Date(alert.openedAt).toISOString()}. Orders are held, not failed: nothing reaches the dead-letter queue, and a probe (one order, at growing intervals) resumes the sync by itself once ${api} accepts us again. The CircuitOpen alarm says the same.`)],
+      },
+    ],
+  };
+}
+
+export class SlackAlerter implements Alerter, DriftAlerter, CircuitAlerter {
   private readonly options: SlackAlerterOptions;
 
   constructor(options: SlackAlerterOptions) {
@@ -133,6 +151,10 @@ export class SlackAlerter implements Alerter, DriftAlerter {
 
   async sendDigest(digest: FailedOrdersDigest): Promise<void> {
     await this.post(digestMessage(digest, this.options.deadLetterConsoleUrl));
+  }
+
+  async sendCircuit(alert: CircuitAlert): Promise<void> {
+    await this.post(circuitMessage(alert));
   }
 
   async sendDrift(alert: DriftAlert): Promise<void> {
