@@ -32,12 +32,14 @@ export interface SkuRefreshResult {
   pages: number;
   requeued: number[];
   stillParked: number;
+  /** Parked orders cancelled, refunded or deleted in BigCommerce since: no longer waiting. */
+  released: number[];
 }
 
 export async function runSkuRefresh({ sync, queue }: SkuRefreshDeps): Promise<SkuRefreshResult> {
   const loaded = await refreshSkuMap(sync);
-  const { requeued, stillMissing } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash });
-  return { ...loaded, requeued, stillParked: stillMissing };
+  const { requeued, stillMissing, released } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash, source: sync.source });
+  return { ...loaded, requeued, stillParked: stillMissing, released };
 }
 
 export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
@@ -49,7 +51,7 @@ export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
     .handler(async (_event, context) => {
       const refreshDeps = await deps();
       const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () => runSkuRefresh(refreshDeps));
-      logger.info('SKU map refreshed', { items: result.items, pages: result.pages, requeued: result.requeued, stillParked: result.stillParked });
+      logger.info('SKU map refreshed', { items: result.items, pages: result.pages, requeued: result.requeued, stillParked: result.stillParked, released: result.released });
       metrics.addMetric('SkuMapItems', MetricUnit.Count, result.items);
       metrics.addMetric('ParkedOrdersRequeued', MetricUnit.Count, result.requeued.length);
       return result;

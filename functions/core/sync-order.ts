@@ -64,6 +64,8 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     result = await createSalesOrder(orderId, deps);
     if ('skipped' in result) {
       await ledger.markSkipped(key, workerId, result.skipped);
+      // Not payable now (cancelled, refunded, deleted): it stops waiting for its SKUs; a later paid event brings it back.
+      if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
       return { status: 'skipped', orderId, reason: result.skipped };
     }
     // The snapshot of what was booked lets the reconciler check NetSuite's totals without asking BigCommerce again.

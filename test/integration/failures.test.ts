@@ -188,3 +188,25 @@ test('order ids BigCommerce does not have are skipped (logged and counted), neve
   expect(await deadLetterCount()).toBe(0);
   expect(slack().messages).toHaveLength(0);
 });
+
+test('an order parked for a missing SKU and cancelled in BigCommerce since is released by the SKU refresh, not requeued every night', async () => {
+  const cancelled = order('RETIRED-1', 'gone@example.com');
+  const waiting = order('RETIRED-2', 'wait@example.com');
+  await settle();
+  expect((await stack.context.parked.list()).map((entry) => entry.orderId).sort()).toEqual([cancelled, waiting].sort());
+
+  // Cancelled with its webhooks lost (held here): only the nightly refresh can notice.
+  sim().bc.pauseWebhooks();
+  sim().bc.updateOrderStatus(cancelled, 5);
+  sim().ns.addItem({ itemId: 'RETIRED-1' }); // its SKU exists now, too: without the check it would be requeued
+  const refresh = await stack.refreshSkusNow();
+
+  expect(refresh).toMatchObject({ requeued: [], released: [cancelled], stillParked: 1 });
+  expect(await stack.context.parked.list()).toEqual([{ orderId: waiting, skus: ['RETIRED-2'] }]);
+  expect(await stack.context.ledger.get(orderKey('abc123', cancelled))).toMatchObject({ state: 'failed' }); // never booked
+
+  // When the webhook does arrive, the worker skips the order and releases it too (here: already released).
+  sim().bc.resumeWebhooks();
+  await settle();
+  expect(sim().ns.salesOrders()).toHaveLength(0);
+});
