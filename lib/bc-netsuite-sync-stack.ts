@@ -12,6 +12,11 @@ import { Construct } from 'constructs';
 import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../functions/adapters/sqs/queue-definitions.ts';
 import { SECRET_BOUNDARIES, SECRET_BOUNDARY_NAMES, type SecretBoundary } from '../functions/common/secret-boundaries.ts';
 import { RECONCILE_INDEX } from '../functions/adapters/dynamodb/table-definitions.ts';
+import { ALERT_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-alert-log.ts';
+import { CIRCUIT_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-circuits.ts';
+import { HELD_KEY_PREFIX, PARKED_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-parked-orders.ts';
+import { POLLER_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-poller-state.ts';
+import { ORDER_KEY_PREFIX } from '../functions/core/external-ids.ts';
 import { AppSecrets } from './constructs/app-secrets.ts';
 import { SyncDashboard } from './constructs/dashboard.ts';
 import { DlqAlerting } from './constructs/dlq-alerting.ts';
@@ -61,6 +66,19 @@ export const SECRETS_READ_BY = {
   notifier: ['slack'],
   reconciler: ['netsuite', 'slack'],
 } as const satisfies Record<string, readonly SecretBoundary[]>;
+
+/**
+ * The ledger items the poller, notifier and SKU refresh may touch, by key prefix (`dynamodb:LeadingKeys`). The
+ * worker uses every kind of item and the reconciler reads through an index, so their access stays table-wide.
+ */
+export const LEDGER_PREFIXES = {
+  /** Its lease and cursors, the held orders it requeues, the circuits it reads and opens. */
+  poller: [POLLER_KEY_PREFIX, HELD_KEY_PREFIX, CIRCUIT_KEY_PREFIX],
+  /** Failure reasons of orders, its alert markers, the circuits it announces. */
+  notifier: [ORDER_KEY_PREFIX, ALERT_KEY_PREFIX, CIRCUIT_KEY_PREFIX],
+  /** The parked orders it requeues or releases. */
+  skuRefresh: [PARKED_KEY_PREFIX],
+} as const;
 
 export interface BcNetSuiteSyncStackProps extends StackProps {
   config: StageConfig;
@@ -153,7 +171,7 @@ export class BcNetSuiteSyncStack extends Stack {
     });
     poller.addEnvironment(secrets.bind(poller.function, SECRETS_READ_BY.poller));
     queues.orders.grantSendMessages(poller.function);
-    tables.grantItems(poller.function, tables.ledger);
+    tables.grantLedgerItems(poller.function, LEDGER_PREFIXES.poller);
 
     const worker = new ServiceFunction(this, 'Worker', {
       ...common,
@@ -195,7 +213,7 @@ export class BcNetSuiteSyncStack extends Stack {
     });
     skuRefresh.addEnvironment(secrets.bind(skuRefresh.function, SECRETS_READ_BY.skuRefresh));
     tables.grantItems(skuRefresh.function, tables.skuMap);
-    tables.grantItems(skuRefresh.function, tables.ledger);
+    tables.grantLedgerItems(skuRefresh.function, LEDGER_PREFIXES.skuRefresh);
     queues.orders.grantSendMessages(skuRefresh.function);
 
     const notifier = new ServiceFunction(this, 'DlqNotifier', {
@@ -216,7 +234,7 @@ export class BcNetSuiteSyncStack extends Stack {
     notifier.function.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], resources: [queues.deadLetters.queueArn] }),
     );
-    tables.grantItems(notifier.function, tables.ledger);
+    tables.grantLedgerItems(notifier.function, LEDGER_PREFIXES.notifier);
 
     const reconciler = new ServiceFunction(this, 'Reconciler', {
       ...common,

@@ -14,9 +14,11 @@ export function customerExternalId(storeHash: string, normalizedEmail: string): 
   return `BC-${storeHash}-C-${digest}`;
 }
 
+export const ORDER_KEY_PREFIX = 'order#';
+
 /** Ledger key of one storefront order. */
 export function orderKey(storeHash: string, orderId: number): string {
-  return `order#${storeHash}#${orderId}`;
+  return `${ORDER_KEY_PREFIX}${storeHash}#${orderId}`;
 }
 
 /** E-mail as we compare it: trimmed and lower-cased (NetSuite matching is case-sensitive, shoppers are not). */

@@ -7,7 +7,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/table-definitions.ts';
 import { deadLetterQueue, ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sqs/queue-definitions.ts';
 import { SERVICE_NAME } from '../../functions/common/powertools.ts';
-import { SECRETS_READ_BY, WORKER_NETSUITE_TIMEOUT_MS } from '../../lib/bc-netsuite-sync-stack.ts';
+import { LEDGER_PREFIXES, SECRETS_READ_BY, WORKER_NETSUITE_TIMEOUT_MS } from '../../lib/bc-netsuite-sync-stack.ts';
 import { CREDENTIAL_KEYS, SECRET_BOUNDARIES, SECRET_BOUNDARY_NAMES, type SecretBoundary } from '../../functions/common/secret-boundaries.ts';
 import { APP_METRICS } from '../../lib/constructs/dashboard.ts';
 import { DEAD_LETTER_AGE_ALARM_SECONDS } from '../../lib/constructs/operational-alarms.ts';
@@ -335,13 +335,29 @@ describe('least privilege per function', () => {
     expect(grants('poller')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]));
     expect(grants('poller')).toHaveLength(2);
     expect(grants('worker')).toEqual([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]);
-    expect(grants('skuRefresh')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]));
-    expect(grants('skuRefresh')).toHaveLength(2);
+    // The SKU map, and the ledger in a statement of its own (limited to its key prefix: see below).
+    expect(grants('skuRefresh')).toEqual(
+      expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/SkuMap/') }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]),
+    );
+    expect(grants('skuRefresh')).toHaveLength(3);
     expect(grants('notifier')).toEqual([{ service: 'sqs', resource: arnOf(dlqId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]);
     // The reconciler: the ledger and its reconcile index only (no other index, no queue).
     expect(grants('reconciler')).toEqual([
       { service: 'dynamodb', resource: [table('/Tables/Ledger/'), { 'Fn::Join': ['', [table('/Tables/Ledger/'), `/index/${RECONCILE_INDEX.name}`]] }] },
     ]);
+  });
+});
+
+describe('ledger access by key prefix', () => {
+  test('the poller, notifier and SKU refresh reach only their own ledger items (dynamodb:LeadingKeys)', () => {
+    const ledger = arnOf(logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/'));
+    const expected = { poller: ['poller#*', 'held#*', 'circuit#*'], notifier: ['order#*', 'alert#*', 'circuit#*'], skuRefresh: ['parked#*'] } as const;
+    for (const [name, prefixes] of Object.entries(expected) as Array<[FunctionName, readonly string[]]>) {
+      const onLedger = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')) && JSON.stringify(statement.Resource).includes(ledger['Fn::GetAtt'][0]));
+      expect(onLedger).toHaveLength(1);
+      expect((onLedger[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
+      expect(LEDGER_PREFIXES[name as keyof typeof LEDGER_PREFIXES].map((prefix) => `${prefix}*`)).toEqual(prefixes);
+    }
   });
 });
 
