@@ -353,7 +353,7 @@ describe('ledger access by key prefix', () => {
     const ledger = arnOf(logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/'));
     const expected = { poller: ['poller#*', 'held#*', 'circuit#*'], notifier: ['order#*', 'alert#*', 'circuit#*'], skuRefresh: ['parked#*'] } as const;
     for (const [name, prefixes] of Object.entries(expected) as Array<[FunctionName, readonly string[]]>) {
-      const onLedger = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')) && JSON.stringify(statement.Resource).includes(ledger['Fn::GetAtt'][0]));
+      const onLedger = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')) && JSON.stringify(statement.Resource).includes(String(ledger['Fn::GetAtt'][0])));
       expect(onLedger).toHaveLength(1);
       expect((onLedger[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
       expect(LEDGER_PREFIXES[name as keyof typeof LEDGER_PREFIXES].map((prefix) => `${prefix}*`)).toEqual(prefixes);
