@@ -158,13 +158,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const deadLettered = await deadLetterOrderIds(stack);
     const texts = stack.slack!.texts();
-    for (const order of planned.filter((p) => p.kind === 'unsyncable')) {
+    // A sweep with more than a handful of new failures announces them in one digest that names them (up to 20).
+    const digests = stack.slack!.messages.filter((message) => /^\d+ orders did not reach NetSuite/.test(message.text ?? ''));
+    const inDigests = digests.flatMap((message) => [...JSON.stringify(message.blocks).matchAll(/manage\/orders\/(\d+)\|/g)].map((match) => Number(match[1])));
+    const digestCount = digests.reduce((sum, message) => sum + Number(/^(\d+)/.exec(message.text ?? '')![1]), 0);
+    const unsyncable = planned.filter((p) => p.kind === 'unsyncable');
+    for (const order of unsyncable) {
       if (!deadLettered.has(order.orderId)) violations.push(`unsyncable order ${order.orderId} is not in the dead-letter queue`);
-      const alerts = texts.filter((text) => text.startsWith(`Order ${order.orderId} `)).length;
-      if (alerts !== 1) violations.push(`unsyncable order ${order.orderId} produced ${alerts} Slack alerts; expected exactly one`);
+      const alerts = texts.filter((text) => text.startsWith(`Order ${order.orderId} `)).length + inDigests.filter((orderId) => orderId === order.orderId).length;
+      if (alerts > 1) violations.push(`unsyncable order ${order.orderId} produced ${alerts} Slack alerts; expected exactly one`);
     }
+    const announced = unsyncable.filter((order) => texts.some((text) => text.startsWith(`Order ${order.orderId} `))).length + digestCount;
+    if (announced !== unsyncable.length) violations.push(`${announced} unsyncable orders were announced (alone or in a digest); expected ${unsyncable.length}`);
     for (const order of planned.filter((p) => p.kind !== 'unsyncable')) {
-      if (texts.some((text) => text.startsWith(`Order ${order.orderId} `))) violations.push(`order ${order.orderId} (${order.kind}) was announced as failed`);
+      if (texts.some((text) => text.startsWith(`Order ${order.orderId} `)) || inDigests.includes(order.orderId)) violations.push(`order ${order.orderId} (${order.kind}) was announced as failed`);
     }
 
     const inFlight = await queueDepth(stack, stack.queues.ordersQueueUrl);

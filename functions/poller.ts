@@ -11,25 +11,33 @@ import type { Context } from 'aws-lambda';
 import { BigCommerceClient } from './adapters/bigcommerce/bigcommerce-client.ts';
 import { BigCommerceOrderSource } from './adapters/bigcommerce/bigcommerce-order-source.ts';
 import { createDocumentClient } from './adapters/dynamodb/dynamodb-client.ts';
+import { DynamoDbCircuits } from './adapters/dynamodb/dynamodb-circuits.ts';
+import { DynamoDbHeldOrders } from './adapters/dynamodb/dynamodb-parked-orders.ts';
 import { DynamoDbPollerState } from './adapters/dynamodb/dynamodb-poller-state.ts';
 import { createSqsClient } from './adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from './adapters/sqs/sqs-order-queue.ts';
 import { pollOrders, type PollDeps, type PollResult } from './core/poll-orders.ts';
 import { loadPollerConfig, type PollerConfig } from './common/config.ts';
+import { deadlineFromContext, withDeadline } from './common/deadline.ts';
 import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 
 /** Stop paging this long before Lambda's timeout, leaving time to release the lease and flush metrics. */
 const STOP_BEFORE_MS = 20_000;
+/** Requests and retries end this long before Lambda's timeout, whatever page the run is on. */
+const DEADLINE_MARGIN_MS = 10_000;
 
 export type PollerDeps = Omit<PollDeps, 'owner' | 'timeLeftMs' | 'stopBeforeMs'>;
 
 export function pollerDepsFromConfig(config: PollerConfig): PollerDeps {
   const client = new BigCommerceClient(config.bigcommerce);
+  const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
   return {
     lister: new BigCommerceOrderSource(client, config.bigcommerce.storeHash, config.bigcommerce.pageSize),
     queue: new SqsOrderQueue(createSqsClient(config.queue), config.queue.queueUrl),
-    state: new DynamoDbPollerState(createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint }), config.aws.ledgerTable),
+    state: new DynamoDbPollerState(db, config.aws.ledgerTable),
+    circuits: new DynamoDbCircuits(db, config.aws.ledgerTable),
+    held: new DynamoDbHeldOrders(db, config.aws.ledgerTable),
     settings: {
       storeHash: config.bigcommerce.storeHash,
       triggerStatusIds: config.triggerStatusIds,
@@ -47,12 +55,11 @@ export function createPollerHandler(deps: () => Promise<PollerDeps>) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (_event, context) => {
-      const result = await pollOrders({
-        ...(await deps()),
-        owner: context.awsRequestId,
-        timeLeftMs: () => context.getRemainingTimeInMillis(),
-        stopBeforeMs: STOP_BEFORE_MS,
-      });
+      const pollerDeps = await deps();
+      // No request or retry runs into the time the run needs to release its lease and flush metrics.
+      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () =>
+        pollOrders({ ...pollerDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: STOP_BEFORE_MS }),
+      );
       logger.info('poll finished', { ...result });
       metrics.addMetric('PollerOrdersEnqueued', MetricUnit.Count, result.enqueued);
       return result;

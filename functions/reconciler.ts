@@ -15,10 +15,14 @@ import { DynamoDbLedger } from './adapters/dynamodb/dynamodb-ledger.ts';
 import { SlackAlerter } from './adapters/slack/slack-alerter.ts';
 import { reconcileOrders, type ReconcileDeps, type ReconcileResult } from './core/reconcile-orders.ts';
 import { loadReconcilerConfig, type ReconcilerConfig } from './common/config.ts';
+import { deadlineFromContext, withDeadline } from './common/deadline.ts';
 import { logger, metrics, once, tracer } from './common/powertools.ts';
 import type { RetryPolicy } from './common/retry.ts';
 import { resolveEnv } from './common/secrets.ts';
 import { createNetSuite } from './common/sync-context.ts';
+
+/** A query or alert in flight ends this long before Lambda's timeout (a new batch starts only with 30 s left). */
+const DEADLINE_MARGIN_MS = 10_000;
 
 export type ReconcilerDeps = Omit<ReconcileDeps, 'owner' | 'timeLeftMs'>;
 
@@ -42,7 +46,10 @@ export function createReconcilerHandler(deps: () => Promise<ReconcilerDeps>) {
     .use(logMetrics(metrics))
     .handler(async (_event, context) => {
       // A large backlog is worked through batch by batch; what is left when time runs short waits for the next run.
-      const result = await reconcileOrders({ ...(await deps()), owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: 30_000 });
+      const reconcilerDeps = await deps();
+      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () =>
+        reconcileOrders({ ...reconcilerDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: 30_000 }),
+      );
       for (const order of result.drifted) logger.warn('sales order totals drift from BigCommerce', { orderId: order.orderId, drift: order.drift });
       if (result.checked > 0) logger.info('orders reconciled', { checked: result.checked, reconciled: result.reconciled, drifted: result.drifted.length, netsuiteQueries: result.netsuiteQueries });
       if (result.alertFailures > 0) logger.error('drift alerts could not be sent; the orders stay pending', { alertFailures: result.alertFailures });

@@ -14,9 +14,13 @@ import type { OrderQueue } from './core/ports.ts';
 import { refreshSkuMap } from './core/refresh-sku-map.ts';
 import { requeueParkedOrders } from './core/requeue-parked.ts';
 import { loadConfig, loadQueueConfig } from './common/config.ts';
+import { deadlineFromContext, withDeadline } from './common/deadline.ts';
 import { logger, metrics, once, tracer } from './common/powertools.ts';
 import { resolveEnv } from './common/secrets.ts';
 import { createSyncContext, type SyncContext } from './common/sync-context.ts';
+
+/** Requests and retries end this long before Lambda's timeout; what is loaded by then stays loaded. */
+const DEADLINE_MARGIN_MS = 30_000;
 
 export interface SkuRefreshDeps {
   sync: SyncContext;
@@ -28,12 +32,14 @@ export interface SkuRefreshResult {
   pages: number;
   requeued: number[];
   stillParked: number;
+  /** Parked orders cancelled, refunded or deleted in BigCommerce since: no longer waiting. */
+  released: number[];
 }
 
 export async function runSkuRefresh({ sync, queue }: SkuRefreshDeps): Promise<SkuRefreshResult> {
   const loaded = await refreshSkuMap(sync);
-  const { requeued, stillMissing } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash });
-  return { ...loaded, requeued, stillParked: stillMissing };
+  const { requeued, stillMissing, released } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash, source: sync.source });
+  return { ...loaded, requeued, stillParked: stillMissing, released };
 }
 
 export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
@@ -42,9 +48,10 @@ export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(async () => {
-      const result = await runSkuRefresh(await deps());
-      logger.info('SKU map refreshed', { items: result.items, pages: result.pages, requeued: result.requeued, stillParked: result.stillParked });
+    .handler(async (_event, context) => {
+      const refreshDeps = await deps();
+      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () => runSkuRefresh(refreshDeps));
+      logger.info('SKU map refreshed', { items: result.items, pages: result.pages, requeued: result.requeued, stillParked: result.stillParked, released: result.released });
       metrics.addMetric('SkuMapItems', MetricUnit.Count, result.items);
       metrics.addMetric('ParkedOrdersRequeued', MetricUnit.Count, result.requeued.length);
       return result;

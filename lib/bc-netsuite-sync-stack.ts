@@ -5,12 +5,19 @@
  */
 import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { ordersQueue, WORKER_TIMEOUT_SECONDS } from '../functions/adapters/sqs/queue-definitions.ts';
+import { SECRET_BOUNDARIES, SECRET_BOUNDARY_NAMES, type SecretBoundary } from '../functions/common/secret-boundaries.ts';
 import { RECONCILE_INDEX } from '../functions/adapters/dynamodb/table-definitions.ts';
-import { AppSecret } from './constructs/app-secret.ts';
+import { ALERT_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-alert-log.ts';
+import { CIRCUIT_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-circuits.ts';
+import { HELD_KEY_PREFIX, PARKED_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-parked-orders.ts';
+import { POLLER_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-poller-state.ts';
+import { ORDER_KEY_PREFIX } from '../functions/core/external-ids.ts';
+import { AppSecrets } from './constructs/app-secrets.ts';
 import { SyncDashboard } from './constructs/dashboard.ts';
 import { DlqAlerting } from './constructs/dlq-alerting.ts';
 import { OperationalAlarms } from './constructs/operational-alarms.ts';
@@ -46,6 +53,33 @@ export const TIMEOUTS = {
  */
 export const WORKER_NETSUITE_TIMEOUT_MS = (WORKER_TIMEOUT_SECONDS * 1000) / 2;
 
+/**
+ * The secrets each function reads, and so may read: one per trust boundary, and no more than its configuration
+ * loader needs (test/infra/function-config.test.ts proves both). The reconciler reads Slack for its drift alerts;
+ * the notifier reads nothing but Slack.
+ */
+export const SECRETS_READ_BY = {
+  webhook: ['webhook'],
+  poller: ['bigcommerce'],
+  worker: ['bigcommerce', 'netsuite'],
+  skuRefresh: ['bigcommerce', 'netsuite'],
+  notifier: ['slack'],
+  reconciler: ['netsuite', 'slack'],
+} as const satisfies Record<string, readonly SecretBoundary[]>;
+
+/**
+ * The ledger items the poller, notifier and SKU refresh may touch, by key prefix (`dynamodb:LeadingKeys`). The
+ * worker uses every kind of item and the reconciler reads through an index, so their access stays table-wide.
+ */
+export const LEDGER_PREFIXES = {
+  /** Its lease and cursors, the held orders it requeues, the circuits it reads and opens. */
+  poller: [POLLER_KEY_PREFIX, HELD_KEY_PREFIX, CIRCUIT_KEY_PREFIX],
+  /** Failure reasons of orders, its alert markers, the circuits it announces. */
+  notifier: [ORDER_KEY_PREFIX, ALERT_KEY_PREFIX, CIRCUIT_KEY_PREFIX],
+  /** The parked orders it requeues or releases. */
+  skuRefresh: [PARKED_KEY_PREFIX],
+} as const;
+
 export interface BcNetSuiteSyncStackProps extends StackProps {
   config: StageConfig;
 }
@@ -65,7 +99,7 @@ export class BcNetSuiteSyncStack extends Stack {
       );
     }
 
-    const secret = new AppSecret(this, 'AppSecret', { existingSecretName: config.appSecretName }).secret;
+    const secrets = new AppSecrets(this, 'Secrets', { legacySecretName: config.appSecretName });
     const queues = new OrderQueues(this, 'Queues');
     const tables = new StateTables(this, 'Tables');
     this.concurrency = planNetSuiteConcurrency(config.netsuiteConcurrencyBudget, ordersQueue.batchSize);
@@ -104,7 +138,6 @@ export class BcNetSuiteSyncStack extends Stack {
       LEDGER_TABLE: tables.ledger.tableName,
       SKU_MAP_TABLE: tables.skuMap.tableName,
       ORDERS_QUEUE_URL: queues.orders.queueUrl,
-      APP_SECRET_ARN: secret.secretArn,
     };
     const common = { logLevel: config.logLevel, logRetention: config.logRetentionDays };
 
@@ -119,9 +152,9 @@ export class BcNetSuiteSyncStack extends Stack {
         ...storeHash,
         ORDERS_QUEUE_URL: queues.orders.queueUrl,
         WEBHOOK_SECRET_HEADER: config.webhookSecretHeader,
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    webhook.addEnvironment(secrets.bind(webhook.function, SECRETS_READ_BY.webhook));
     queues.orders.grantSendMessages(webhook.function);
 
     const poller = new ServiceFunction(this, 'Poller', {
@@ -137,11 +170,11 @@ export class BcNetSuiteSyncStack extends Stack {
         POLLER_LEASE_MS: String(TIMEOUTS.poller.toMilliseconds()),
         LEDGER_TABLE: tables.ledger.tableName, // its lease and cursor
         ORDERS_QUEUE_URL: queues.orders.queueUrl,
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    poller.addEnvironment(secrets.bind(poller.function, SECRETS_READ_BY.poller));
     queues.orders.grantSendMessages(poller.function);
-    tables.grantItems(poller.function, tables.ledger);
+    tables.grantLedgerItems(poller.function, LEDGER_PREFIXES.poller);
 
     const worker = new ServiceFunction(this, 'Worker', {
       ...common,
@@ -156,6 +189,7 @@ export class BcNetSuiteSyncStack extends Stack {
         NETSUITE_TIMEOUT_MS: String(WORKER_NETSUITE_TIMEOUT_MS),
       },
     });
+    worker.addEnvironment(secrets.bind(worker.function, SECRETS_READ_BY.worker));
     // Grants ReceiveMessage, DeleteMessage and ChangeMessageVisibility, which sets each failed record's backoff.
     const ordersSource = new SqsEventSource(queues.orders, {
       batchSize: ordersQueue.batchSize,
@@ -180,8 +214,9 @@ export class BcNetSuiteSyncStack extends Stack {
       failureHandling: 'Scheduled nightly, with an event that carries nothing: the next run reloads everything, per-order lookups cover new SKUs meanwhile, and failures raise the SkuRefreshErrors alarm.',
       environment: { ...syncSettings, NETSUITE_CONCURRENCY: String(this.concurrency.skuRefreshConcurrency) },
     });
+    skuRefresh.addEnvironment(secrets.bind(skuRefresh.function, SECRETS_READ_BY.skuRefresh));
     tables.grantItems(skuRefresh.function, tables.skuMap, [], { scan: true });
-    tables.grantItems(skuRefresh.function, tables.ledger);
+    tables.grantLedgerItems(skuRefresh.function, LEDGER_PREFIXES.skuRefresh);
     queues.orders.grantSendMessages(skuRefresh.function);
 
     const notifier = new ServiceFunction(this, 'DlqNotifier', {
@@ -195,14 +230,14 @@ export class BcNetSuiteSyncStack extends Stack {
         ...storeHash,
         DEAD_LETTER_QUEUE_URL: queues.deadLetters.queueUrl,
         LEDGER_TABLE: tables.ledger.tableName, // order failure reasons, and which dead letters were announced
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    notifier.addEnvironment(secrets.bind(notifier.function, SECRETS_READ_BY.notifier));
     // Peek only: no DeleteMessage, so whatever it reads stays for the console's redrive.
     notifier.function.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], resources: [queues.deadLetters.queueArn] }),
     );
-    tables.grantItems(notifier.function, tables.ledger);
+    tables.grantLedgerItems(notifier.function, LEDGER_PREFIXES.notifier);
 
     const reconciler = new ServiceFunction(this, 'Reconciler', {
       ...common,
@@ -217,14 +252,13 @@ export class BcNetSuiteSyncStack extends Stack {
         NETSUITE_AUTH: config.netsuiteAuth,
         NETSUITE_CONCURRENCY: String(this.concurrency.reconcilerConcurrency),
         LEDGER_TABLE: tables.ledger.tableName, // the booked snapshots, drift results and alert markers
-        APP_SECRET_ARN: secret.secretArn,
       },
     });
+    reconciler.addEnvironment(secrets.bind(reconciler.function, SECRETS_READ_BY.reconciler));
     // Its one index query needs the reconcile index; nothing else of the table's indexes.
     tables.grantItems(reconciler.function, tables.ledger, [RECONCILE_INDEX.name]);
 
     this.functions = { webhook, poller, worker, skuRefresh, notifier, reconciler };
-    for (const fn of Object.values(this.functions)) secret.grantRead(fn.function);
 
     const api = new WebhookApi(this, 'WebhookApi', { handler: webhook.function, logRetention: config.logRetentionDays });
 
@@ -239,9 +273,12 @@ export class BcNetSuiteSyncStack extends Stack {
       timeZone: config.timeZone,
     });
 
-    const dlqAlerting = new DlqAlerting(this, 'DlqAlerting', { deadLetters: queues.deadLetters, notifier: notifier.function, alarmEmail: config.alarmEmail });
+    // Every alarm also reaches the operator's own topic when one is given (the subscriber rule: stage-config.ts).
+    const alsoNotify = config.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmSubscriberTopic', config.alarmTopicArn) : undefined;
+    const dlqAlerting = new DlqAlerting(this, 'DlqAlerting', { deadLetters: queues.deadLetters, notifier: notifier.function, alarmEmail: config.alarmEmail, alsoNotify });
     const alarms = new OperationalAlarms(this, 'Alarms', {
       ordersQueue: queues.orders,
+      deadLetters: queues.deadLetters,
       worker: worker.function,
       webhookApi: api.api,
       poller: poller.function,
@@ -249,6 +286,7 @@ export class BcNetSuiteSyncStack extends Stack {
       notifier: notifier.function,
       reconciler: reconciler.function,
       alarmEmail: config.alarmEmail,
+      alsoNotify,
     });
     const dashboard = new SyncDashboard(this, 'Dashboard', {
       ordersQueue: queues.orders,
@@ -259,7 +297,14 @@ export class BcNetSuiteSyncStack extends Stack {
     });
 
     new CfnOutput(this, 'WebhookUrl', { value: api.webhookUrl, description: 'Register with: npm run webhook:register -- --url <this>' });
-    new CfnOutput(this, 'AppSecretArn', { value: secret.secretArn, description: 'Fill in the credentials here (see the README)' });
+    if (secrets.legacy) {
+      new CfnOutput(this, 'AppSecretArn', { value: secrets.legacy.secretArn, description: 'The single secret every function reads (migrate: see the README)' });
+    } else {
+      for (const boundary of SECRET_BOUNDARY_NAMES) {
+        const name = `${boundary[0]!.toUpperCase()}${boundary.slice(1)}SecretArn`;
+        new CfnOutput(this, name, { value: secrets.secrets[boundary].secretArn, description: `Fill in ${SECRET_BOUNDARIES[boundary].keys.join(', ')} here (see the README)` });
+      }
+    }
     new CfnOutput(this, 'OrdersQueueUrl', { value: queues.orders.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: queues.deadLetters.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueConsole', {

@@ -92,8 +92,15 @@ export const stageConfigSchema = z.object({
   /** In `timeZone`: nightly at 03:00 by default. */
   skuRefreshSchedule: scheduleExpression.default('cron(0 3 * * ? *)'),
   webhookSecretHeader: z.string().regex(/^[a-z0-9-]+$/i, 'must be an HTTP header name').default('x-webhook-secret'),
+  /**
+   * `production` (the default) refuses to synthesize without an alarm subscriber (alarmEmail or alarmTopicArn), so
+   * alarms always reach a person, Slack or no Slack. `dev` is exempt.
+   */
+  stage: z.enum(['production', 'dev']).default('production'),
   /** Also subscribed to every alarm topic when set (SNS asks the address to confirm). */
   alarmEmail: optional(z.email()),
+  /** An existing SNS topic (a pager, AWS Chatbot, a shared ops topic) every alarm also notifies. */
+  alarmTopicArn: optional(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')),
   /** Import an existing Secrets Manager secret by name instead of creating one. */
   appSecretName: optional(z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
@@ -122,6 +129,17 @@ export function parseStageConfig(context: Record<string, unknown>): StageConfig 
 export function readStageConfig(node: Node): StageConfig {
   const context = Object.fromEntries(Object.keys(stageConfigSchema.shape).map((key) => [key, node.tryGetContext(key)]));
   return parseStageConfig(context);
+}
+
+/**
+ * A production stage must name who hears its alarms: without a subscriber, the alarms (the notifier's own failures
+ * among them) would change state and tell no one. Throws, so `cdk synth` and `cdk deploy` stop with the fix.
+ */
+export function checkAlarmSubscriber(config: StageConfig): void {
+  if (config.stage === 'dev' || config.alarmEmail || config.alarmTopicArn) return;
+  throw new StageConfigError(
+    'a production stage needs an alarm subscriber, so alarms reach a person even when Slack does not: deploy with -c alarmEmail=ops@example.com or -c alarmTopicArn=arn:aws:sns:<region>:<account>:<topic> (or mark a test deployment -c stage=dev).',
+  );
 }
 
 /** Keys a deployment cannot do without; missing, synth warns and the functions fail at start naming the variable. */

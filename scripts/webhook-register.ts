@@ -8,7 +8,8 @@
  * bad arguments or settings.
  *
  * Reads BIGCOMMERCE_STORE_HASH, BIGCOMMERCE_ACCESS_TOKEN, BIGCOMMERCE_API_URL, WEBHOOK_SECRET and
- * WEBHOOK_SECRET_HEADER from the environment; with APP_SECRET_ARN set (and AWS credentials), the token and the
+ * WEBHOOK_SECRET_HEADER from the environment; with BIGCOMMERCE_SECRET_ARN and WEBHOOK_SECRET_ARN (or a pre-split
+ * APP_SECRET_ARN) set, and AWS credentials, the token and the
  * webhook secret come from the deployed secret instead, as they do for the functions.
  */
 import { parseArgs } from 'node:util';

@@ -142,6 +142,8 @@ const syncFields = {
   /** Longer than one worker invocation can run, so two never hold an order at once. */
   SYNC_LEASE_MS: positiveInt((WORKER_TIMEOUT_SECONDS + 30) * 1000),
   SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
+  /** How long after a circuit opens the first probe may run (then the wait doubles, up to 15 minutes). */
+  CIRCUIT_FIRST_PROBE_SECONDS: z.coerce.number().min(0).default(60),
 };
 
 const awsFields = {
@@ -229,6 +231,7 @@ export interface AppConfig {
     otherSubsidiaryCustomer: 'create' | 'fail';
     leaseMs: number;
     negativeSkuTtlSeconds: number;
+    circuitFirstProbeMs: number;
   };
   aws: { region: string; ledgerTable: string; skuMapTable: string; dynamodbEndpoint?: string };
 }
@@ -459,6 +462,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       otherSubsidiaryCustomer: e.NETSUITE_OTHER_SUBSIDIARY_CUSTOMER,
       leaseMs: e.SYNC_LEASE_MS,
       negativeSkuTtlSeconds: e.SYNC_NEGATIVE_SKU_TTL_SECONDS,
+      circuitFirstProbeMs: e.CIRCUIT_FIRST_PROBE_SECONDS * 1000,
     },
     aws: awsConfig(e),
   };

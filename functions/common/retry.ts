@@ -3,7 +3,8 @@
  * Long outages are the queue's job (visibility timeout), so the budget here stays small.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransientError } from '../core/errors.ts';
+import { AccessDeniedError, TransientError } from '../core/errors.ts';
+import { timeLeftMs } from './deadline.ts';
 
 export interface RetryPolicy {
   /** Total attempts including the first. */
@@ -16,7 +17,10 @@ export interface RetryPolicy {
 
 export const defaultRetryPolicy: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 10_000 };
 
-/** Runs `operation`, retrying TransientErrors; waits what the API asked for, else exponential backoff with full jitter. */
+/**
+ * Runs `operation`, retrying TransientErrors; waits what the API asked for, else exponential backoff with full
+ * jitter. Never sleeps past the current deadline (deadline.ts): then the last error is thrown.
+ */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   policy: RetryPolicy = defaultRetryPolicy,
@@ -26,10 +30,13 @@ export async function withRetry<T>(
     try {
       return await operation(attempt);
     } catch (error) {
-      if (!(error instanceof TransientError) || attempt >= policy.attempts) throw error;
+      // Refused credentials do not heal in seconds: the circuit (core/circuit.ts) waits for them instead.
+      if (!(error instanceof TransientError) || error instanceof AccessDeniedError || attempt >= policy.attempts) throw error;
       const backoff = random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const wait = error.retryAfterMs === undefined ? backoff : error.retryAfterMs + backoff / 4;
-      await sleep(Math.min(policy.maxDelayMs, wait));
+      const wait = Math.min(policy.maxDelayMs, error.retryAfterMs === undefined ? backoff : error.retryAfterMs + backoff / 4);
+      // No retry that would start after the deadline: the caller's backoff (the queue's) takes over from here.
+      if (wait >= timeLeftMs()) throw error;
+      await sleep(wait);
     }
   }
 }

@@ -7,12 +7,14 @@ import { BigCommerceOrderSource } from '../adapters/bigcommerce/bigcommerce-orde
 import { createDocumentClient } from '../adapters/dynamodb/dynamodb-client.ts';
 import { DynamoDbCustomerCache } from '../adapters/dynamodb/dynamodb-customer-cache.ts';
 import { DynamoDbLedger } from '../adapters/dynamodb/dynamodb-ledger.ts';
-import { DynamoDbParkedOrders } from '../adapters/dynamodb/dynamodb-parked-orders.ts';
+import { DynamoDbCircuits } from '../adapters/dynamodb/dynamodb-circuits.ts';
+import { DynamoDbHeldOrders, DynamoDbParkedOrders } from '../adapters/dynamodb/dynamodb-parked-orders.ts';
 import { DynamoDbSkuMap } from '../adapters/dynamodb/dynamodb-sku-map.ts';
 import { createNetSuiteAuth } from '../adapters/netsuite/netsuite-auth.ts';
 import { NetSuiteClient } from '../adapters/netsuite/netsuite-client.ts';
 import { NetSuiteErp } from '../adapters/netsuite/netsuite-erp.ts';
-import type { OrderLister } from '../core/ports.ts';
+import { MAX_PROBE_INTERVAL_MS, type CircuitGuardOptions } from '../core/circuit.ts';
+import type { CircuitStore, OrderLister, ParkedOrders } from '../core/ports.ts';
 import type { SyncDeps } from '../core/sync-order.ts';
 import type { AppConfig } from './config.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -22,6 +24,10 @@ export interface SyncContext extends Omit<SyncDeps, 'workerId'> {
   netsuite: NetSuiteClient;
   /** Lists modified orders for backfills (the same BigCommerce adapter as `source`). */
   lister: OrderLister;
+  /** The global circuits, and the orders held while one is open. */
+  circuits: CircuitStore;
+  held: ParkedOrders;
+  circuitOptions: CircuitGuardOptions;
 }
 
 /** The NetSuite client and the Erp port on it, for every function that talks to NetSuite. */
@@ -55,6 +61,9 @@ export function createSyncContext(config: AppConfig, options: { retry?: RetryPol
     customers: new DynamoDbCustomerCache(db, config.aws.ledgerTable),
     ledger: new DynamoDbLedger(db, config.aws.ledgerTable),
     parked: new DynamoDbParkedOrders(db, config.aws.ledgerTable),
+    circuits: new DynamoDbCircuits(db, config.aws.ledgerTable),
+    held: new DynamoDbHeldOrders(db, config.aws.ledgerTable),
+    circuitOptions: { firstProbeMs: config.sync.circuitFirstProbeMs, maxProbeIntervalMs: MAX_PROBE_INTERVAL_MS },
     settings: config.sync,
   };
 }

@@ -17,72 +17,155 @@ export interface AnnounceDeps {
    * message is also hidden from the console's redrive.
    */
   peekHideSeconds?: number;
+  /** More new failed orders than this in one sweep are announced as one digest instead of one message each. */
+  digestThreshold?: number;
+  /** Milliseconds this run may still use; reading stops below `stopBeforeMs`, leaving time to post. */
+  timeLeftMs?: () => number;
+  stopBeforeMs?: number;
 }
 
 export interface AnnounceResult {
   seen: number;
+  /** Failed orders announced (one by one, or in the digest). */
   announced: number;
+  /** Slack messages posted: one per order, or one digest. */
+  messages: number;
+  digest: boolean;
   /** Dead letters whose order has synced since (e.g. re-enqueued after a SKU refresh): nothing to do. */
   resolved: number;
   failed: number;
 }
 
-
 /** A dead-lettered message is looked at once; its marker lives as long as the DLQ keeps messages. */
 const MESSAGE_MARKER_SECONDS = 14 * 24 * 3600;
 /** One alert per failed order and reason a day, however many messages (webhook, poller, retries) it left in the DLQ. */
 const ORDER_ALERT_SECONDS = 24 * 3600;
+export const DEFAULT_DIGEST_THRESHOLD = 5;
+
+/** A failed order this run claimed the right to announce, with the claims to confirm or give back. */
+interface Claimed {
+  alert: FailedOrderAlert;
+  keys: string[];
+}
 
 /**
  * Announces every failed order in the dead-letter queue that has not been announced yet: one alert per order
  * (duplicate deliveries of the same order dead-letter together), whether it arrived when the alarm went off
  * or while it was already firing (the alarm fires only on its OK → ALARM transition, so a schedule runs this
- * too). It only peeks: messages stay in the queue for the console's redrive. A failed alert is released and
- * retried by the next run, which then fails loudly.
+ * too). A storm (more than `digestThreshold` new failed orders in one sweep) becomes one digest: a thousand
+ * failures are one message, not a thousand. It only peeks: messages stay in the queue for the console's
+ * redrive. A failed alert is released and retried by the next run, which then fails loudly.
  */
 export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceResult> {
-  const result: AnnounceResult = { seen: 0, announced: 0, resolved: 0, failed: 0 };
+  const result: AnnounceResult = { seen: 0, announced: 0, messages: 0, digest: false, resolved: 0, failed: 0 };
   if ((await deps.deadLetters.depth()) === 0) return result;
   const limit = deps.maxMessages ?? 200;
   const seen = new Set<string>();
-  let lastError: unknown;
-  while (seen.size < limit) {
+  const claimed: Claimed[] = [];
+  const outOfTime = () => deps.timeLeftMs !== undefined && deps.timeLeftMs() < (deps.stopBeforeMs ?? 0);
+  while (seen.size < limit && !outOfTime()) {
     const batch = (await deps.deadLetters.peek(10, deps.peekHideSeconds ?? 5)).filter((message) => !seen.has(message.messageId));
     if (batch.length === 0) break;
-    for (const message of batch) {
-      seen.add(message.messageId);
-      const messageKey = `message#${message.messageId}`;
-      if (!(await deps.alerts.claim(messageKey, deps.owner, MESSAGE_MARKER_SECONDS))) continue;
-      let orderAlertKey: string | undefined;
-      try {
-        const alert = await describe(message, deps);
-        if (!alert) {
-          result.resolved += 1;
-        } else {
-          orderAlertKey = alert.orderId === undefined ? undefined : `order#${alert.orderId}#${hash(alert.reason)}`;
-          if (!orderAlertKey || (await deps.alerts.claim(orderAlertKey, deps.owner, ORDER_ALERT_SECONDS))) {
-            await deps.alerter.send(alert);
-            if (orderAlertKey) await deps.alerts.markSent(orderAlertKey);
-            result.announced += 1;
-          }
-        }
-        await deps.alerts.markSent(messageKey);
-      } catch (error) {
-        if (orderAlertKey) await deps.alerts.release(orderAlertKey, deps.owner);
-        await deps.alerts.release(messageKey, deps.owner);
-        result.failed += 1;
-        lastError = error;
-      }
+    for (const message of batch) seen.add(message.messageId);
+    // The messages of one peek are looked up together: the sweep's time goes to Slack, not to round trips.
+    const outcomes = await Promise.all(batch.map((message) => claim(message, deps)));
+    for (const outcome of outcomes) {
+      if (outcome === 'resolved') result.resolved += 1;
+      else if (outcome !== 'already') claimed.push(outcome);
     }
   }
   result.seen = seen.size;
+  if (claimed.length === 0) return result;
+
+  let lastError: unknown;
+  if (claimed.length > (deps.digestThreshold ?? DEFAULT_DIGEST_THRESHOLD)) {
+    result.digest = true;
+    try {
+      await deps.alerter.sendDigest(digestOf(claimed.map((entry) => entry.alert), deps.storeHash));
+      result.messages = 1;
+      result.announced = claimed.length;
+      await Promise.all(claimed.flatMap((entry) => entry.keys.map((key) => deps.alerts.markSent(key))));
+    } catch (error) {
+      await Promise.all(claimed.flatMap((entry) => entry.keys.map((key) => deps.alerts.release(key, deps.owner))));
+      result.failed = claimed.length;
+      lastError = error;
+    }
+  } else {
+    // At most `digestThreshold` messages: within the short burst Slack's incoming webhooks allow.
+    await Promise.all(
+      claimed.map(async (entry) => {
+        try {
+          await deps.alerter.send(entry.alert);
+          result.messages += 1;
+          result.announced += 1;
+          for (const key of entry.keys) await deps.alerts.markSent(key);
+        } catch (error) {
+          for (const key of entry.keys) await deps.alerts.release(key, deps.owner);
+          result.failed += 1;
+          lastError = error;
+        }
+      }),
+    );
+  }
   if (lastError) throw new Error(`${result.failed} dead-letter alert(s) could not be sent; they will be retried`, { cause: lastError });
   return result;
+}
+
+/** Claims one dead letter (and its order) for this run: what to announce, or why there is nothing to. */
+async function claim(message: { messageId: string; body: string }, deps: AnnounceDeps): Promise<Claimed | 'resolved' | 'already'> {
+  const messageKey = `message#${message.messageId}`;
+  if (!(await deps.alerts.claim(messageKey, deps.owner, MESSAGE_MARKER_SECONDS))) return 'already';
+  try {
+    const alert = await describe(message, deps);
+    if (!alert) {
+      await deps.alerts.markSent(messageKey);
+      return 'resolved';
+    }
+    const orderAlertKey = alert.orderId === undefined ? undefined : `order#${alert.orderId}#${hash(alert.reason)}`;
+    if (orderAlertKey && !(await deps.alerts.claim(orderAlertKey, deps.owner, ORDER_ALERT_SECONDS))) {
+      // Another delivery of the same order, already announced (or being announced).
+      await deps.alerts.markSent(messageKey);
+      return 'already';
+    }
+    return { alert, keys: orderAlertKey ? [orderAlertKey, messageKey] : [messageKey] };
+  } catch (error) {
+    await deps.alerts.release(messageKey, deps.owner);
+    throw error;
+  }
+}
+
+/** How many orders the digest names, and how many reasons it lists. */
+const DIGEST_ORDERS = 20;
+const DIGEST_REASONS = 5;
+
+export interface FailedOrdersDigest {
+  storeHash: string;
+  count: number;
+  /** The most frequent reasons first. */
+  topReasons: Array<{ reason: string; count: number }>;
+  /** The first order ids (of `count`). */
+  orderIds: number[];
+  /** Dead letters that are not order requests at all. */
+  unreadable: number;
+}
+
+export function digestOf(alerts: FailedOrderAlert[], storeHash: string): FailedOrdersDigest {
+  const reasons = new Map<string, number>();
+  for (const alert of alerts) reasons.set(alert.reason, (reasons.get(alert.reason) ?? 0) + 1);
+  const orderIds = alerts.flatMap((alert) => (alert.orderId === undefined ? [] : [alert.orderId])).sort((a, b) => a - b);
+  return {
+    storeHash,
+    count: alerts.length,
+    topReasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, DIGEST_REASONS),
+    orderIds: orderIds.slice(0, DIGEST_ORDERS),
+    unreadable: alerts.length - orderIds.length,
+  };
 }
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
+
 /** The alert for one dead letter, or undefined when its order has been synced since. */
 async function describe(message: { messageId: string; body: string }, deps: AnnounceDeps): Promise<FailedOrderAlert | undefined> {
   let orderId: number | undefined;

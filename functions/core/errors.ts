@@ -40,6 +40,16 @@ export class TransientError extends SyncError {
   }
 }
 
+/**
+ * The API refused our credentials or their permissions (a revoked token, a role that lost a permission, a disabled
+ * integration). It concerns every order, not this one, so it is never dead-lettered per order: it opens a circuit
+ * (core/circuit.ts) and orders wait until a probe finds the credentials working again.
+ */
+export class AccessDeniedError extends TransientError {}
+
+/** The code of a request never sent because the work's deadline had passed (common/deadline.ts). */
+export const DeadlineErrorCode = 'DEADLINE_EXCEEDED';
+
 /** Will fail the same way until a person changes something: bad data, missing mapping, validation. */
 export class PermanentError extends SyncError {
   readonly retryable = false;

@@ -15,9 +15,11 @@ export function customerExternalId(storeHash: string, normalizedEmail: string, s
   return subsidiaryId ? `BC-${storeHash}-C-${digest}-S${subsidiaryId}` : `BC-${storeHash}-C-${digest}`;
 }
 
+export const ORDER_KEY_PREFIX = 'order#';
+
 /** Ledger key of one storefront order. */
 export function orderKey(storeHash: string, orderId: number): string {
-  return `order#${storeHash}#${orderId}`;
+  return `${ORDER_KEY_PREFIX}${storeHash}#${orderId}`;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { BookedTotals } from './build-sales-order.ts';
 import type { ErpAddress, ErpCustomer, NewCustomer, SalesOrderDraft, ShipGroupRate, StoreOrder } from './model.ts';
 import type { Money } from './money.ts';
+import type { FailedOrdersDigest } from './announce-dead-letters.ts';
 
 export interface OrderSource {
   getOrder(orderId: number): Promise<StoreOrder>;
@@ -169,7 +170,7 @@ export interface ReconciliationLedger {
 export interface OrderMessage {
   storeHash: string;
   orderId: number;
-  source: 'webhook' | 'poller' | 'backfill' | 'sku-refresh';
+  source: 'webhook' | 'poller' | 'backfill' | 'sku-refresh' | 'circuit';
   /** ISO time the event reached us. */
   receivedAt: string;
   /** The order's status when it was enqueued, when the producer knew it (poller, status webhooks). */
@@ -249,6 +250,8 @@ export interface FailedOrderAlert {
 
 export interface Alerter {
   send(alert: FailedOrderAlert): Promise<void>;
+  /** One message for many failed orders (an alert storm). */
+  sendDigest(digest: FailedOrdersDigest): Promise<void>;
 }
 
 /** A synced order whose NetSuite totals differ from what BigCommerce charged. */
@@ -262,4 +265,44 @@ export interface DriftAlert {
 
 export interface DriftAlerter {
   sendDrift(alert: DriftAlert): Promise<void>;
+}
+
+export type CircuitService = 'bigcommerce' | 'netsuite';
+
+/** A global failure as a circuit sees it: which API, whether it is certain, and what it said. */
+export interface CircuitFailure {
+  service: CircuitService;
+  /** auth: refused credentials or permissions; auth_suspect: NetSuite's 401, also a concurrency symptom; outage: 5xx, timeouts. */
+  kind: 'auth' | 'auth_suspect' | 'outage';
+  reason: string;
+}
+
+export interface CircuitState {
+  service: CircuitService;
+  open: boolean;
+  /** Consecutive failures of each counted kind, across workers, since the last success. */
+  suspectFailures: number;
+  outageFailures: number;
+  kind?: CircuitFailure['kind'];
+  reason?: string;
+  /** Epoch ms; identifies this opening (one alert per opening). */
+  openedAt?: number;
+  /** Epoch ms when the next probe may run, and the wait after it (doubling to a ceiling). */
+  nextProbeAt?: number;
+  probeIntervalMs?: number;
+}
+
+/** The circuits of the two APIs, shared by every worker, the poller and the notifier. */
+export interface CircuitStore {
+  read(): Promise<Map<CircuitService, CircuitState>>;
+  /**
+   * Counts a failure and opens the circuit at `threshold` consecutive failures of its kind: `opened` for the one
+   * caller that opened it, `open` whenever it is open now (whoever opened it).
+   */
+  recordFailure(failure: CircuitFailure, threshold: number, firstProbeInMs: number): Promise<{ open: boolean; opened: boolean }>;
+  /** Resets the consecutive-failure counts (called only when they are not zero). */
+  recordSuccess(service: CircuitService): Promise<void>;
+  /** True for the one caller that may probe now; the next probe is pushed back (the wait doubles, to `maxIntervalMs`). */
+  claimProbe(service: CircuitService, maxIntervalMs: number): Promise<boolean>;
+  close(service: CircuitService): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { buildSalesOrder, skusToResolve, type BookedTotals, type SalesOrderSettings } from './build-sales-order.ts';
-import { AlreadyExistsError, MissingSkuError, PermanentError, SyncError, TransientError } from './errors.ts';
+import { AlreadyExistsError, MissingSkuError, NotFoundError, PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey, shipToAddressKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
@@ -68,6 +68,8 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     result = await createSalesOrder(orderId, deps);
     if ('skipped' in result) {
       await ledger.markSkipped(key, workerId, result.skipped);
+      // Not payable now (cancelled, refunded, deleted): it stops waiting for its SKUs; a later paid event brings it back.
+      if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
       return { status: 'skipped', orderId, reason: result.skipped };
     }
     // The snapshot of what was booked lets the reconciler check NetSuite's totals without asking BigCommerce again.
@@ -85,6 +87,9 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   const { warnings, ...synced } = result;
   return { status: 'synced', orderId, ...synced, ...(warnings.length > 0 ? { warnings } : {}) };
 }
+
+/** How a skip for an order BigCommerce does not have begins (the worker counts these apart). */
+export const UNKNOWN_ORDER = 'BigCommerce has no order';
 
 export type SalesOrderPlan =
   | { skipped: string }
@@ -110,7 +115,15 @@ export async function planSalesOrder(
   options: { dryRun?: boolean } = {},
 ): Promise<SalesOrderPlan> {
   const { source, erp, settings } = deps;
-  const order = await source.getOrder(orderId);
+  let order: StoreOrder;
+  try {
+    order = await source.getOrder(orderId);
+  } catch (error) {
+    // Anyone holding the webhook secret can send any id: an order BigCommerce does not have is nothing to sync,
+    // not a failure to dead-letter and alert on.
+    if (error instanceof NotFoundError && error.details.source === 'bigcommerce') return { skipped: `${UNKNOWN_ORDER} ${orderId} (deleted, or never placed)` };
+    throw error;
+  }
   // Webhooks fire for every change, including unpaid and incomplete orders; only trigger statuses sync.
   if (!settings.triggerStatusIds.includes(order.statusId)) {
     return { skipped: `status is ${statusName(order.statusId)} (${order.statusId}), not one that triggers a sync` };

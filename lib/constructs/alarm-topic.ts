@@ -7,7 +7,7 @@ import { Lazy, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
@@ -15,14 +15,18 @@ export interface AlarmTopicProps {
   displayName: string;
   /** Also e-mailed when set (SNS asks the address to confirm). */
   email?: string;
+  /** An existing topic (a pager, Chatbot, a shared ops topic) that also hears every alarm sent here. */
+  alsoNotify?: ITopic;
 }
 
 export class AlarmTopic extends Construct {
   readonly topic: Topic;
   private readonly alarmArns: string[] = [];
+  private readonly alsoNotify: ITopic | undefined;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
+    this.alsoNotify = props.alsoNotify;
     this.topic = new Topic(this, 'Topic', { displayName: props.displayName, enforceSSL: true });
     this.topic.addToResourcePolicy(
       new PolicyStatement({
@@ -48,8 +52,10 @@ export class AlarmTopic extends Construct {
 
   /** Sends the alarm's ALARM and OK transitions here. */
   notify(alarm: Alarm): void {
-    alarm.addAlarmAction(new SnsAction(this.topic));
-    alarm.addOkAction(new SnsAction(this.topic));
+    for (const topic of [this.topic, ...(this.alsoNotify ? [this.alsoNotify] : [])]) {
+      alarm.addAlarmAction(new SnsAction(topic));
+      alarm.addOkAction(new SnsAction(topic));
+    }
     this.alarmArns.push(alarm.alarmArn);
   }
 }

@@ -12,7 +12,7 @@ import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './service-function.t
 
 /** The metrics the handlers emit through Powertools (EMF), shown on the dashboard. */
 export const APP_METRICS = {
-  outcomes: ['OrdersSynced', 'OrderTransientFailures', 'OrderPermanentFailures'],
+  outcomes: ['OrdersSynced', 'OrderTransientFailures', 'OrderPermanentFailures', 'OrdersHeld'],
   intake: ['WebhookOrdersEnqueued', 'WebhookRejected', 'PollerOrdersEnqueued'],
 } as const;
 
@@ -26,7 +26,7 @@ export interface SyncDashboardProps {
 
 const period = Duration.minutes(5);
 
-function appMetric(metricName: string): Metric {
+export function appMetric(metricName: string): Metric {
   // Powertools adds the service name as the `service` dimension of every metric.
   return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: POWERTOOLS_SERVICE_NAME }, statistic: 'Sum', period });
 }

@@ -6,7 +6,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -16,6 +16,7 @@ export interface DlqAlertingProps {
   deadLetters: IQueue;
   notifier: IFunction;
   alarmEmail?: string;
+  alsoNotify?: ITopic;
 }
 
 export class DlqAlerting extends Construct {
@@ -24,7 +25,7 @@ export class DlqAlerting extends Construct {
 
   constructor(scope: Construct, id: string, props: DlqAlertingProps) {
     super(scope, id);
-    const alarmTopic = new AlarmTopic(this, 'Notifications', { displayName: 'bc-netsuite-sync dead letters', email: props.alarmEmail });
+    const alarmTopic = new AlarmTopic(this, 'Notifications', { displayName: 'bc-netsuite-sync dead letters', email: props.alarmEmail, alsoNotify: props.alsoNotify });
     this.topic = alarmTopic.topic;
     this.alarm = new Alarm(this, 'Alarm', {
       alarmDescription:

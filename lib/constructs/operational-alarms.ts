@@ -8,10 +8,11 @@ import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic.ts';
+import { appMetric } from './dashboard.ts';
 
 /**
  * SQS stops counting a message in the age of the oldest message after its third receive, so orders in retry
@@ -19,8 +20,12 @@ import { AlarmTopic } from './alarm-topic.ts';
  */
 export const QUEUE_AGE_ALARM_SECONDS = 30 * 60;
 
+/** Dead letters older than this have been seen by nobody who acted: a reminder that reaches a person without Slack. */
+export const DEAD_LETTER_AGE_ALARM_SECONDS = 24 * 3600;
+
 export interface OperationalAlarmsProps {
   ordersQueue: IQueue;
+  deadLetters: IQueue;
   worker: IFunction;
   webhookApi: IHttpApi;
   poller: IFunction;
@@ -28,6 +33,7 @@ export interface OperationalAlarmsProps {
   notifier: IFunction;
   reconciler: IFunction;
   alarmEmail?: string;
+  alsoNotify?: ITopic;
 }
 
 export class OperationalAlarms extends Construct {
@@ -37,7 +43,7 @@ export class OperationalAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationalAlarmsProps) {
     super(scope, id);
-    this.alarmTopic = new AlarmTopic(this, 'Notifications', { displayName: 'bc-netsuite-sync alarms', email: props.alarmEmail });
+    this.alarmTopic = new AlarmTopic(this, 'Notifications', { displayName: 'bc-netsuite-sync alarms', email: props.alarmEmail, alsoNotify: props.alsoNotify });
     this.topic = this.alarmTopic.topic;
 
     const fiveMinutes = { period: Duration.minutes(5) };
@@ -45,6 +51,10 @@ export class OperationalAlarms extends Construct {
       threshold: QUEUE_AGE_ALARM_SECONDS,
       evaluationPeriods: 2,
       description: 'Orders have waited in the orders queue for over 30 minutes: the worker is not draining it (failing, throttled, or its event source is disabled).',
+    });
+    this.add('DeadLettersWaiting', props.deadLetters.metricApproximateAgeOfOldestMessage({ ...fiveMinutes, statistic: 'Maximum' }), {
+      threshold: DEAD_LETTER_AGE_ALARM_SECONDS,
+      description: 'Orders have been in the dead-letter queue for over a day: nobody has fixed and redriven them (or Slack never told anyone). Read the reasons in the DLQ or the ledger, fix, redrive.',
     });
     this.add('WorkerErrors', props.worker.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: 'The worker failed whole invocations (a crash, a timeout, or configuration it cannot start with); failed orders alone do not count here.',
@@ -63,6 +73,11 @@ export class OperationalAlarms extends Construct {
     });
     this.add('NotifierErrors', props.notifier.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: 'The dead-letter notifier failed: orders in the DLQ may not have reached Slack. Check the DLQ in the SQS console.',
+    });
+    // The notifier counts open circuits every minute, with or without traffic.
+    this.add('CircuitOpen', appMetric('CircuitOpen').with({ statistic: 'Maximum', period: Duration.minutes(5) }), {
+      description:
+        'BigCommerce or NetSuite refused our credentials (token revoked, role lost a permission, integration disabled) or NetSuite kept failing: orders are held, not failed. Slack says which and how to fix it; the README lists the fixes. It clears by itself when a probe succeeds.',
     });
     this.add('ReconcilerErrors', props.reconciler.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: "The reconciler failed: synced orders are not being checked against NetSuite's totals (they wait, pending, for a run that works).",

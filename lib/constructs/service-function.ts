@@ -99,4 +99,9 @@ export class ServiceFunction extends Construct {
     });
     Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason: props.failureHandling });
   }
+
+  /** More names and ARNs (e.g. the secrets the function was granted), after construction. */
+  addEnvironment(variables: Record<string, string>): void {
+    for (const [name, value] of Object.entries(variables)) this.function.addEnvironment(name, value);
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ledgerTable, skuMapTable, type TableDefinition } from '../../functions/adapters/dynamodb/table-definitions.ts';
 
@@ -50,6 +50,20 @@ export class StateTables extends Construct {
       actions: options.scan ? [...ITEM_ACTIONS, 'dynamodb:Scan'] : ITEM_ACTIONS,
       resourceArns: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
     });
+  }
+
+  /**
+   * Item access to the ledger limited to items whose key starts with one of `prefixes` (`dynamodb:LeadingKeys`): a
+   * function that keeps its own state in the shared ledger cannot read or change orders, customers or the rest.
+   */
+  grantLedgerItems(grantee: IGrantable, prefixes: readonly string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ITEM_ACTIONS,
+        resources: [this.ledger.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
   }
 }
 

@@ -14,8 +14,11 @@ import { Construct } from 'constructs';
 export const WEBHOOK_PATH = '/webhooks/bigcommerce';
 
 /**
- * Far above what one store sends (even a bulk import fires one event per order), low enough that a flood
- * cannot run up the bill. BigCommerce retries what is throttled (429).
+ * Set from `npm run load` (README, "Load on the public edge"): the handler path answered 100 requests/s sustained
+ * with p99 24 ms and no errors in one process (50/s: p99 18 ms), and saturated one process at 200/s. 50/s steady
+ * is over ten times what a busy store sends (one callback per order event, a few a second even in a bulk import)
+ * and keeps a flood of forged or replayed callbacks to a bounded Lambda and SQS bill; the burst of 100 absorbs a
+ * bulk import's spike at the rate measured clean. BigCommerce retries what is throttled (429).
  */
 export const WEBHOOK_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 

@@ -50,7 +50,7 @@ test('every acknowledgement is scoped to its construct and says why', () => {
   const byRule: Record<string, string[]> = {};
   for (const ack of acks) (byRule[ack.id.replace(/\[Resource::<\w+\.Arn>:\*\]$/, '[Resource::<function>:*]')] ??= []).push(ack.path.replace(/^BcNetSuiteSync\//, ''));
   expect(byRule).toEqual({
-    'AwsSolutions-SMG4': ['AppSecret/Secret'],
+    'AwsSolutions-SMG4': ['Secrets/WebhookSecret', 'Secrets/BigcommerceSecret', 'Secrets/NetsuiteSecret', 'Secrets/SlackSecret'],
     'Serverless-SQSRedrivePolicy': ['Queues/DeadLetterQueue'],
     'AwsSolutions-IAM5[Resource::*]': ['Webhook/Role', 'Poller/Role', 'Worker/Role', 'SkuRefresh/Role', 'DlqNotifier/Role', 'Reconciler/Role'],
     'Serverless-LambdaDLQ': ['Webhook/Function', 'Poller/Function', 'Worker/Function', 'SkuRefresh/Function', 'DlqNotifier/Function', 'Reconciler/Function'],

@@ -7,13 +7,14 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/table-definitions.ts';
 import { deadLetterQueue, ordersQueue, WORKER_TIMEOUT_SECONDS } from '../../functions/adapters/sqs/queue-definitions.ts';
 import { SERVICE_NAME } from '../../functions/common/powertools.ts';
-import { WORKER_NETSUITE_TIMEOUT_MS } from '../../lib/bc-netsuite-sync-stack.ts';
-import { APP_SECRET_KEYS } from '../../lib/constructs/app-secret.ts';
+import { LEDGER_PREFIXES, SECRETS_READ_BY, WORKER_NETSUITE_TIMEOUT_MS } from '../../lib/bc-netsuite-sync-stack.ts';
+import { CREDENTIAL_KEYS, SECRET_BOUNDARIES, SECRET_BOUNDARY_NAMES, type SecretBoundary } from '../../functions/common/secret-boundaries.ts';
 import { APP_METRICS } from '../../lib/constructs/dashboard.ts';
+import { DEAD_LETTER_AGE_ALARM_SECONDS } from '../../lib/constructs/operational-alarms.ts';
 import { POWERTOOLS_SERVICE_NAME } from '../../lib/constructs/service-function.ts';
 import { WEBHOOK_PATH } from '../../lib/constructs/webhook-api.ts';
 import { RECONCILE_INDEX } from '../../functions/adapters/dynamodb/table-definitions.ts';
-import { actionsOf, FUNCTION_PATHS, functionId, functionResource, logicalId, resources, statementsOf, synth, type FunctionName, type Synthesized } from './synth.ts';
+import { actionsOf, FUNCTION_PATHS, SUBSCRIBER_TOPIC_ARN, functionId, functionResource, logicalId, resources, statementsOf, synth, type FunctionName, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -140,43 +141,60 @@ describe('functions', () => {
 });
 
 describe('credentials', () => {
-  const secretId = () => logicalId(s.stack, s.template, 'AWS::SecretsManager::Secret', '/AppSecret/');
+  const secretId = (boundary: SecretBoundary) => logicalId(s.stack, s.template, 'AWS::SecretsManager::Secret', `/Secrets/${boundary[0]!.toUpperCase()}${boundary.slice(1)}Secret/`);
+  const arnVariables = SECRET_BOUNDARY_NAMES.map((boundary) => SECRET_BOUNDARIES[boundary].arnVariable as string);
 
-  test('no function environment holds a credential: only the secret ARN, as a reference', () => {
+  test('no function environment holds a credential: only the ARNs of the secrets it reads, as references', () => {
     for (const name of names) {
       const env = functionResource(s, name).Properties.Environment.Variables as Record<string, unknown>;
-      for (const key of APP_SECRET_KEYS) expect(env).not.toHaveProperty(key);
-      expect(Object.keys(env).filter((key) => /TOKEN|SECRET|PASSWORD|PRIVATE|SLACK/.test(key) && key !== 'APP_SECRET_ARN' && key !== 'WEBHOOK_SECRET_HEADER')).toEqual([]);
-      expect(env.APP_SECRET_ARN).toEqual({ Ref: secretId() });
+      for (const key of CREDENTIAL_KEYS) expect(env).not.toHaveProperty(key);
+      expect(Object.keys(env).filter((key) => /TOKEN|SECRET|PASSWORD|PRIVATE|SLACK/.test(key) && !arnVariables.includes(key) && key !== 'WEBHOOK_SECRET_HEADER')).toEqual([]);
+      const named = Object.fromEntries(Object.entries(env).filter(([key]) => arnVariables.includes(key)));
+      expect(named).toEqual(Object.fromEntries(SECRETS_READ_BY[name].map((boundary) => [SECRET_BOUNDARIES[boundary].arnVariable, { Ref: secretId(boundary) }])));
+      expect(env).not.toHaveProperty('APP_SECRET_ARN');
       for (const value of Object.values(env)) if (typeof value === 'string') expect(value.length).toBeLessThan(100);
     }
   });
 
-  test('every function may read the secret, and only that secret', () => {
+  test('one secret per trust boundary, and each function may read exactly the secrets it reads, no other', () => {
+    s.template.resourceCountIs('AWS::SecretsManager::Secret', SECRET_BOUNDARY_NAMES.length);
     for (const name of names) {
       const reads = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')));
-      expect(reads).toEqual([expect.objectContaining({ Resource: { Ref: secretId() } })]);
-      expect(actionsOf(reads[0]!).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+      const readable = reads.flatMap((statement) => [statement.Resource].flat()).map((resource) => (resource as { Ref: string }).Ref);
+      expect(readable.sort()).toEqual(SECRETS_READ_BY[name].map(secretId).sort());
+      for (const statement of reads) expect(actionsOf(statement).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     }
+    // The internet-facing webhook and the notifier hold nothing that reaches BigCommerce or NetSuite.
+    expect(SECRETS_READ_BY.webhook).toEqual(['webhook']);
+    expect(SECRETS_READ_BY.notifier).toEqual(['slack']);
+    expect(SECRETS_READ_BY.poller).toEqual(['bigcommerce']);
   });
 
-  test('the secret starts with every key empty but a generated webhook secret, and outlives the stack', () => {
-    const secret = resources(s.template, 'AWS::SecretsManager::Secret')[secretId()]!;
-    expect(secret.DeletionPolicy).toBe('Retain');
-    const generate = secret.Properties.GenerateSecretString;
-    expect(generate).toMatchObject({ GenerateStringKey: 'WEBHOOK_SECRET', ExcludePunctuation: true, PasswordLength: 48 });
-    // Pinned: CloudFormation regenerates the whole secret value when this template changes, wiping the
-    // credentials an operator filled in. Add new keys by documenting them, not by changing the template.
-    expect(generate.SecretStringTemplate).toBe(
-      '{"BIGCOMMERCE_ACCESS_TOKEN":"","NETSUITE_CLIENT_ID":"","NETSUITE_CERTIFICATE_ID":"","NETSUITE_PRIVATE_KEY":"","NETSUITE_CONSUMER_KEY":"","NETSUITE_CONSUMER_SECRET":"","NETSUITE_TOKEN_ID":"","NETSUITE_TOKEN_SECRET":"","WEBHOOK_SIGNING_SECRET":"","SLACK_WEBHOOK_URL":""}',
+  test('each secret starts with its keys empty (the webhook secret generated), and outlives the stack', () => {
+    const secrets = resources(s.template, 'AWS::SecretsManager::Secret');
+    for (const boundary of SECRET_BOUNDARY_NAMES) expect(secrets[secretId(boundary)]!.DeletionPolicy).toBe('Retain');
+    const webhook = secrets[secretId('webhook')]!.Properties.GenerateSecretString;
+    expect(webhook).toMatchObject({ GenerateStringKey: 'WEBHOOK_SECRET', ExcludePunctuation: true, PasswordLength: 48 });
+    // Pinned: CloudFormation writes a new secret value when these change, wiping the credentials an operator
+    // filled in. Add new keys by documenting them, not by changing the initial values.
+    expect(webhook.SecretStringTemplate).toBe('{"WEBHOOK_SIGNING_SECRET":""}');
+    expect(secrets[secretId('bigcommerce')]!.Properties.SecretString).toBe('{"BIGCOMMERCE_ACCESS_TOKEN":""}');
+    expect(secrets[secretId('slack')]!.Properties.SecretString).toBe('{"SLACK_WEBHOOK_URL":""}');
+    expect(secrets[secretId('netsuite')]!.Properties.SecretString).toBe(
+      '{"NETSUITE_CLIENT_ID":"","NETSUITE_CERTIFICATE_ID":"","NETSUITE_PRIVATE_KEY":"","NETSUITE_CONSUMER_KEY":"","NETSUITE_CONSUMER_SECRET":"","NETSUITE_TOKEN_ID":"","NETSUITE_TOKEN_SECRET":""}',
     );
   });
 
-  test('an existing secret can be imported by name instead', () => {
+  test('a deployment from before the split keeps its single secret (appSecretName), read by every function, with a warning', () => {
     const imported = synth({ appSecretName: 'prod/bc-netsuite-sync' });
     imported.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    const arn = JSON.stringify(functionResource(imported, 'worker').Properties.Environment.Variables.APP_SECRET_ARN);
-    expect(arn).toContain(':secret:prod/bc-netsuite-sync');
+    for (const name of names) {
+      const env = functionResource(imported, name).Properties.Environment.Variables;
+      expect(JSON.stringify(env.APP_SECRET_ARN)).toContain(':secret:prod/bc-netsuite-sync');
+      for (const variable of arnVariables) expect(env).not.toHaveProperty(variable);
+    }
+    const warnings = imported.stack.node.findAll().flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data)));
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringContaining('every function can read every credential')]));
   });
 });
 
@@ -206,8 +224,8 @@ describe('dead-letter notifier', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: topicId }],
-      OKActions: [{ Ref: topicId }],
+      AlarmActions: [{ Ref: topicId }, SUBSCRIBER_TOPIC_ARN],
+      OKActions: [{ Ref: topicId }, SUBSCRIBER_TOPIC_ARN],
     });
     s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: topicId }, Endpoint: arnOf(functionId(s, 'notifier')) });
     s.template.hasResourceProperties('AWS::Lambda::Permission', {
@@ -239,7 +257,7 @@ describe('dead-letter notifier', () => {
       for (const source of sources) published.add(source['Fn::GetAtt'][0]);
       // Each alarm that notifies this topic may publish to it.
       for (const [id, alarm] of Object.entries(resources(s.template, 'AWS::CloudWatch::Alarm'))) {
-        if (JSON.stringify(alarm.Properties.AlarmActions) === JSON.stringify([topicRef])) expect(sources).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+        if (JSON.stringify(alarm.Properties.AlarmActions[0]) === JSON.stringify(topicRef)) expect(sources).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
       }
     }
     expect([...published].sort()).toEqual(alarmIds.sort());
@@ -317,12 +335,9 @@ describe('least privilege per function', () => {
     expect(grants('poller')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]));
     expect(grants('poller')).toHaveLength(2);
     expect(grants('worker')).toEqual([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]);
+    // The SKU map, and the ledger in a statement of its own (limited to its key prefix: see below).
     expect(grants('skuRefresh')).toEqual(
-      expect.arrayContaining([
-        { service: 'sqs', resource: arnOf(ordersId()) },
-        { service: 'dynamodb', resource: table('/Tables/Ledger/') },
-        { service: 'dynamodb', resource: table('/Tables/SkuMap/') },
-      ]),
+      expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/SkuMap/') }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]),
     );
     expect(grants('skuRefresh')).toHaveLength(3);
     // Only the SKU refresh scans, and only the SKU map (its nightly clean-up of items gone from NetSuite).
@@ -335,6 +350,19 @@ describe('least privilege per function', () => {
     expect(grants('reconciler')).toEqual([
       { service: 'dynamodb', resource: [table('/Tables/Ledger/'), { 'Fn::Join': ['', [table('/Tables/Ledger/'), `/index/${RECONCILE_INDEX.name}`]] }] },
     ]);
+  });
+});
+
+describe('ledger access by key prefix', () => {
+  test('the poller, notifier and SKU refresh reach only their own ledger items (dynamodb:LeadingKeys)', () => {
+    const ledger = arnOf(logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/'));
+    const expected = { poller: ['poller#*', 'held#*', 'circuit#*'], notifier: ['order#*', 'alert#*', 'circuit#*'], skuRefresh: ['parked#*'] } as const;
+    for (const [name, prefixes] of Object.entries(expected) as Array<[FunctionName, readonly string[]]>) {
+      const onLedger = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')) && JSON.stringify(statement.Resource).includes(String(ledger['Fn::GetAtt'][0])));
+      expect(onLedger).toHaveLength(1);
+      expect((onLedger[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
+      expect(LEDGER_PREFIXES[name as keyof typeof LEDGER_PREFIXES].map((prefix) => `${prefix}*`)).toEqual(prefixes);
+    }
   });
 });
 
@@ -373,16 +401,49 @@ describe('alarms and dashboard', () => {
   test('orders queue age, worker errors and throttles, webhook 5xx, and the scheduled functions failing', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
     const metric = (name: string) => alarms.filter((alarm) => alarm.MetricName === name);
-    expect(metric('ApproximateAgeOfOldestMessage')).toEqual([expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ordersId(), 'QueueName'] } }] })]);
+    expect(metric('ApproximateAgeOfOldestMessage')).toHaveLength(2);
+    expect(metric('ApproximateAgeOfOldestMessage')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }], Threshold: DEAD_LETTER_AGE_ALARM_SECONDS }),
+        expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ordersId(), 'QueueName'] } }] }),
+      ]),
+    );
     expect(metric('Throttles')).toEqual([expect.objectContaining({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(s, 'worker') } }] })]);
     const erroring = metric('Errors').map((alarm) => alarm.Dimensions[0].Value.Ref);
     expect(erroring.sort()).toEqual((['worker', 'poller', 'skuRefresh', 'notifier', 'reconciler'] as const).map((name) => functionId(s, name)).sort());
     expect(metric('5xx')).toHaveLength(1);
     for (const alarm of alarms) {
-      expect(alarm.AlarmActions).toHaveLength(1);
+      // Its own topic, and the operator's subscriber topic: every alarm reaches a person without Slack.
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.any(String) }, SUBSCRIBER_TOPIC_ARN]);
       expect(alarm.OKActions).toEqual(alarm.AlarmActions);
       expect(alarm.AlarmDescription).toEqual(expect.any(String));
     }
+  });
+
+  test('a production stage refuses to synthesize without an alarm subscriber; a dev stage is exempt', () => {
+    expect(() => synth({ alarmTopicArn: '' })).toThrow(/production stage needs an alarm subscriber.*alarmEmail.*alarmTopicArn/);
+    expect(() => synth({ alarmTopicArn: 'arn:aws:sns:us-east-1:123:short' })).toThrow(/alarmTopicArn: must be an SNS topic ARN/);
+    expect(() => synth({ alarmTopicArn: '', alarmEmail: 'ops@example.com' })).not.toThrow();
+    const dev = synth({ alarmTopicArn: '', stage: 'dev' });
+    dev.template.resourceCountIs('AWS::SNS::Subscription', 1); // the notifier only
+  });
+
+  test('an open circuit (credentials refused, NetSuite down) raises one alarm, from the metric the notifier emits every minute', () => {
+    const alarm = resources(s.template, 'AWS::CloudWatch::Alarm')[logicalId(s.stack, s.template, 'AWS::CloudWatch::Alarm', '/Alarms/CircuitOpen/')]!.Properties;
+    expect(alarm).toMatchObject({ Namespace: 'BcNetSuiteSync', MetricName: 'CircuitOpen', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Maximum', Threshold: 1 });
+    expect(alarm.AlarmActions).toContain(SUBSCRIBER_TOPIC_ARN);
+  });
+
+  test('NotifierErrors and the dead-letter age alarm reach the subscriber, not only Slack', () => {
+    const alarms = resources(s.template, 'AWS::CloudWatch::Alarm');
+    const notifierErrors = alarms[logicalId(s.stack, s.template, 'AWS::CloudWatch::Alarm', '/Alarms/NotifierErrors/')]!.Properties;
+    const deadLetterAge = alarms[logicalId(s.stack, s.template, 'AWS::CloudWatch::Alarm', '/Alarms/DeadLettersWaiting/')]!.Properties;
+    for (const alarm of [notifierErrors, deadLetterAge]) expect(alarm.AlarmActions).toContain(SUBSCRIBER_TOPIC_ARN);
+    const withEmail = synth({ alarmTopicArn: '', alarmEmail: 'ops@example.com' });
+    const opsTopic = logicalId(withEmail.stack, withEmail.template, 'AWS::SNS::Topic', '/Alarms/Notifications/Topic/');
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', TopicArn: { Ref: opsTopic }, Endpoint: 'ops@example.com' });
+    const emailed = resources(withEmail.template, 'AWS::CloudWatch::Alarm')[logicalId(withEmail.stack, withEmail.template, 'AWS::CloudWatch::Alarm', '/Alarms/NotifierErrors/')]!;
+    expect(emailed.Properties.AlarmActions).toEqual([{ Ref: opsTopic }]);
   });
 
   test('an alarm e-mail, when configured, is subscribed to both topics', () => {
@@ -405,7 +466,7 @@ describe('alarms and dashboard', () => {
 describe('outputs', () => {
   test('the webhook URL, the secret, the queues and the alarm topic', () => {
     const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['WebhookUrl', 'AppSecretArn', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'DeadLetterQueueConsole', 'AlarmTopicArn']));
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['WebhookUrl', 'WebhookSecretArn', 'BigcommerceSecretArn', 'NetsuiteSecretArn', 'SlackSecretArn', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'DeadLetterQueueConsole', 'AlarmTopicArn']));
     expect(JSON.stringify(outputs.WebhookUrl!.Value)).toContain(WEBHOOK_PATH);
   });
 });

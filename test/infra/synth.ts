@@ -12,8 +12,11 @@ import { PROJECT_ROOT } from '../../lib/constructs/service-function.ts';
 
 export const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
 
+/** The operator's own alarm topic (a production stage needs an alarm subscriber). */
+export const SUBSCRIBER_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:ops-pager';
+
 /** What an operator passes with -c on top of cdk.json. */
-export const DEPLOY_CONTEXT = { storeHash: 'abc123', netsuiteAccountId: '1234567_SB1' };
+export const DEPLOY_CONTEXT = { storeHash: 'abc123', netsuiteAccountId: '1234567_SB1', alarmTopicArn: SUBSCRIBER_TOPIC_ARN };
 
 export interface Synthesized {
   app: App;

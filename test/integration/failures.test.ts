@@ -144,3 +144,69 @@ test('Slack being down loses nothing: the dead letters stay, and the alerts go o
   expect(slack().texts()).toEqual([`Order ${orderId} did not reach NetSuite: SKU GONE-1 has no NetSuite item`]);
   expect(await deadLetterCount()).toBe(1);
 });
+
+test('a storm of failed orders is one digest: the count, the top reasons with counts, the first orders, the console', async () => {
+  const skus = ['GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-B', 'GONE-B', 'GONE-B', 'GONE-C', 'GONE-D'];
+  const orders = skus.map((sku, index) => order(sku, `storm${index}@example.com`));
+  await settle();
+  expect(await deadLetterCount()).toBe(orders.length);
+
+  await expect(stack.notifyNow()).resolves.toMatchObject({ announced: orders.length, messages: 1, digest: true });
+  await peekExpiry();
+  await stack.notifyNow(); // the next sweep finds nothing new
+
+  expect(slack().messages).toHaveLength(1);
+  const [digest] = slack().messages;
+  expect(digest!.text).toMatch(/^12 orders did not reach NetSuite: SKU GONE-A has no NetSuite item \(7\); SKU GONE-B has no NetSuite item \(3\)/);
+  const blocks = JSON.stringify(digest!.blocks);
+  expect(blocks).toContain('• 7 × SKU GONE-A has no NetSuite item');
+  expect(blocks).toContain('• 1 × SKU GONE-C has no NetSuite item');
+  for (const orderId of orders) expect(blocks).toContain(`manage/orders/${orderId}|${orderId}>`);
+  expect(blocks).toContain('Start DLQ redrive');
+  // Final state: everything still in the DLQ for a redrive, nothing in NetSuite, nothing left in the orders queue.
+  expect(await deadLetterCount()).toBe(orders.length);
+  expect(sim().ns.salesOrders()).toHaveLength(0);
+  await stack.worker.waitForIdle();
+});
+
+test('order ids BigCommerce does not have are skipped (logged and counted), never dead-lettered or alerted', async () => {
+  const unknown = [900001, 900002, 900003];
+  for (const orderId of unknown) {
+    const response = await fetch(stack.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-secret': stack.webhookSecret },
+      body: JSON.stringify({ scope: 'store/order/created', store_id: '1', data: { type: 'order', id: orderId }, producer: 'stores/abc123' }),
+    });
+    expect(response.status).toBe(200);
+  }
+  await settle();
+  await stack.notifyNow();
+
+  for (const orderId of unknown) {
+    expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'skipped', attempts: 1, skipReason: `BigCommerce has no order ${orderId} (deleted, or never placed)` });
+  }
+  expect(await deadLetterCount()).toBe(0);
+  expect(slack().messages).toHaveLength(0);
+});
+
+test('an order parked for a missing SKU and cancelled in BigCommerce since is released by the SKU refresh, not requeued every night', async () => {
+  const cancelled = order('RETIRED-1', 'gone@example.com');
+  const waiting = order('RETIRED-2', 'wait@example.com');
+  await settle();
+  expect((await stack.context.parked.list()).map((entry) => entry.orderId).sort()).toEqual([cancelled, waiting].sort());
+
+  // Cancelled with its webhooks lost (held here): only the nightly refresh can notice.
+  sim().bc.pauseWebhooks();
+  sim().bc.updateOrderStatus(cancelled, 5);
+  sim().ns.addItem({ itemId: 'RETIRED-1' }); // its SKU exists now, too: without the check it would be requeued
+  const refresh = await stack.refreshSkusNow();
+
+  expect(refresh).toMatchObject({ requeued: [], released: [cancelled], stillParked: 1 });
+  expect(await stack.context.parked.list()).toEqual([{ orderId: waiting, skus: ['RETIRED-2'] }]);
+  expect(await stack.context.ledger.get(orderKey('abc123', cancelled))).toMatchObject({ state: 'failed' }); // never booked
+
+  // When the webhook does arrive, the worker skips the order and releases it too (here: already released).
+  sim().bc.resumeWebhooks();
+  await settle();
+  expect(sim().ns.salesOrders()).toHaveLength(0);
+});

@@ -2,6 +2,9 @@
  * The order sync core against DynamoDB Local and both simulators over real HTTP: the acceptance criteria
  * of "one BigCommerce order becomes exactly one NetSuite sales order".
  */
+import { createHash } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/dynamodb-client.ts';
 import { MissingSkuError, TransientError } from '../../functions/core/errors.ts';
 import { refreshSkuMap } from '../../functions/core/refresh-sku-map.ts';
 import { salesOrderIdOf, shopper, startHarness, type Harness } from '../support/sync-harness.ts';
@@ -269,4 +272,17 @@ test('an order outside the trigger statuses is skipped and recorded, and syncs o
 
   h.bc.updateOrderStatus(orderId, 11);
   await expect(h.sync(orderId)).resolves.toMatchObject({ status: 'synced' });
+});
+
+test('the customer cache keys on a hash of the normalised e-mail, never the address itself (the ledger is backed up)', async () => {
+  h.ns.addItem({ itemId: 'MUG-11OZ' });
+  const orderId = h.bc.addOrder({ billing: shopper('  Private.Person@Example.com '), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] });
+  await h.sync(orderId);
+  const db = createDocumentClient({ region: 'us-east-1', endpoint: process.env.TEST_DYNAMODB_ENDPOINT! });
+  const scan = await db.send(new ScanCommand({ TableName: h.config.aws.ledgerTable }));
+  const keys = (scan.Items ?? []).map((item) => String(item.pk));
+  const hashed = `customer#${createHash('sha256').update('private.person@example.com').digest('hex')}`;
+  expect(keys).toContain(hashed);
+  expect(keys.filter((key) => /@|person/i.test(key))).toEqual([]);
+  expect(await h.context.customers.get('PRIVATE.person@example.com')).toBe(h.ns.customers()[0]!.id);
 });

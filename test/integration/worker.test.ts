@@ -66,3 +66,31 @@ test('an order enqueued in a paid status and cancelled before it was read: skipp
     counted.mockRestore();
   }
 });
+
+test('a NetSuite request that hangs fails its own record before the worker times out; the rest of the batch syncs', async () => {
+  const postponed: Array<[string, number]> = [];
+  const handler = createWorkerHandler(async () => ({
+    sync: h.context,
+    redelivery: { postpone: async (handle, seconds) => void postponed.push([handle, seconds]) },
+    deadlineMarginMs: 1_500,
+  }));
+  const orders = Array.from({ length: 5 }, (_, index) =>
+    h.bc.addOrder({ billing: shopper(`hang${index}@example.com`), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] }),
+  );
+  // The first sales order create is accepted and never answered: without a deadline the client would wait 60 s.
+  h.ns.server.injectFault({ method: 'POST', path: '/record/v1/salesOrder' }, { kind: 'timeout' }, 1);
+  const timeoutMs = 6_000;
+  const started = Date.now();
+  const result = await handler({ Records: orders.map((orderId, index) => record(`h${index}`, message(orderId))) }, lambdaContext('worker', timeoutMs));
+  const tookMs = Date.now() - started;
+
+  expect(tookMs).toBeLessThan(timeoutMs);
+  expect(result.batchItemFailures).toHaveLength(1);
+  const failed = result.batchItemFailures[0]!.itemIdentifier;
+  // Transient, with the transient backoff (30 s band at the first receive), not a whole-batch timeout.
+  expect(postponed).toEqual([[`rh-${failed}`, expect.any(Number)]]);
+  expect(postponed[0]![1]).toBeGreaterThanOrEqual(15);
+  const failedOrder = orders[Number(failed.slice(1))]!;
+  expect(await h.context.ledger.get(`order#abc123#${failedOrder}`)).toMatchObject({ state: 'failed', lastErrorClass: 'transient' });
+  expect(h.ns.salesOrders().map((order) => Number(order.otherRefNum)).sort()).toEqual(orders.filter((orderId) => orderId !== failedOrder).sort());
+});

@@ -6,7 +6,8 @@
 import got, { type Got, type Response } from 'got';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { NotFoundError, PermanentError, TransientError } from '../../core/errors.ts';
+import { AccessDeniedError, NotFoundError, PermanentError, TransientError } from '../../core/errors.ts';
+import { requestTimeoutMs, timeLeftMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
 import {
@@ -182,7 +183,7 @@ export class BigCommerceClient {
       await this.waitForQuota();
       let response: Response<string>;
       try {
-        response = await this.http(path, { method, searchParams: options.searchParams, json: options.json });
+        response = await this.http(path, { method, searchParams: options.searchParams, json: options.json, timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) } });
       } catch (error) {
         throw networkFailure(error, 'bigcommerce', what) ?? error;
       }
@@ -195,13 +196,20 @@ export class BigCommerceClient {
       if (response.statusCode >= 500) {
         throw new TransientError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
       }
+      if (response.statusCode === 401 || response.statusCode === 403) {
+        // 401: the token is unknown (API account deleted, token revoked); 403: it lacks a scope. Every order alike.
+        throw new AccessDeniedError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
+      }
       return response;
     }, this.options.retry ?? defaultRetryPolicy);
   }
 
   private async waitForQuota(): Promise<void> {
     const wait = this.quota.resetAt - Date.now();
-    if (this.quota.left <= 0 && wait > 0) await sleep(wait);
+    if (this.quota.left <= 0 && wait > 0) {
+      if (wait >= timeLeftMs()) throw new TransientError('BigCommerce quota spent until after the deadline', { source: 'bigcommerce', status: 429, retryAfterMs: wait });
+      await sleep(wait);
+    }
   }
 
   private noteQuota(response: Response<string>): void {

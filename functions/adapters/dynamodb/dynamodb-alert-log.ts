@@ -9,7 +9,8 @@ import type { AlertLog } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
 const STALE_CLAIM_MS = 5 * 60_000;
-const itemKey = (key: string) => ({ pk: `alert#${key}` });
+export const ALERT_KEY_PREFIX = 'alert#';
+const itemKey = (key: string) => ({ pk: `${ALERT_KEY_PREFIX}${key}` });
 
 export class DynamoDbAlertLog extends DynamoDbTable implements AlertLog {
   async claim(key: string, owner: string, ttlSeconds: number): Promise<boolean> {

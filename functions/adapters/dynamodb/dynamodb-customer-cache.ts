@@ -3,7 +3,9 @@
  * Entries expire after a month, so customers merged in NetSuite are looked up afresh eventually; a sales
  * order rejected for its customer drops the entry at once.
  */
+import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { normalizeEmail } from '../../core/external-ids.ts';
 import type { CustomerCache } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
@@ -27,6 +29,10 @@ export class DynamoDbCustomerCache extends DynamoDbTable implements CustomerCach
   }
 }
 
+/**
+ * A hash of the normalised address, never the address itself: the ledger table is backed up (PITR), and a cache
+ * key has no need to be readable. Entries written under raw addresses by earlier versions simply miss and expire.
+ */
 function key(email: string): string {
-  return `customer#${email}`;
+  return `customer#${createHash('sha256').update(normalizeEmail(email)).digest('hex')}`;
 }

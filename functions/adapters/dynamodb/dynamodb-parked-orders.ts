@@ -8,16 +8,20 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ParkedOrders } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
-const KEY = { pk: 'parked#orders' };
+export const PARKED_KEY_PREFIX = 'parked#';
+export const HELD_KEY_PREFIX = 'held#';
 
 export class DynamoDbParkedOrders extends DynamoDbTable implements ParkedOrders {
+  /** The one item holding the map; the held orders of an open circuit use the same shape under their own key. */
+  protected readonly key: { pk: string } = { pk: `${PARKED_KEY_PREFIX}orders` };
+
   async park(orderId: number, skus: string[]): Promise<void> {
     const names = { '#id': String(orderId) };
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: KEY,
+          Key: this.key,
           UpdateExpression: 'SET orders.#id = :skus',
           ConditionExpression: 'attribute_exists(orders)',
           ExpressionAttributeNames: names,
@@ -28,7 +32,7 @@ export class DynamoDbParkedOrders extends DynamoDbTable implements ParkedOrders 
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // First parked order: create the map, unless a concurrent writer just did (then set our entry in it).
       try {
-        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...KEY, orders: { [orderId]: skus } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...this.key, orders: { [orderId]: skus } }, ConditionExpression: 'attribute_not_exists(pk)' }));
       } catch (raced) {
         if (!(raced instanceof ConditionalCheckFailedException)) throw raced;
         await this.park(orderId, skus);
@@ -41,7 +45,7 @@ export class DynamoDbParkedOrders extends DynamoDbTable implements ParkedOrders 
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: KEY,
+          Key: this.key,
           UpdateExpression: 'REMOVE orders.#id',
           ConditionExpression: 'attribute_exists(orders)',
           ExpressionAttributeNames: { '#id': String(orderId) },
@@ -53,8 +57,13 @@ export class DynamoDbParkedOrders extends DynamoDbTable implements ParkedOrders 
   }
 
   async list(): Promise<Array<{ orderId: number; skus: string[] }>> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: KEY, ConsistentRead: true }));
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true }));
     const orders = (result.Item?.orders ?? {}) as Record<string, string[]>;
     return Object.entries(orders).map(([orderId, skus]) => ({ orderId: Number(orderId), skus }));
   }
+}
+
+/** Orders held while a circuit is open (their messages deleted, so none burns receives); the poller requeues them. */
+export class DynamoDbHeldOrders extends DynamoDbParkedOrders {
+  protected override readonly key = { pk: `${HELD_KEY_PREFIX}orders` };
 }

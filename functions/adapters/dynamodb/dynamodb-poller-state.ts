@@ -7,8 +7,9 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { PollerCursor, PollerState } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
-const LEASE_KEY = 'poller#lease';
-const cursorKey = (statusId: number) => `poller#cursor#${statusId}`;
+export const POLLER_KEY_PREFIX = 'poller#';
+const LEASE_KEY = `${POLLER_KEY_PREFIX}lease`;
+const cursorKey = (statusId: number) => `${POLLER_KEY_PREFIX}cursor#${statusId}`;
 
 export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
   async acquireLease(owner: string, leaseMs: number): Promise<boolean> {

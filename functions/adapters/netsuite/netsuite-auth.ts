@@ -7,8 +7,9 @@ import got from 'got';
 import { SignJWT } from 'jose';
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
-import { ConfigError, PermanentError, TransientError } from '../../core/errors.ts';
+import { AccessDeniedError, ConfigError, TransientError } from '../../core/errors.ts';
 import type { NetSuiteAuthConfig } from '../../common/config.ts';
+import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry } from '../../common/retry.ts';
 import { networkFailure } from '../http/http-failure.ts';
 import { tbaAuthorizationHeader } from './tba-signature.ts';
@@ -97,7 +98,7 @@ export class ClientCredentialsAuth implements NetSuiteAuth {
           },
           throwHttpErrors: false,
           retry: { limit: 0 },
-          timeout: { request: this.timeoutMs },
+          timeout: { request: requestTimeoutMs(this.timeoutMs, 'NetSuite token request') },
           responseType: 'text',
         });
       } catch (error) {
@@ -107,7 +108,8 @@ export class ClientCredentialsAuth implements NetSuiteAuth {
       if (status === 429 || status >= 500) throw new TransientError(`NetSuite token request: ${status}`, { source: 'netsuite', status });
       if (status !== 200) {
         const reason = /"error"\s*:\s*"([^"]+)"/.exec(response.body)?.[1] ?? response.body.slice(0, 200);
-        throw new PermanentError(
+        // The integration disabled, the certificate revoked or expired, the mapping gone: every order alike.
+        throw new AccessDeniedError(
           `NetSuite refused the OAuth 2.0 client credentials (${status} ${reason}); check NETSUITE_CLIENT_ID, NETSUITE_CERTIFICATE_ID and the key`,
           { source: 'netsuite', status, code: reason },
         );

@@ -8,6 +8,7 @@ import got, { type Got, type Response } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import * as z from 'zod';
 import { PermanentError } from '../../core/errors.ts';
+import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure } from '../http/http-failure.ts';
 import type { NetSuiteAuth } from './netsuite-auth.ts';
@@ -149,6 +150,7 @@ export class NetSuiteClient {
               // Writes name every field strictly: a field the account does not have (a feature that is off) fails
               // with NetSuite's message instead of vanishing behind a 204 (the default is only a warning header).
               headers: { Authorization: authorization, ...(method === 'GET' ? {} : WRITE_HEADERS), ...options.headers },
+              timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) },
             });
           } catch (error) {
             throw networkFailure(error, 'netsuite', what) ?? error;

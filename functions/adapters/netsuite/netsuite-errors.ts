@@ -4,7 +4,7 @@
  * "already exists" (duplicate externalId), not found (NONEXISTENT_ID) and permanent (everything else).
  */
 import * as z from 'zod';
-import { AlreadyExistsError, NotFoundError, PermanentError, TransientError, type SyncError } from '../../core/errors.ts';
+import { AccessDeniedError, AlreadyExistsError, NotFoundError, PermanentError, TransientError, type SyncError } from '../../core/errors.ts';
 
 const envelope = z.looseObject({
   title: z.string().optional(),
@@ -68,6 +68,11 @@ export function netsuiteFailure(status: number, body: string, what: string): Syn
   if (status === 401) {
     // Also what NetSuite answers to bursts over the concurrency limit; the reason is in its Login Audit Trail.
     return new TransientError(`${message} (check the credentials and NetSuite's Login Audit Trail)`, details);
+  }
+  // A role without the permission: 403 INSUFFICIENT_PERMISSION, or (as observed) 400 USER_ERROR "Your current role
+  // does not have permission to perform this action". Either concerns every order, not this one.
+  if (status === 403 || error.code === 'INSUFFICIENT_PERMISSION' || /does not have permission/i.test(error.detail)) {
+    return new AccessDeniedError(`${message} (check the role's permissions)`, details);
   }
   if (status === 404 || error.code === 'NONEXISTENT_ID') return new NotFoundError(message, details);
   if (/already exists/i.test(error.detail)) return new AlreadyExistsError(message, details);

@@ -5,7 +5,10 @@
  */
 import got from 'got';
 import { PermanentError, TransientError } from '../../core/errors.ts';
+import type { FailedOrdersDigest } from '../../core/announce-dead-letters.ts';
+import type { CircuitAlert, CircuitAlerter } from '../../core/circuit.ts';
 import type { Alerter, DriftAlert, DriftAlerter, FailedOrderAlert } from '../../core/ports.ts';
+import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
 
@@ -20,6 +23,19 @@ export interface SlackAlerterOptions {
 /** Slack mrkdwn treats &, < and > as markup; text from orders must not become links or mentions. */
 export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/**
+ * A mrkdwn text object whose content Slack takes as written: `verbatim` stops it from turning bare URLs, channel
+ * names and @mentions in order data into links or notifications (escaping covers `<!channel>`-style markup).
+ */
+function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+/** The top-level `text` (notifications, screen readers) is mrkdwn too: escaped like the blocks. */
+function notificationText(text: string): string {
+  return escapeMrkdwn(text).slice(0, 3000);
 }
 
 export function controlPanelOrderUrl(storeHash: string, orderId: number): string {
@@ -41,25 +57,43 @@ export function slackMessage(alert: FailedOrderAlert, deadLetterConsoleUrl: stri
       ? '*Unreadable message in the dead-letter queue*'
       : `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>*`;
   const fields = [
-    ...(alert.attempts !== undefined ? [{ type: 'mrkdwn', text: `*Attempts*\n${alert.attempts}` }] : []),
-    ...(alert.errorClass ? [{ type: 'mrkdwn', text: `*Failure*\n${alert.errorClass}` }] : []),
-    { type: 'mrkdwn', text: `*Message*\n\`${escapeMrkdwn(alert.messageId)}\`` },
+    ...(alert.attempts !== undefined ? [mrkdwn(`*Attempts*\n${alert.attempts}`)] : []),
+    ...(alert.errorClass ? [mrkdwn(`*Failure*\n${escapeMrkdwn(alert.errorClass)}`)] : []),
+    mrkdwn(`*Message*\n\`${escapeMrkdwn(alert.messageId)}\``),
   ];
   return {
     // The notification text (phones, screen readers); the blocks are the message itself.
-    text: `${title}: ${alert.reason}`.slice(0, 3000),
+    text: notificationText(`${title}: ${alert.reason}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
-      { type: 'section', text: { type: 'mrkdwn', text: `${order}\n>${escapeMrkdwn(alert.reason).slice(0, 2800)}` } },
+      { type: 'section', text: mrkdwn(`${order}\n>${escapeMrkdwn(alert.reason).slice(0, 2800)}`) },
       { type: 'section', fields },
+      { type: 'context', elements: [mrkdwn(`${whatToDo(alert)} ${redriveHint(deadLetterConsoleUrl)}`)] },
+    ],
+  };
+}
+
+function redriveHint(deadLetterConsoleUrl: string | undefined): string {
+  return `To redrive: open the ${deadLetterConsoleUrl ? `<${deadLetterConsoleUrl}|dead-letter queue>` : 'dead-letter queue'} in the SQS console, choose *Start DLQ redrive*, keep *Redrive to source queue(s)*, and start it.`;
+}
+
+/** One message for a storm of failed orders: how many, the top reasons with counts, the first orders, the console. */
+export function digestMessage(digest: FailedOrdersDigest, deadLetterConsoleUrl: string | undefined): Record<string, unknown> {
+  const title = `${digest.count} orders did not reach NetSuite`;
+  const reasons = digest.topReasons.map((entry) => `• ${entry.count} × ${escapeMrkdwn(entry.reason).slice(0, 300)}`).join('\n');
+  const links = digest.orderIds.map((orderId) => `<${controlPanelOrderUrl(digest.storeHash, orderId)}|${orderId}>`).join(', ');
+  const named = digest.orderIds.length + digest.unreadable;
+  const more = digest.count > named ? ` and ${digest.count - named} more` : '';
+  const unreadable = digest.unreadable > 0 ? `, ${digest.unreadable} unreadable message(s)` : '';
+  return {
+    text: notificationText(`${title}: ${digest.topReasons.map((entry) => `${entry.reason} (${entry.count})`).join('; ')}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+      { type: 'section', text: mrkdwn(`*Top reasons*\n${reasons}`.slice(0, 2900)) },
+      { type: 'section', text: mrkdwn(`*Orders*: ${links}${unreadable}${more}`.slice(0, 2900)) },
       {
         type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `${whatToDo(alert)} To redrive: open the ${deadLetterConsoleUrl ? `<${deadLetterConsoleUrl}|dead-letter queue>` : 'dead-letter queue'} in the SQS console, choose *Start DLQ redrive*, keep *Redrive to source queue(s)*, and start it.`,
-          },
-        ],
+        elements: [mrkdwn(`One message for all of them, so a storm stays readable. Fix the top reason first (it is often one cause: a credential, an item, a setting), then redrive. ${redriveHint(deadLetterConsoleUrl)}`)],
       },
     ],
   };
@@ -70,30 +104,41 @@ export function driftMessage(alert: DriftAlert): Record<string, unknown> {
   const title = `Order ${alert.orderId} is booked in NetSuite with different totals`;
   const parts = alert.drift.map((part) => `• *${part.component}*: ${escapeMrkdwn(part.cause)}`).join('\n');
   return {
-    text: escapeMrkdwn(`${title}: ${alert.drift.map((part) => part.cause).join('; ')}`).slice(0, 3000),
+    text: notificationText(`${title}: ${alert.drift.map((part) => part.cause).join('; ')}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
       {
         type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>* → NetSuite sales order ${escapeMrkdwn(alert.salesOrderId)} (${escapeMrkdwn(alert.currency)})\n${parts}`.slice(0, 2900),
-        },
+        text: mrkdwn(
+          `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>* → NetSuite sales order ${escapeMrkdwn(alert.salesOrderId)} (${escapeMrkdwn(alert.currency)})\n${parts}`.slice(0, 2900),
+        ),
       },
       {
         type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: 'The sales order stays as booked. Correct it in NetSuite (or the setting named above, for the next orders); `npm run reconcile` lists every drift.',
-          },
-        ],
+        elements: [mrkdwn('The sales order stays as booked. Correct it in NetSuite (or the setting named above, for the next orders); `npm run reconcile` lists every drift.')],
       },
     ],
   };
 }
 
-export class SlackAlerter implements Alerter, DriftAlerter {
+/** A circuit opened: what broke, how to fix it, and that orders wait rather than fail. */
+export function circuitMessage(alert: CircuitAlert): Record<string, unknown> {
+  const api = alert.service === 'bigcommerce' ? 'BigCommerce' : 'NetSuite';
+  const title = alert.kind === 'outage' ? `${api} is failing: orders are paused` : `${api} refused our credentials: orders are paused`;
+  return {
+    text: notificationText(`${title}. ${alert.advice}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+      { type: 'section', text: mrkdwn(`*What happened*\n>${escapeMrkdwn(alert.reason).slice(0, 1000)}\n*What to do*\n${escapeMrkdwn(alert.advice)}`.slice(0, 2900)) },
+      {
+        type: 'context',
+        elements: [mrkdwn(`Since ${new Date(alert.openedAt).toISOString()}. Orders are held, not failed: nothing reaches the dead-letter queue, and a probe (one order, at growing intervals) resumes the sync by itself once ${api} accepts us again. The CircuitOpen alarm says the same.`)],
+      },
+    ],
+  };
+}
+
+export class SlackAlerter implements Alerter, DriftAlerter, CircuitAlerter {
   private readonly options: SlackAlerterOptions;
 
   constructor(options: SlackAlerterOptions) {
@@ -102,6 +147,14 @@ export class SlackAlerter implements Alerter, DriftAlerter {
 
   async send(alert: FailedOrderAlert): Promise<void> {
     await this.post(slackMessage(alert, this.options.deadLetterConsoleUrl));
+  }
+
+  async sendDigest(digest: FailedOrdersDigest): Promise<void> {
+    await this.post(digestMessage(digest, this.options.deadLetterConsoleUrl));
+  }
+
+  async sendCircuit(alert: CircuitAlert): Promise<void> {
+    await this.post(circuitMessage(alert));
   }
 
   async sendDrift(alert: DriftAlert): Promise<void> {
@@ -116,7 +169,7 @@ export class SlackAlerter implements Alerter, DriftAlerter {
           json: body,
           throwHttpErrors: false,
           retry: { limit: 0 },
-          timeout: { request: this.options.timeoutMs ?? 10_000 },
+          timeout: { request: requestTimeoutMs(this.options.timeoutMs ?? 10_000, 'Slack webhook') },
           responseType: 'text',
         });
       } catch (error) {

@@ -7,6 +7,7 @@ import type { SimResponse } from '../sim-http.ts';
 
 export const V3_ERROR_TYPE = 'https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes';
 export const NOT_FOUND_MESSAGE = 'The requested resource was not found.';
+export const MISSING_SCOPE_MESSAGE = "You don't have a required scope to access the endpoint";
 
 export type ApiVersion = 'v2' | 'v3';
 

@@ -6,7 +6,7 @@
  * destinations registered at /v3/hooks (see webhook-dispatcher.ts).
  */
 import { SimServer, type Fault, type SimRequest, type SimResponse } from '../sim-http.ts';
-import { errorFor } from './api-errors.ts';
+import { errorFor, MISSING_SCOPE_MESSAGE } from './api-errors.ts';
 import { FixedWindowRateLimiter, STANDARD_PLAN, type RateLimitOptions } from './rate-limiter.ts';
 import type { SeedOrder } from './seed-order.ts';
 import { StoreState } from './store-state.ts';
@@ -71,6 +71,10 @@ export class BigCommerceSimulator {
   private readonly limiter: FixedWindowRateLimiter;
   // Responses that must go out without rate-limit headers: load shedding, and rejections before the quota applies.
   private readonly bare = new WeakSet<SimResponse>();
+  /** False once the API account is deleted or its token revoked: every request is refused 401. */
+  private tokenValid = true;
+  /** The API account's Orders scope, and whether it may write metafields (a read-only Orders token may not). */
+  private ordersScope: 'modify' | 'read-only' = 'modify';
 
   private constructor(options: BigCommerceSimulatorOptions) {
     const clock = options.clock ?? Date.now;
@@ -109,7 +113,10 @@ export class BigCommerceSimulator {
     this.server = new SimServer({
       admit: (req) => {
         if (!req.path.startsWith(prefix)) return { reject: this.withoutRateHeaders(errorFor(req.path, 404)) };
-        if (req.headers['x-auth-token'] !== accessToken) return { reject: this.withoutRateHeaders(errorFor(req.path, 401)) };
+        if (req.headers['x-auth-token'] !== accessToken || !this.tokenValid) return { reject: this.withoutRateHeaders(errorFor(req.path, 401)) };
+        // A token without the scope a route needs: 403 "You don't have a required scope to access the endpoint"
+        // (seen for tokens lacking scopes, NangoHQ/nango#7026; 403 = missing scope in BigCommerce's status codes).
+        if (this.ordersScope === 'read-only' && req.method !== 'GET') return { reject: this.withoutRateHeaders(errorFor(req.path, 403, MISSING_SCOPE_MESSAGE)) };
         if (!this.limiter.take()) return { reject: this.rateLimited(req) };
         return { release: () => {} };
       },
@@ -213,6 +220,21 @@ export class BigCommerceSimulator {
   /** Sends everything held since pauseWebhooks(), in no particular order. */
   resumeWebhooks(): void {
     this.dispatcher.resume();
+  }
+
+  /** The API account is deleted or its token revoked (an admin's doing): every request is refused 401 from now on. */
+  revokeAccessToken(): void {
+    this.tokenValid = false;
+  }
+
+  /** A new token put in place of the revoked one (tests keep the same value, as if rotated in the secret). */
+  restoreAccessToken(): void {
+    this.tokenValid = true;
+  }
+
+  /** Sets the API account's Orders scope: read-only tokens may read orders but write nothing (403). */
+  setOrdersScope(scope: 'modify' | 'read-only'): void {
+    this.ordersScope = scope;
   }
 
   /** Stops the server and every pending webhook retry and in-flight callback. */

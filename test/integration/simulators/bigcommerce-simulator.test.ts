@@ -307,6 +307,28 @@ describe('gateway behaviour', () => {
     expect(store.status).toBe(404);
   });
 
+  test('a revoked token (API account deleted) is refused 401 until replaced; a read-only Orders token may read but not write (403 missing scope)', async () => {
+    bc.revokeAccessToken();
+    try {
+      const refused = await call('/v2/orders');
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual([{ status: 401, message: expect.stringMatching(/not authorized/) }]);
+    } finally {
+      bc.restoreAccessToken();
+    }
+    expect((await call('/v2/orders')).status).toBe(200);
+
+    bc.setOrdersScope('read-only');
+    try {
+      expect((await call(`/v2/orders/${ids[0]}`)).status).toBe(200);
+      const write = await call(`/v3/orders/${ids[0]}/metafields`, { method: 'POST', body: JSON.stringify({ namespace: 'n', key: 'k', value: 'v', permission_set: 'read' }) });
+      expect(write.status).toBe(403);
+      expect(await write.json()).toMatchObject({ status: 403, title: "You don't have a required scope to access the endpoint" });
+    } finally {
+      bc.setOrdersScope('modify');
+    }
+  });
+
   test('faults: status faults speak the path dialect; a 429 fault has no rate-limit headers; rate-limit faults do', async () => {
     bc.server.injectFault({ path: '/v3/' }, { kind: 'status', status: 500 });
     const failed = await json(`/v3/orders/${ids[0]}/metafields`);
