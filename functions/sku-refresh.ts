@@ -32,7 +32,7 @@ export interface SkuRefreshResult {
 
 export async function runSkuRefresh({ sync, queue }: SkuRefreshDeps): Promise<SkuRefreshResult> {
   const loaded = await refreshSkuMap(sync);
-  const { requeued, stillMissing } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash });
+  const { requeued, stillMissing } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash, history: sync.ledger });
   return { ...loaded, requeued, stillParked: stillMissing };
 }
 

@@ -41,6 +41,7 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
     workerId: `${requestId}/${record.messageId}`,
     // First delivery: a new event, or a redrive after someone fixed the cause. Retries trust cached misses.
     recheckMissingSkus: receiveCount(record) === 1,
+    trigger: { source: message.source, receivedAt: message.receivedAt, messageId: record.messageId, receiveCount: receiveCount(record) },
   });
   const enqueuedPaid = message.statusId !== undefined && context.settings.triggerStatusIds.includes(message.statusId);
   if (outcome.status === 'skipped' && enqueuedPaid) {

@@ -1,6 +1,7 @@
 import { SYNCED_STATES, type AlertLog, type Alerter, type DeadLetterQueue, type FailedOrderAlert, type OrderLedger } from './ports.ts';
 import { createHash } from 'node:crypto';
 import { orderKey } from './external-ids.ts';
+import { historyEvent } from './order-history.ts';
 
 export interface AnnounceDeps {
   deadLetters: DeadLetterQueue;
@@ -60,11 +61,15 @@ export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceR
           result.resolved += 1;
         } else {
           orderAlertKey = alert.orderId === undefined ? undefined : `order#${alert.orderId}#${hash(alert.reason)}`;
+          const events = [historyEvent('notifier', 'dead_lettered', `after ${alert.attempts ?? '?'} attempt(s): ${alert.reason}`, { messageId: message.messageId })];
           if (!orderAlertKey || (await deps.alerts.claim(orderAlertKey, deps.owner, ORDER_ALERT_SECONDS))) {
             await deps.alerter.send(alert);
             if (orderAlertKey) await deps.alerts.markSent(orderAlertKey);
             result.announced += 1;
+            events.push(historyEvent('notifier', 'alerted', 'Slack message sent'));
           }
+          // Its own small update: the notifier is not on the worker's path. The mark lets the next attempt say "redriven".
+          if (alert.orderId !== undefined) await deps.ledger.append(orderKey(deps.storeHash, alert.orderId), events, { deadLettered: true });
         }
         await deps.alerts.markSent(messageKey);
       } catch (error) {

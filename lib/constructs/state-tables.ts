@@ -22,7 +22,7 @@ function buildTable(scope: Construct, id: string, definition: TableDefinition): 
       indexName: index.name,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
       sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: index.keysOnly ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
     });
   }
   return table;
