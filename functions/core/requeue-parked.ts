@@ -22,12 +22,13 @@ export async function requeueParkedOrders(deps: {
   const known = await deps.skuMap.get([...new Set(parked.flatMap((order) => order.skus))].filter((sku) => sku !== ''));
   const ready = parked.filter((order) => order.skus.every((sku) => { const entry = known.get(sku); return sku === '' || (entry !== undefined && 'itemId' in entry); }));
   const receivedAt = new Date((deps.now ?? Date.now)()).toISOString();
-  await deps.queue.enqueue(ready.map((order) => ({ storeHash: deps.storeHash, orderId: order.orderId, source: 'sku-refresh' as const, receivedAt })));
-  // Unparked only once enqueued: a crash in between re-enqueues next night, which is harmless.
+  // Recorded before the enqueue, so the history shows it before the worker's steps (a failed enqueue is retried next run).
   for (const order of ready) {
-    await deps.parked.unpark(order.orderId);
     const detail = `SKUs ${order.skus.join(', ') || '(none)'} now have NetSuite items; re-enqueued`;
     await deps.history.append(orderKey(deps.storeHash, order.orderId), [historyEvent('sku-refresh', 'unparked', detail, undefined, new Date(receivedAt))]);
   }
+  await deps.queue.enqueue(ready.map((order) => ({ storeHash: deps.storeHash, orderId: order.orderId, source: 'sku-refresh' as const, receivedAt })));
+  // Unparked only once enqueued: a crash in between re-enqueues next night, which is harmless.
+  for (const order of ready) await deps.parked.unpark(order.orderId);
   return { requeued: ready.map((order) => order.orderId), stillMissing: parked.length - ready.length };
 }
