@@ -270,6 +270,10 @@ export class BcNetSuiteSyncStack extends Stack {
     new CfnOutput(this, 'SkuMapTableName', { value: tables.skuMap.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe here to hear every alarm but the dead-letter one' });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
+    // What `npm run console` and `npm run status` find the deployment by (with the operator's own credentials).
+    new CfnOutput(this, 'SkuRefreshFunctionName', { value: skuRefresh.function.functionName, description: 'The console\'s "Run the SKU refresh now"' });
+    new CfnOutput(this, 'StoreHash', { value: config.storeHash ?? '' });
+    new CfnOutput(this, 'NetSuiteAccountId', { value: config.netsuiteAccountId ?? '' });
   }
 }
 
