@@ -66,6 +66,7 @@ export const EVENT_LABELS: Record<HistoryEventType, string> = {
   alerted: 'alerted',
   retry_requested: 'retry requested',
   redrive_requested: 'redrive requested',
+  sku_refresh_requested: 'SKU refresh requested',
   reconciled: 'reconciled',
   drift: 'drift',
 };

@@ -110,6 +110,7 @@ export type HistoryEventType =
   | 'alerted'
   | 'retry_requested'
   | 'redrive_requested'
+  | 'sku_refresh_requested'
   | 'reconciled'
   | 'drift';
 
