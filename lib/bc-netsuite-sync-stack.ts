@@ -67,7 +67,7 @@ export class BcNetSuiteSyncStack extends Stack {
 
     const secret = new AppSecret(this, 'AppSecret', { existingSecretName: config.appSecretName }).secret;
     const queues = new OrderQueues(this, 'Queues');
-    const tables = new StateTables(this, 'Tables');
+    const tables = new StateTables(this, 'Tables', { consoleIndexes: config.ledgerConsoleIndexes });
     this.concurrency = planNetSuiteConcurrency(config.netsuiteConcurrencyBudget, ordersQueue.batchSize);
 
     const storeHash = definedOnly({ BIGCOMMERCE_STORE_HASH: config.storeHash });

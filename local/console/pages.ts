@@ -1,7 +1,7 @@
 /** The console's pages, rendered on the server. Every value from an order goes through `html` (escaped). */
 import type { DeadLetterSummary, StateCounts } from '../operator/operator-backend.ts';
 import type { OperatorTarget } from '../operator/target.ts';
-import type { OrderSummary } from '../../functions/adapters/dynamodb/dynamodb-ledger-views.ts';
+import { COUNT_CAP, type OrderSummary } from '../../functions/adapters/dynamodb/dynamodb-ledger-views.ts';
 import { EVENT_LABELS } from '../../functions/core/order-history.ts';
 import type { LedgerEntry, LedgerState } from '../../functions/core/ports.ts';
 import type { ReconcileReportRow } from '../../functions/core/reconcile-orders.ts';
@@ -18,7 +18,7 @@ export function layout(title: string, target: OperatorTarget, body: SafeHtml, op
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/style.css"></head>
 <body><header><a class="brand" href="/">bc-netsuite-sync</a> <span class="target">${target.label} · store ${target.storeHash}</span>
 <nav><a href="/">Overview</a>${STATE_TABS.map(
-    (state) => html` <a href="/orders${query({ state })}">${STATE_LABELS[state]}${counts ? html` <span class="count" data-state="${state}">${counts.counts[state]}</span>` : ''}</a>`,
+    (state) => html` <a href="/orders${query({ state })}">${STATE_LABELS[state]}${counts ? html` <span class="count" data-state="${state}">${countText(counts.counts[state])}</span>` : ''}</a>`,
   )} <a href="/parked">parked${counts ? html` <span class="count" data-state="parked">${counts.parked}</span>` : ''}</a> <a href="/dead-letters">dead letters</a> <a href="/report">reconciliation</a></nav>
 <form class="search" method="get" action="/orders"><input type="search" name="q" placeholder="Order id or e-mail" aria-label="Order id or e-mail"> <button type="submit">Search</button></form></header>
 <main>${options.flash ? html`<p class="flash" role="status">${options.flash}</p>` : ''}<h1>${title}</h1>${body}</main></body></html>`.value;
@@ -26,11 +26,15 @@ export function layout(title: string, target: OperatorTarget, body: SafeHtml, op
 
 export function overviewPage(counts: StateCounts, deadLetters: DeadLetterSummary, charts: SafeHtml[]): SafeHtml {
   return html`<section class="cards">${STATE_TABS.map(
-    (state) => html`<a class="card state-${state}" href="/orders${query({ state })}"><span class="number">${counts.counts[state]}</span> ${STATE_LABELS[state]}</a>`,
+    (state) => html`<a class="card state-${state}" href="/orders${query({ state })}"><span class="number">${countText(counts.counts[state])}</span> ${STATE_LABELS[state]}</a>`,
   )}<a class="card" href="/parked"><span class="number">${counts.parked}</span> parked</a>
 <a class="card${deadLetters.messages > 0 ? ' alarm' : ''}" href="/dead-letters"><span class="number">${deadLetters.messages}</span> dead letters</a></section>
-<p class="muted">Counted at ${counts.countedAt} (through the keys-only state index; refreshed in the background every 30 s).</p>
+<p class="muted">Counted at ${counts.countedAt} through the keys-only state index, up to ${COUNT_CAP.toLocaleString('en-US')} per state.</p>
 <section class="charts">${charts}</section>`;
+}
+
+function countText(count: number): string {
+  return count >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-US')}+` : String(count);
 }
 
 function reasonOf(order: OrderSummary): string {

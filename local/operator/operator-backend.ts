@@ -68,6 +68,10 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
   let cached: StateCounts | undefined;
   let countMs = 0;
   let counting: Promise<StateCounts> | undefined;
+  /** After an action: the next page recounts, and shows the last counts meanwhile. */
+  const stale = () => {
+    if (cached) cached = { ...cached, countedAt: new Date(0).toISOString() };
+  };
   const recount = () =>
     (counting ??= (async () => {
       const started = now();
@@ -124,7 +128,7 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
       // Recorded first, so the history never shows it after the worker's steps.
       await ledger.append(key(orderId), [historyEvent('console', 'retry_requested', 'an operator re-enqueued the order from the console', undefined, new Date(now()))]);
       await sqs.send(new SendMessageCommand({ QueueUrl: target.ordersQueueUrl, MessageBody: JSON.stringify(message) }));
-      cached = undefined;
+      stale();
       return `Order ${orderId} is back in the queue; the worker syncs it within seconds.`;
     },
     async redrive() {
@@ -141,7 +145,7 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
         const moved = options.localActions ? await options.localActions.redrive() : await redriveDeadLetters(sqs, target.deadLetterQueueUrl, target.ordersQueueUrl);
         done = `Redrove ${moved} message(s) from the dead-letter queue to the orders queue.`;
       }
-      cached = undefined;
+      stale();
       return done;
     },
     async refreshSkus() {
@@ -162,7 +166,7 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
         const refresh = options.localActions ? await options.localActions.refreshSkus() : await localSkuRefresh(target);
         done = `SKU refresh loaded ${refresh.items} item(s) and re-enqueued ${refresh.requeued.length === 0 ? 'no parked order' : `order(s) ${refresh.requeued.join(', ')}`}.`;
       }
-      cached = undefined;
+      stale();
       return done;
     },
     close() {

@@ -6,7 +6,7 @@
  *
  * SCREENSHOT_DIR=docs/console writes the README's screenshots.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ const dialogs: string[] = [];
 const screenshots = process.env.SCREENSHOT_DIR;
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`);
   stack = await startLocalStack({
     dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
     retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },

@@ -428,4 +428,14 @@ describe('console indexes', () => {
     expect(Object.keys(resources(s.template, 'AWS::ApiGatewayV2::Route'))).toHaveLength(1);
     expect(resources(s.template, 'AWS::Lambda::Url')).toEqual({});
   });
+
+  test('a stack deployed before the console upgrades one index per deploy (CloudFormation creates one per update)', () => {
+    const indexNames = (context: Record<string, unknown>) => {
+      const synthesized = synth(context);
+      const table = resources(synthesized.template, 'AWS::DynamoDB::Table')[logicalId(synthesized.stack, synthesized.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/')]!;
+      return (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map((index) => index.IndexName);
+    };
+    expect(indexNames({ ledgerConsoleIndexes: '0' })).toEqual(['by-reconcile-state']);
+    expect(indexNames({ ledgerConsoleIndexes: '1' })).toEqual(['by-reconcile-state', 'by-state']);
+  });
 });
