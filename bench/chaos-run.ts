@@ -211,17 +211,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 function crashWorkersBetweenCreateAndLedger(ledger: OrderLedger, crash: () => boolean, faults: { crashes: number }): void {
   const dead = new Set<string>();
   const { markSynced, markFailed } = ledger;
-  ledger.markSynced = async (key, owner, salesOrderId, booked) => {
+  ledger.markSynced = async (key, owner, salesOrderId, booked, trail) => {
     if (crash()) {
       dead.add(owner);
       faults.crashes += 1;
       throw new Error('chaos: the worker crashed after NetSuite created the sales order');
     }
-    return markSynced.call(ledger, key, owner, salesOrderId, booked);
+    return markSynced.call(ledger, key, owner, salesOrderId, booked, trail);
   };
-  ledger.markFailed = async (key, owner, failure) => {
+  ledger.markFailed = async (key, owner, failure, trail) => {
     if (dead.has(owner)) throw new Error('chaos: a crashed worker writes nothing');
-    return markFailed.call(ledger, key, owner, failure);
+    return markFailed.call(ledger, key, owner, failure, trail);
   };
 }
 

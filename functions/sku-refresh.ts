@@ -38,7 +38,14 @@ export interface SkuRefreshResult {
 
 export async function runSkuRefresh({ sync, queue }: SkuRefreshDeps): Promise<SkuRefreshResult> {
   const loaded = await refreshSkuMap(sync);
-  const { requeued, stillMissing, released } = await requeueParkedOrders({ parked: sync.parked, skuMap: sync.skuMap, queue, storeHash: sync.settings.storeHash, source: sync.source });
+  const { requeued, stillMissing, released } = await requeueParkedOrders({
+    parked: sync.parked,
+    skuMap: sync.skuMap,
+    queue,
+    storeHash: sync.settings.storeHash,
+    source: sync.source,
+    history: sync.ledger,
+  });
   return { ...loaded, requeued, stillParked: stillMissing, released };
 }
 

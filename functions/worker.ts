@@ -51,6 +51,7 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
     workerId: `${requestId}/${record.messageId}`,
     // First delivery: a new event, or a redrive after someone fixed the cause. Retries trust cached misses.
     recheckMissingSkus: receiveCount(record) === 1,
+    trigger: { source: message.source, receivedAt: message.receivedAt, messageId: record.messageId, receiveCount: receiveCount(record) },
   });
   // A held order back from the poller (as a probe) is done waiting once it went through.
   if (message.source === 'circuit') await context.held.unpark(message.orderId);

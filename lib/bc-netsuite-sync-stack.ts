@@ -101,7 +101,7 @@ export class BcNetSuiteSyncStack extends Stack {
 
     const secrets = new AppSecrets(this, 'Secrets', { legacySecretName: config.appSecretName });
     const queues = new OrderQueues(this, 'Queues');
-    const tables = new StateTables(this, 'Tables');
+    const tables = new StateTables(this, 'Tables', { consoleIndexes: config.ledgerConsoleIndexes });
     this.concurrency = planNetSuiteConcurrency(config.netsuiteConcurrencyBudget, ordersQueue.batchSize);
 
     const storeHash = definedOnly({ BIGCOMMERCE_STORE_HASH: config.storeHash });
@@ -315,6 +315,10 @@ export class BcNetSuiteSyncStack extends Stack {
     new CfnOutput(this, 'SkuMapTableName', { value: tables.skuMap.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe here to hear every alarm but the dead-letter one' });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
+    // What `npm run console` and `npm run status` find the deployment by (with the operator's own credentials).
+    new CfnOutput(this, 'SkuRefreshFunctionName', { value: skuRefresh.function.functionName, description: 'The console\'s "Run the SKU refresh now"' });
+    new CfnOutput(this, 'StoreHash', { value: config.storeHash ?? '' });
+    new CfnOutput(this, 'NetSuiteAccountId', { value: config.netsuiteAccountId ?? '' });
   }
 }
 

@@ -103,6 +103,11 @@ export const stageConfigSchema = z.object({
   alarmTopicArn: optional(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')),
   /** Import an existing Secrets Manager secret by name instead of creating one. */
   appSecretName: optional(z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')),
+  /**
+   * How many of the console's two ledger indexes (by-state, by-email) to deploy. CloudFormation creates one global
+   * secondary index per table update, so a stack deployed before the console upgrades with 1, then 2 (the default).
+   */
+  ledgerConsoleIndexes: z.coerce.number().int().min(0).max(2).default(2),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   logRetentionDays: z.coerce
     .number()

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../functions/adapters/dynamodb/dynamodb-client.ts';
 import { DynamoDbLedger } from '../functions/adapters/dynamodb/dynamodb-ledger.ts';
-import { dailyTotals, reconcileOrders, reconciliationReport, type ReconcileReportRow } from '../functions/core/reconcile-orders.ts';
+import { dailyTotals, reconcileOrders, reconciliationReport, reportCsv } from '../functions/core/reconcile-orders.ts';
 import type { DriftAlerter } from '../functions/core/ports.ts';
 import { syncOrder } from '../functions/core/sync-order.ts';
 import { refreshSkuMap } from '../functions/core/refresh-sku-map.ts';
@@ -77,7 +77,7 @@ try {
   const synced = await ledger.listSynced(since, until);
   const rows = await reconciliationReport(synced, deps.erp);
   say(`\n${rows.length} order(s) synced from ${since.toISOString()} to ${until.toISOString()}:\n`);
-  if (args.csv) process.stdout.write(toCsv(rows));
+  if (args.csv) process.stdout.write(reportCsv(rows));
   else printTable(['Date', 'Order', 'Sales order', 'State', 'Currency', 'BigCommerce', 'NetSuite', 'Difference', 'Why'], rows.map((row) => [row.date, row.orderId, row.salesOrderId, row.state, row.currency, row.bigcommerceTotal, row.netsuiteTotal, row.difference, row.components]));
   say('\nPer day:\n');
   const days = dailyTotals(rows).map((day) => [day.date, day.currency, day.orders, day.drifted, day.bigcommerceTotal, day.netsuiteTotal, day.difference]);
@@ -90,27 +90,3 @@ try {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 }
 process.exit(exitCode);
-
-/** RFC 4180 CSV; text cells that a spreadsheet would run as a formula get a leading apostrophe. */
-function toCsv(rows: ReconcileReportRow[]): string {
-  const header = ['date', 'order_id', 'sales_order_id', 'state', 'currency', 'bigcommerce_total', 'netsuite_total', 'difference', 'drift'];
-  const cell = (value: string | number, text: boolean) => {
-    let out = String(value);
-    if (text && /^[=+\-@\t\r]/.test(out)) out = `'${out}`;
-    return /[",\n\r]/.test(out) ? `"${out.replaceAll('"', '""')}"` : out;
-  };
-  const lines = rows.map((row) =>
-    [
-      cell(row.date, false),
-      cell(row.orderId, false),
-      cell(row.salesOrderId, false),
-      cell(row.state, false),
-      cell(row.currency, true),
-      cell(row.bigcommerceTotal, false),
-      cell(row.netsuiteTotal, false),
-      cell(row.difference, false),
-      cell(row.components, true),
-    ].join(','),
-  );
-  return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
-}

@@ -9,6 +9,7 @@
  *   --webhook-port, --dynamodb-port, --sqs-port, --bigcommerce-port, --netsuite-port   fixed ports (default: free ones)
  *   --poll-interval-seconds   how often the poller runs (default 60)
  *   --reconcile-interval-seconds   how often the reconciler checks NetSuite's totals (default 900, as in AWS)
+ *   --console-port            the operator console's port on 127.0.0.1 (default: a free one)
  *
  * With BIGCOMMERCE_* and NETSUITE_* set, it runs the same pipeline against the real APIs (poller only:
  * BigCommerce cannot deliver webhooks to localhost), on a deployed stack's ledger (`--stack`, or AWS credentials
@@ -24,6 +25,8 @@ const { demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store
 const { demoTaxSetup, seedDemoAccount } = await import('./simulators/netsuite/fixtures/demo-account.ts');
 const { hasRealCredentials, startLocalStack } = await import('./runtime/local-stack.ts');
 const { printOrderReport } = await import('./runtime/order-report.ts');
+const { startLocalConsole } = await import('./console/local-console.ts');
+const { removeLocalTarget, writeLocalTarget } = await import('./operator/target.ts');
 type LocalStack = import('./runtime/local-stack.ts').LocalStack;
 type OrderReportRow = import('./runtime/order-report.ts').OrderReportRow;
 
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     'poll-interval-seconds': { type: 'string', default: '60' },
     'reconcile-interval-seconds': { type: 'string', default: '900' },
     stack: { type: 'string' },
+    'console-port': { type: 'string' },
   },
 });
 
@@ -45,7 +49,7 @@ const { values } = parseArgs({
 /** Left out of the simulated NetSuite at first, so the demo shows a failure, its alert, and its healing. */
 const MISSING_SKU = 'GIFTSET-COFFEE';
 
-function port(name: 'webhook-port' | 'dynamodb-port' | 'sqs-port' | 'bigcommerce-port' | 'netsuite-port'): number | undefined {
+function port(name: 'webhook-port' | 'dynamodb-port' | 'sqs-port' | 'bigcommerce-port' | 'netsuite-port' | 'console-port'): number | undefined {
   const text = values[name];
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -58,10 +62,13 @@ function port(name: 'webhook-port' | 'dynamodb-port' | 'sqs-port' | 'bigcommerce
 
 let stack: LocalStack | undefined;
 let ledger: import('./runtime/ledger-target.ts').LedgerTarget | undefined;
+let consoleServer: { close(): Promise<void> } | undefined;
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    removeLocalTarget();
+    await consoleServer?.close();
     await stack?.stop();
     if (ledger?.kind === 'local') await ledger.stop();
   }
@@ -105,6 +112,12 @@ console.log(`  webhook   POST ${stack.webhookUrl}  with header ${stack.env.WEBHO
 console.log(`  queue     ${stack.queues.ordersQueueUrl}`);
 console.log(`  poller    every ${values['poll-interval-seconds']} s, trigger statuses ${stack.config.sync.triggerStatusIds.join(', ')}`);
 console.log(`  reconciler every ${values['reconcile-interval-seconds']} s`);
+// The operator's console on this stack (as `npm run console -- --stack <name>` is on a deployed one), and a note
+// of where this stack is for `npm run status` and `npm run console` in another terminal.
+const consoleAt = await startLocalConsole(stack, { port: port('console-port') });
+consoleServer = consoleAt;
+writeLocalTarget({ ...consoleAt.target, consoleUrl: consoleAt.url });
+console.log(`  console   ${consoleAt.url}`);
 
 if (stack.simulated) {
   const { bc, ns } = stack.simulated;

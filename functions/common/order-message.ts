@@ -6,7 +6,7 @@ import type { OrderMessage } from '../core/ports.ts';
 export const orderMessageSchema = z.object({
   storeHash: z.string().min(1),
   orderId: z.number().int().positive(),
-  source: z.enum(['webhook', 'poller', 'backfill', 'sku-refresh', 'circuit']),
+  source: z.enum(['webhook', 'poller', 'backfill', 'sku-refresh', 'circuit', 'console']),
   receivedAt: z.string(),
   statusId: z.number().int().min(0).optional(),
 });

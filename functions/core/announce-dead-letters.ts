@@ -1,6 +1,7 @@
 import { SYNCED_STATES, type AlertLog, type Alerter, type DeadLetterQueue, type FailedOrderAlert, type OrderLedger } from './ports.ts';
 import { createHash } from 'node:crypto';
 import { orderKey } from './external-ids.ts';
+import { historyEvent } from './order-history.ts';
 
 export interface AnnounceDeps {
   deadLetters: DeadLetterQueue;
@@ -78,12 +79,14 @@ export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceR
   if (claimed.length === 0) return result;
 
   let lastError: unknown;
+  const alerted = new Map<Claimed, string>();
   if (claimed.length > (deps.digestThreshold ?? DEFAULT_DIGEST_THRESHOLD)) {
     result.digest = true;
     try {
       await deps.alerter.sendDigest(digestOf(claimed.map((entry) => entry.alert), deps.storeHash));
       result.messages = 1;
       result.announced = claimed.length;
+      for (const entry of claimed) alerted.set(entry, `in a Slack digest of ${claimed.length} failed orders`);
       await Promise.all(claimed.flatMap((entry) => entry.keys.map((key) => deps.alerts.markSent(key))));
     } catch (error) {
       await Promise.all(claimed.flatMap((entry) => entry.keys.map((key) => deps.alerts.release(key, deps.owner))));
@@ -98,6 +101,7 @@ export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceR
           await deps.alerter.send(entry.alert);
           result.messages += 1;
           result.announced += 1;
+          alerted.set(entry, 'Slack message sent');
           for (const key of entry.keys) await deps.alerts.markSent(key);
         } catch (error) {
           for (const key of entry.keys) await deps.alerts.release(key, deps.owner);
@@ -107,8 +111,26 @@ export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceR
       }),
     );
   }
+  await recordHistory(claimed, alerted, deps);
   if (lastError) throw new Error(`${result.failed} dead-letter alert(s) could not be sent; they will be retried`, { cause: lastError });
   return result;
+}
+
+/**
+ * Each claimed order's history: dead-lettered, and alerted when its message (or the digest) went out. Their own
+ * small updates: the notifier is not on the worker's path. The mark lets the next attempt say "redriven".
+ */
+async function recordHistory(claimed: Claimed[], alerted: Map<Claimed, string>, deps: AnnounceDeps): Promise<void> {
+  await Promise.all(
+    claimed.map(async (entry) => {
+      const { alert } = entry;
+      if (alert.orderId === undefined) return;
+      const events = [historyEvent('notifier', 'dead_lettered', `after ${alert.attempts ?? '?'} attempt(s): ${alert.reason}`, { messageId: alert.messageId })];
+      const how = alerted.get(entry);
+      if (how) events.push(historyEvent('notifier', 'alerted', how));
+      await deps.ledger.append(orderKey(deps.storeHash, alert.orderId), events, { deadLettered: true });
+    }),
+  );
 }
 
 /** Claims one dead letter (and its order) for this run: what to announce, or why there is nothing to. */

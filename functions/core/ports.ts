@@ -91,6 +91,60 @@ export interface DriftComponent {
   cause: string;
 }
 
+/** Who recorded a history event: the message's producer for the worker's steps, or the function or person acting. */
+export type HistorySource = 'webhook' | 'poller' | 'backfill' | 'redrive' | 'sku-refresh' | 'reconciler' | 'lifecycle' | 'notifier' | 'console' | 'circuit';
+
+/** What happened to an order, one step at a time (the ledger keeps the last HISTORY_LIMIT, older ones summarised). */
+export type HistoryEventType =
+  | 'received'
+  | 'claimed'
+  | 'skipped'
+  | 'customer_matched'
+  | 'customer_created'
+  | 'items_resolved'
+  | 'sales_order_created'
+  | 'sales_order_found'
+  | 'synced'
+  | 'written_back'
+  | 'failed'
+  | 'parked'
+  | 'unparked'
+  | 'redriven'
+  | 'dead_lettered'
+  | 'alerted'
+  | 'retry_requested'
+  | 'redrive_requested'
+  | 'sku_refresh_requested'
+  | 'reconciled'
+  | 'drift';
+
+export interface HistoryEvent {
+  /** ISO time. */
+  at: string;
+  source: HistorySource;
+  event: HistoryEventType;
+  /** In plain words, short (cut at 300 characters). */
+  detail?: string;
+  /** Ids the step touched: salesOrderId, customerId, messageId, items… */
+  ids?: Record<string, string>;
+}
+
+/** What the trimmed-off part of a history was: how many events of each kind, and when. */
+export interface HistorySummary {
+  dropped: number;
+  from: string;
+  to: string;
+  byEvent: Partial<Record<HistoryEventType, number>>;
+}
+
+/** The events of one attempt and the facts it learned, written with the attempt's own ledger update. */
+export interface AttemptTrail {
+  events: HistoryEvent[];
+  /** SHA-256 of the normalised billing e-mail (for search; the address itself is not stored). */
+  emailHash?: string;
+  customerId?: string;
+}
+
 export interface LedgerEntry {
   orderKey: string;
   state: LedgerState;
@@ -115,6 +169,14 @@ export interface LedgerEntry {
   createdAt?: string;
   updatedAt?: string;
   syncedAt?: string;
+  lastFailedAt?: string;
+  /** Set when the dead-letter notifier saw the order's message in the dead-letter queue; cleared by its next attempt. */
+  deadLetteredAt?: string;
+  emailHash?: string;
+  customerId?: string;
+  /** Oldest first, at most HISTORY_LIMIT (plus a little slack before a trim). */
+  history?: HistoryEvent[];
+  historySummary?: HistorySummary;
 }
 
 export interface AttemptFailure {
@@ -129,20 +191,28 @@ export type ClaimResult =
   | { outcome: 'already_synced'; entry: LedgerEntry }
   | { outcome: 'busy'; entry: LedgerEntry };
 
-export interface OrderLedger {
+export interface OrderLedger extends OrderHistory {
   /**
    * Takes the order's lease unless it is synced already or another worker holds an unexpired lease.
    * Counts an attempt when claimed.
    */
-  claim(orderKey: string, owner: string, leaseMs: number): Promise<ClaimResult>;
+  claim(orderKey: string, owner: string, leaseMs: number, events?: HistoryEvent[]): Promise<ClaimResult>;
   /** Records the sales order and a snapshot of what it booked; the order then awaits reconciliation. */
-  markSynced(orderKey: string, owner: string, salesOrderId: string, booked: BookedTotals): Promise<void>;
-  markWriteBackDone(orderKey: string): Promise<void>;
+  markSynced(orderKey: string, owner: string, salesOrderId: string, booked: BookedTotals, trail?: AttemptTrail): Promise<void>;
+  markWriteBackDone(orderKey: string, events?: HistoryEvent[]): Promise<void>;
   /** Releases the lease and records that the order is not (yet) in a status that triggers a sync. */
-  markSkipped(orderKey: string, owner: string, reason: string): Promise<void>;
+  markSkipped(orderKey: string, owner: string, reason: string, trail?: AttemptTrail): Promise<void>;
   /** Releases the lease and records why the attempt failed. */
-  markFailed(orderKey: string, owner: string, failure: AttemptFailure): Promise<void>;
+  markFailed(orderKey: string, owner: string, failure: AttemptFailure, trail?: AttemptTrail): Promise<void>;
   get(orderKey: string): Promise<LedgerEntry | undefined>;
+}
+
+/**
+ * Events from outside the worker's attempt (dead-lettered, alerted, unparked, console actions): one small update
+ * each, appended to an order the ledger knows (an order it never saw is left alone).
+ */
+export interface OrderHistory {
+  append(orderKey: string, events: HistoryEvent[], marks?: { deadLettered?: boolean }): Promise<void>;
 }
 
 /** A synced order as the reconciler sees it. */
@@ -170,7 +240,7 @@ export interface ReconciliationLedger {
 export interface OrderMessage {
   storeHash: string;
   orderId: number;
-  source: 'webhook' | 'poller' | 'backfill' | 'sku-refresh' | 'circuit';
+  source: 'webhook' | 'poller' | 'backfill' | 'sku-refresh' | 'circuit' | 'console';
   /** ISO time the event reached us. */
   receivedAt: string;
   /** The order's status when it was enqueued, when the producer knew it (poller, status webhooks). */

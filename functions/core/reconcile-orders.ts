@@ -214,3 +214,51 @@ export function reportRow(order: SyncedOrder, totals: SalesOrderTotals | undefin
     components: drift.map((part) => part.cause).join('; '),
   };
 }
+
+/**
+ * The report row from what the reconciler recorded in the ledger, with no NetSuite request (for the console): a
+ * reconciled order's NetSuite total is its booked total to the cent; a drifting one's is in its recorded drift;
+ * a pending one has none yet.
+ */
+export function ledgerReportRow(order: SyncedOrder): ReconcileReportRow {
+  const drift = order.drift ?? [];
+  const total = drift.find((part) => part.component === 'total');
+  const netsuiteTotal =
+    order.reconcileState === 'pending' || drift.some((part) => part.component === 'sales_order') ? '' : total ? total.netsuite : show(order.booked.total);
+  const difference = netsuiteTotal === '' ? '' : formatMoney(((Math.round(Number(netsuiteTotal) * 100) - toCents(order.booked.total)) * 100) as Money);
+  return {
+    date: order.booked.orderDate ?? order.syncedAt.slice(0, 10),
+    orderId: order.orderId,
+    salesOrderId: order.salesOrderId,
+    state: order.reconcileState,
+    currency: order.booked.currency,
+    bigcommerceTotal: show(order.booked.total),
+    netsuiteTotal,
+    difference,
+    components: drift.map((part) => part.cause).join('; '),
+  };
+}
+
+/** RFC 4180 CSV of report rows; text cells that a spreadsheet would run as a formula get a leading apostrophe. */
+export function reportCsv(rows: readonly ReconcileReportRow[]): string {
+  const header = ['date', 'order_id', 'sales_order_id', 'state', 'currency', 'bigcommerce_total', 'netsuite_total', 'difference', 'drift'];
+  const cell = (value: string | number, text: boolean) => {
+    let out = String(value);
+    if (text && /^[=+\-@\t\r]/.test(out)) out = `'${out}`;
+    return /[",\n\r]/.test(out) ? `"${out.replaceAll('"', '""')}"` : out;
+  };
+  const lines = rows.map((row) =>
+    [
+      cell(row.date, false),
+      cell(row.orderId, false),
+      cell(row.salesOrderId, false),
+      cell(row.state, false),
+      cell(row.currency, true),
+      cell(row.bigcommerceTotal, false),
+      cell(row.netsuiteTotal, false),
+      cell(row.difference, false),
+      cell(row.components, true),
+    ].join(','),
+  );
+  return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+}

@@ -3,7 +3,9 @@ import { AlreadyExistsError, MissingSkuError, NotFoundError, PermanentError, Syn
 import { orderKey, shipToAddressKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
-import type { AttemptFailure, CustomerCache, Erp, OrderLedger, OrderSource, ParkedOrders, SkuMapStore } from './ports.ts';
+import { emailHash, historyEvent } from './order-history.ts';
+import { formatMoney } from './money.ts';
+import type { AttemptFailure, AttemptTrail, CustomerCache, Erp, HistorySource, OrderLedger, OrderSource, ParkedOrders, SkuMapStore } from './ports.ts';
 import { resolveCustomer, toErpAddress, type CustomerResolution } from './resolve-customer.ts';
 import { resolveItems } from './resolve-items.ts';
 
@@ -33,6 +35,17 @@ export interface SyncDeps {
   workerId: string;
   /** Ask NetSuite again about SKUs remembered as missing (set for a message's first delivery). */
   recheckMissingSkus?: boolean;
+  /** What asked for this attempt, for the order's history (a direct call is a backfill). */
+  trigger?: SyncTrigger;
+}
+
+export interface SyncTrigger {
+  source: HistorySource;
+  /** When the event reached us (the queue message's receivedAt). */
+  receivedAt?: string;
+  /** The queue message and its delivery count. */
+  messageId?: string;
+  receiveCount?: number;
 }
 
 export type SyncOutcome =
@@ -50,11 +63,19 @@ export type SyncOutcome =
 export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOutcome> {
   const { ledger, settings, workerId } = deps;
   const key = orderKey(settings.storeHash, orderId);
-  const claim = await ledger.claim(key, workerId, settings.leaseMs);
+  const trigger = deps.trigger ?? { source: 'backfill' };
+  const source = trigger.source;
+  const delivery = trigger.receiveCount ? `delivery ${trigger.receiveCount}` : undefined;
+  const received = trigger.receivedAt ? `event of ${trigger.receivedAt}` : undefined;
+  // The history's first two steps ride on the claim itself; a claim refused (synced already, or busy) writes nothing.
+  const claim = await ledger.claim(key, workerId, settings.leaseMs, [
+    historyEvent(source, 'received', [`${source} request`, received, delivery].filter(Boolean).join(', '), { messageId: trigger.messageId }),
+    historyEvent(source, 'claimed', undefined, { worker: workerId }),
+  ]);
 
   if (claim.outcome === 'already_synced') {
     const salesOrderId = claim.entry.salesOrderId!;
-    if (!claim.entry.writeBackDone) await writeBack(orderId, salesOrderId, key, deps);
+    if (!claim.entry.writeBackDone) await writeBack(orderId, salesOrderId, key, deps, trigger.source);
     return { status: 'already_synced', orderId, salesOrderId };
   }
   if (claim.outcome === 'busy') {
@@ -63,27 +84,40 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     throw new TransientError(`order ${orderId} is being synced by another worker`, { source: 'order', code: 'ORDER_BUSY', retryAfterMs: leaseLeftMs });
   }
 
+  // Every later step is collected here and written with the attempt's final ledger update.
+  const trail: AttemptTrail = { events: [] };
+  // A first delivery of an order the notifier saw in the dead-letter queue: someone redrove it.
+  // (A console retry or a SKU refresh says so itself.)
+  if (claim.entry.deadLetteredAt && trigger.receiveCount === 1 && source !== 'console' && source !== 'sku-refresh') {
+    trail.events.push(historyEvent('redrive', 'redriven', `first delivery of its ${source} message since it was dead-lettered at ${claim.entry.deadLetteredAt}`));
+  }
   let result: { salesOrderId: string; created: boolean; booked: BookedTotals; warnings: string[] } | { skipped: string };
   try {
-    result = await createSalesOrder(orderId, deps);
+    result = await createSalesOrder(orderId, deps, trail);
     if ('skipped' in result) {
-      await ledger.markSkipped(key, workerId, result.skipped);
+      trail.events.push(historyEvent(source, 'skipped', result.skipped));
+      await ledger.markSkipped(key, workerId, result.skipped, trail);
       // Not payable now (cancelled, refunded, deleted): it stops waiting for its SKUs; a later paid event brings it back.
       if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
       return { status: 'skipped', orderId, reason: result.skipped };
     }
+    trail.events.push(historyEvent(source, 'synced', `booked ${formatMoney(result.booked.total)} ${result.booked.currency}`, { salesOrderId: result.salesOrderId }));
+    // (The SKU refresh records its own unparking when it re-enqueues.)
+    if (claim.entry.missingSkus && source !== 'sku-refresh') trail.events.push(historyEvent(source, 'unparked', `SKUs ${claim.entry.missingSkus.join(', ')} now have NetSuite items`));
     // The snapshot of what was booked lets the reconciler check NetSuite's totals without asking BigCommerce again.
-    await ledger.markSynced(key, workerId, result.salesOrderId, result.booked);
+    await ledger.markSynced(key, workerId, result.salesOrderId, result.booked, trail);
   } catch (error) {
     const failure = describeFailure(error);
-    await ledger.markFailed(key, workerId, failure).catch(() => undefined); // the original failure is the one worth reporting
+    trail.events.push(historyEvent(source, 'failed', failure.message, { class: failure.errorClass, error: failure.errorName }));
     // Parked until the SKU refresh finds the items; it re-enqueues the order then.
+    if (failure.missingSkus) trail.events.push(historyEvent(source, 'parked', `waiting for NetSuite items for ${failure.missingSkus.join(', ')}`, { skus: failure.missingSkus.join(',') }));
+    await ledger.markFailed(key, workerId, failure, trail).catch(() => undefined); // the original failure is the one worth reporting
     if (failure.missingSkus) await deps.parked.park(orderId, failure.missingSkus).catch(() => undefined);
     throw error;
   }
   if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
   // After the ledger says synced, nothing below can lead to a second sales order.
-  await writeBack(orderId, result.salesOrderId, key, deps);
+  await writeBack(orderId, result.salesOrderId, key, deps, source);
   const { warnings, ...synced } = result;
   return { status: 'synced', orderId, ...synced, ...(warnings.length > 0 ? { warnings } : {}) };
 }
@@ -112,9 +146,11 @@ export type SalesOrderPlan =
 export async function planSalesOrder(
   orderId: number,
   deps: Omit<SyncDeps, 'ledger' | 'parked' | 'workerId'>,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; trail?: AttemptTrail } = {},
 ): Promise<SalesOrderPlan> {
   const { source, erp, settings } = deps;
+  const step = deps.trigger?.source ?? 'backfill';
+  const trail = options.trail;
   let order: StoreOrder;
   try {
     order = await source.getOrder(orderId);
@@ -124,6 +160,7 @@ export async function planSalesOrder(
     if (error instanceof NotFoundError && error.details.source === 'bigcommerce') return { skipped: `${UNKNOWN_ORDER} ${orderId} (deleted, or never placed)` };
     throw error;
   }
+  if (trail && order.billing.email) trail.emailHash = emailHash(order.billing.email);
   // Webhooks fire for every change, including unpaid and incomplete orders; only trigger statuses sync.
   if (!settings.triggerStatusIds.includes(order.statusId)) {
     return { skipped: `status is ${statusName(order.statusId)} (${order.statusId}), not one that triggers a sync` };
@@ -133,6 +170,11 @@ export async function planSalesOrder(
     skusToResolve(order, settings),
     { erp, skuMap: deps.skuMap, negativeTtlSeconds: settings.negativeSkuTtlSeconds },
     { recheckMissing: deps.recheckMissingSkus ?? false },
+  );
+  trail?.events.push(
+    historyEvent(step, 'items_resolved', itemIds.size === 0 ? 'no SKU lines' : `${itemIds.size} SKU(s)${itemIds.lookedUp.size > 0 ? `, ${itemIds.lookedUp.size} looked up in NetSuite` : ' from the SKU map'}`, {
+      items: [...itemIds].map(([sku, itemId]) => `${sku}:${itemId}`).join(',').slice(0, 200),
+    }),
   );
   const currency = await erp.findCurrency(order.currencyCode);
   if (!currency) {
@@ -156,6 +198,11 @@ export async function planSalesOrder(
     },
     options,
   );
+  if (trail && customer.via !== 'would_create') {
+    trail.customerId = customer.customerId;
+    const how = { cache: 'by e-mail, from the customer cache', lookup: 'by e-mail in NetSuite', created: 'new customer', created_concurrently: 'created by a concurrent order' }[customer.via];
+    trail.events.push(historyEvent(step, customer.via === 'created' ? 'customer_created' : 'customer_matched', how, { customerId: customer.customerId }));
+  }
   const shipToAddressIds = await shipToAddresses(order, customer, deps, options);
   const refs = { customerId: customer.customerId, itemIds, ...(currencyId ? { currencyId } : {}), ...(taxByClass ? { taxByClass } : {}), ...(shipToAddressIds ? { shipToAddressIds } : {}) };
   const { draft, booked, lineSkus, warnings } = buildSalesOrder(order, refs, settings);
@@ -183,12 +230,19 @@ async function shipToAddresses(
 async function createSalesOrder(
   orderId: number,
   deps: SyncDeps,
+  trail: AttemptTrail,
 ): Promise<{ salesOrderId: string; created: boolean; booked: BookedTotals; warnings: string[] } | { skipped: string }> {
-  const plan = await planSalesOrder(orderId, deps);
+  const plan = await planSalesOrder(orderId, deps, { trail });
   if ('skipped' in plan) return plan;
   const { customer, draft, booked, lineSkus, freshSkus, warnings } = plan;
   try {
     const created = await createOnce(draft, deps.erp);
+    const step = deps.trigger?.source ?? 'backfill';
+    trail.events.push(
+      created.created
+        ? historyEvent(step, 'sales_order_created', `${draft.lines.length} line(s), externalId ${draft.externalId}`, { salesOrderId: created.salesOrderId })
+        : historyEvent(step, 'sales_order_found', `NetSuite already had ${draft.externalId} (an earlier attempt created it)`, { salesOrderId: created.salesOrderId }),
+    );
     // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
     // crash between the create and here (the retry finds the order by externalId and sets the same rates).
     if (draft.shipGroups) await deps.erp.setShipGroupRates(created.salesOrderId, draft.shipGroups);
@@ -244,7 +298,7 @@ function describeFailure(error: unknown): AttemptFailure {
   };
 }
 
-async function writeBack(orderId: number, salesOrderId: string, key: string, deps: SyncDeps): Promise<void> {
+async function writeBack(orderId: number, salesOrderId: string, key: string, deps: SyncDeps, source: HistorySource): Promise<void> {
   await deps.source.recordSalesOrderId(orderId, salesOrderId);
-  await deps.ledger.markWriteBackDone(key);
+  await deps.ledger.markWriteBackDone(key, [historyEvent(source, 'written_back', 'NetSuite id saved on the BigCommerce order (metafield)', { salesOrderId })]);
 }

@@ -7,7 +7,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ledgerTable, skuMapTable, type TableDefinition } from '../../functions/adapters/dynamodb/table-definitions.ts';
+import { EMAIL_INDEX, ledgerTable, skuMapTable, STATE_INDEX, type TableDefinition } from '../../functions/adapters/dynamodb/table-definitions.ts';
 
 function buildTable(scope: Construct, id: string, definition: TableDefinition): Table {
   const table = new Table(scope, id, {
@@ -22,7 +22,7 @@ function buildTable(scope: Construct, id: string, definition: TableDefinition): 
       indexName: index.name,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
       sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: index.keysOnly ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
     });
   }
   return table;
@@ -33,9 +33,12 @@ export class StateTables extends Construct {
   readonly ledger: Table;
   readonly skuMap: Table;
 
-  constructor(scope: Construct, id: string) {
+  /** `consoleIndexes`: how many of the console's indexes to build (CloudFormation adds one index per update). */
+  constructor(scope: Construct, id: string, options: { consoleIndexes?: number } = {}) {
     super(scope, id);
-    this.ledger = buildTable(this, 'Ledger', ledgerTable);
+    const consoleIndexes: readonly string[] = [STATE_INDEX.name, EMAIL_INDEX.name].slice(0, options.consoleIndexes ?? 2);
+    const left = new Set<string>([STATE_INDEX.name, EMAIL_INDEX.name].filter((name) => !consoleIndexes.includes(name)));
+    this.ledger = buildTable(this, 'Ledger', { ...ledgerTable, indexes: (ledgerTable.indexes ?? []).filter((index) => !left.has(index.name)) });
     this.skuMap = buildTable(this, 'SkuMap', skuMapTable);
   }
 

@@ -23,7 +23,7 @@ export async function createTables(endpoint: string, tables: Array<{ definition:
                       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
                       { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
                     ],
-                    Projection: { ProjectionType: 'ALL' as const },
+                    Projection: { ProjectionType: index.keysOnly ? ('KEYS_ONLY' as const) : ('ALL' as const) },
                   })),
                 }
               : {}),

@@ -389,7 +389,7 @@ describe('tables', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.keysOnly ? 'KEYS_ONLY' : 'ALL' },
       })),
     );
     expect(table.DeletionPolicy).toBe('Retain');
@@ -468,5 +468,35 @@ describe('outputs', () => {
     const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['WebhookUrl', 'WebhookSecretArn', 'BigcommerceSecretArn', 'NetsuiteSecretArn', 'SlackSecretArn', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'DeadLetterQueueConsole', 'AlarmTopicArn']));
     expect(JSON.stringify(outputs.WebhookUrl!.Value)).toContain(WEBHOOK_PATH);
+  });
+
+  test('what the operator console finds the deployment by: ledger, queues, the SKU refresh function, store and account', () => {
+    const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['LedgerTableName', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'SkuRefreshFunctionName', 'StoreHash', 'NetSuiteAccountId']));
+    expect(outputs.SkuRefreshFunctionName!.Value).toEqual({ Ref: logicalId(s.stack, s.template, 'AWS::Lambda::Function', '/SkuRefresh/') });
+  });
+});
+
+describe('console indexes', () => {
+  test('the ledger has keys-only by-state and by-email indexes besides the reconciler\'s, and no new public endpoint', () => {
+    const table = resources(s.template, 'AWS::DynamoDB::Table')[logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/')]!;
+    const indexes = (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string } }>).map((index) => [index.IndexName, index.Projection.ProjectionType]);
+    expect(indexes).toEqual([
+      ['by-reconcile-state', 'ALL'],
+      ['by-state', 'KEYS_ONLY'],
+      ['by-email', 'KEYS_ONLY'],
+    ]);
+    expect(Object.keys(resources(s.template, 'AWS::ApiGatewayV2::Route'))).toHaveLength(1);
+    expect(resources(s.template, 'AWS::Lambda::Url')).toEqual({});
+  });
+
+  test('a stack deployed before the console upgrades one index per deploy (CloudFormation creates one per update)', () => {
+    const indexNames = (context: Record<string, unknown>) => {
+      const synthesized = synth(context);
+      const table = resources(synthesized.template, 'AWS::DynamoDB::Table')[logicalId(synthesized.stack, synthesized.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/')]!;
+      return (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map((index) => index.IndexName);
+    };
+    expect(indexNames({ ledgerConsoleIndexes: '0' })).toEqual(['by-reconcile-state']);
+    expect(indexNames({ ledgerConsoleIndexes: '1' })).toEqual(['by-reconcile-state', 'by-state']);
   });
 });

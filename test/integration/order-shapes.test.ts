@@ -108,7 +108,7 @@ describe('lines without a usable SKU', () => {
     h.ns.addItem({ itemId: 'ABC-1' });
     await refreshSkuMap(h.context);
     const enqueued: OrderMessage[] = [];
-    const result = await requeueParkedOrders({ parked: h.context.parked, skuMap: h.context.skuMap, queue: { enqueue: async (messages) => void enqueued.push(...messages) }, storeHash: 'abc123' });
+    const result = await requeueParkedOrders({ parked: h.context.parked, skuMap: h.context.skuMap, queue: { enqueue: async (messages) => void enqueued.push(...messages) }, storeHash: 'abc123', history: h.context.ledger });
 
     expect(result.requeued.sort()).toEqual([missing, 4242].sort());
     expect(enqueued.map((message) => message.orderId).sort()).toEqual([missing, 4242].sort());

@@ -5,12 +5,29 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookedTotals } from '../../core/build-sales-order.ts';
-import { SYNCED_STATES, type AttemptFailure, type ClaimResult, type DriftComponent, type LedgerEntry, type OrderLedger, type ReconciliationLedger, type SyncedOrder } from '../../core/ports.ts';
+import { historyEvent, trimHistory } from '../../core/order-history.ts';
+import {
+  SYNCED_STATES,
+  type AttemptFailure,
+  type AttemptTrail,
+  type ClaimResult,
+  type DriftComponent,
+  type HistoryEvent,
+  type HistorySummary,
+  type LedgerEntry,
+  type OrderHistory,
+  type OrderLedger,
+  type ReconciliationLedger,
+  type SyncedOrder,
+} from '../../core/ports.ts';
 import { RECONCILE_INDEX } from './table-definitions.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
-export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, ReconciliationLedger {
-  async claim(orderKey: string, owner: string, leaseMs: number): Promise<ClaimResult> {
+/** Appends to the history in the same update: `history` grows by the attempt's events (no extra round trip). */
+const APPEND_HISTORY = 'history = list_append(if_not_exists(history, :noEvents), :events)';
+
+export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, ReconciliationLedger, OrderHistory {
+  async claim(orderKey: string, owner: string, leaseMs: number, events: HistoryEvent[] = []): Promise<ClaimResult> {
     const now = this.now();
     try {
       const result = await this.db.send(
@@ -19,7 +36,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
           Key: { pk: orderKey },
           UpdateExpression:
             'SET #state = :inProgress, leaseOwner = :owner, leaseExpiresAt = :expires, attempts = if_not_exists(attempts, :zero) + :one, ' +
-            'createdAt = if_not_exists(createdAt, :iso), updatedAt = :iso',
+            `createdAt = if_not_exists(createdAt, :iso), updatedAt = :iso, ${APPEND_HISTORY}`,
           ConditionExpression:
             'attribute_not_exists(pk) OR (NOT #state IN (:synced, :reconciled, :drift) AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now OR leaseOwner = :owner))',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -34,10 +51,14 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
             ':zero': 0,
             ':one': 1,
             ':iso': new Date(now).toISOString(),
+            ':noEvents': [],
+            ':events': events,
           },
           ReturnValues: 'ALL_NEW',
         }),
       );
+      // Rarely (an order past HISTORY_LIMIT + HISTORY_TRIM_SLACK events: many failed attempts), one trimming write.
+      await this.trimIfLong(orderKey, result.Attributes);
       return { outcome: 'claimed', entry: toEntry(orderKey, result.Attributes) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -47,18 +68,29 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
     }
   }
 
-  async markSynced(orderKey: string, owner: string, salesOrderId: string, booked: BookedTotals): Promise<void> {
+  async markSynced(orderKey: string, owner: string, salesOrderId: string, booked: BookedTotals, trail: AttemptTrail = { events: [] }): Promise<void> {
     const iso = new Date(this.now()).toISOString();
+    const facts = trailFacts(trail);
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: orderKey },
         // reconcileState puts the order in the reconciler's index; money in `booked` is in ten-thousandths.
         UpdateExpression:
-          'SET #state = :synced, salesOrderId = :id, syncedAt = :iso, updatedAt = :iso, lastSyncedBy = :owner, booked = :booked, reconcileState = :pending ' +
-          'REMOVE leaseOwner, leaseExpiresAt, missingSkus',
+          `SET #state = :synced, salesOrderId = :id, syncedAt = :iso, updatedAt = :iso, lastSyncedBy = :owner, booked = :booked, reconcileState = :pending, ${APPEND_HISTORY}${facts.set} ` +
+          'REMOVE leaseOwner, leaseExpiresAt, missingSkus, deadLetteredAt',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':synced': 'synced', ':id': salesOrderId, ':iso': iso, ':owner': owner, ':booked': booked, ':pending': 'pending' },
+        ExpressionAttributeValues: {
+          ':synced': 'synced',
+          ':id': salesOrderId,
+          ':iso': iso,
+          ':owner': owner,
+          ':booked': booked,
+          ':pending': 'pending',
+          ':noEvents': [],
+          ':events': trail.events,
+          ...facts.values,
+        },
       }),
     );
   }
@@ -84,7 +116,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: orderKey },
-          UpdateExpression: 'SET #state = :state, reconcileState = :outcome, reconciledAt = :iso, updatedAt = :iso, drift = :drift',
+          UpdateExpression: `SET #state = :state, reconcileState = :outcome, reconciledAt = :iso, updatedAt = :iso, drift = :drift, ${APPEND_HISTORY}`,
           ConditionExpression: 'reconcileState = :pending',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -93,6 +125,12 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
             ':iso': iso,
             ':drift': outcome.drift,
             ':pending': 'pending',
+            ':noEvents': [],
+            ':events': [
+              outcome.state === 'reconciled'
+                ? historyEvent('reconciler', 'reconciled', "NetSuite's totals match what BigCommerce charged, to the cent", undefined, new Date(this.now()))
+                : historyEvent('reconciler', 'drift', outcome.drift.map((part) => part.cause).join('; '), { components: outcome.drift.map((part) => part.component).join(',') }, new Date(this.now())),
+            ],
           },
         }),
       );
@@ -130,19 +168,62 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
     return found;
   }
 
-  async markWriteBackDone(orderKey: string): Promise<void> {
+  async markWriteBackDone(orderKey: string, events: HistoryEvent[] = []): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: orderKey },
-        UpdateExpression: 'SET writeBackDone = :true, updatedAt = :iso',
-        ExpressionAttributeValues: { ':true': true, ':iso': new Date(this.now()).toISOString() },
+        UpdateExpression: `SET writeBackDone = :true, updatedAt = :iso, ${APPEND_HISTORY}`,
+        ExpressionAttributeValues: { ':true': true, ':iso': new Date(this.now()).toISOString(), ':noEvents': [], ':events': events },
       }),
     );
   }
 
-  async markFailed(orderKey: string, owner: string, failure: AttemptFailure): Promise<void> {
-    await this.release(orderKey, owner, 'failed', {
+  async append(orderKey: string, events: HistoryEvent[], marks: { deadLettered?: boolean } = {}): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: orderKey },
+          UpdateExpression: `SET ${APPEND_HISTORY}${marks.deadLettered ? ', deadLetteredAt = :iso' : ''}`,
+          // Only orders the ledger knows: an event must not create an order item without a state.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':noEvents': [], ':events': events, ...(marks.deadLettered ? { ':iso': new Date(this.now()).toISOString() } : {}) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      await this.trimIfLong(orderKey, result.Attributes);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Keeps the newest HISTORY_LIMIT events and folds the rest into `historySummary`. Conditional on the history's
+   * length, so an event appended meanwhile is never lost (the trim is simply left to the next write).
+   */
+  private async trimIfLong(orderKey: string, item: Record<string, unknown> | undefined): Promise<void> {
+    const history = item?.history as HistoryEvent[] | undefined;
+    const trimmed = history ? trimHistory(history, item?.historySummary as HistorySummary | undefined) : undefined;
+    if (!trimmed) return;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: orderKey },
+          UpdateExpression: 'SET history = :kept, historySummary = :summary',
+          ConditionExpression: 'size(history) = :length',
+          ExpressionAttributeValues: { ':kept': trimmed.kept, ':summary': trimmed.summary, ':length': history!.length },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async markFailed(orderKey: string, owner: string, failure: AttemptFailure, trail: AttemptTrail = { events: [] }): Promise<void> {
+    await this.release(orderKey, owner, 'failed', trail, {
       lastErrorClass: failure.errorClass,
       lastErrorName: failure.errorName,
       lastErrorMessage: failure.message.slice(0, 1000),
@@ -151,12 +232,19 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
     });
   }
 
-  async markSkipped(orderKey: string, owner: string, reason: string): Promise<void> {
-    await this.release(orderKey, owner, 'skipped', { skipReason: reason });
+  async markSkipped(orderKey: string, owner: string, reason: string, trail: AttemptTrail = { events: [] }): Promise<void> {
+    await this.release(orderKey, owner, 'skipped', trail, { skipReason: reason });
   }
 
   /** Ends this worker's lease with a final state; a null field is removed. */
-  private async release(orderKey: string, owner: string, state: 'failed' | 'skipped', fields: Record<string, string | string[] | null>): Promise<void> {
+  private async release(orderKey: string, owner: string, state: 'failed' | 'skipped', trail: AttemptTrail, given: Record<string, string | string[] | null>): Promise<void> {
+    const fields: Record<string, string | string[] | null> = {
+      ...given,
+      ...(trail.emailHash ? { emailHash: trail.emailHash } : {}),
+      ...(trail.customerId ? { customerId: trail.customerId } : {}),
+      // The attempt after a redrive clears the mark; a new dead letter sets it again.
+      deadLetteredAt: null,
+    };
     const names = Object.keys(fields).filter((name) => fields[name] !== null);
     const removed = Object.keys(fields).filter((name) => fields[name] === null);
     try {
@@ -164,7 +252,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: orderKey },
-          UpdateExpression: `SET #state = :state, updatedAt = :iso, ${names.map((name) => `${name} = :${name}`).join(', ')} REMOVE ${['leaseOwner', 'leaseExpiresAt', ...removed].join(', ')}`,
+          UpdateExpression: `SET #state = :state, updatedAt = :iso, ${APPEND_HISTORY}, ${names.map((name) => `${name} = :${name}`).join(', ')} REMOVE ${['leaseOwner', 'leaseExpiresAt', ...removed].join(', ')}`,
           // Only the lease holder may; a taken-over order belongs to its new worker.
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -172,6 +260,8 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
             ':state': state,
             ':iso': new Date(this.now()).toISOString(),
             ':owner': owner,
+            ':noEvents': [],
+            ':events': trail.events,
             ...Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
           },
         }),
@@ -185,6 +275,15 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderKey }, ConsistentRead: true }));
     return result.Item ? toEntry(orderKey, result.Item) : undefined;
   }
+}
+
+/** The facts an attempt learned (e-mail hash, customer id), as SET clauses for its update. */
+function trailFacts(trail: AttemptTrail): { set: string; values: Record<string, string> } {
+  const facts = { ...(trail.emailHash ? { emailHash: trail.emailHash } : {}), ...(trail.customerId ? { customerId: trail.customerId } : {}) };
+  return {
+    set: Object.keys(facts).map((name) => `, ${name} = :${name}`).join(''),
+    values: Object.fromEntries(Object.entries(facts).map(([name, value]) => [`:${name}`, value])),
+  };
 }
 
 function toSyncedOrder(item: Record<string, unknown>): SyncedOrder {
