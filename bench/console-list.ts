@@ -15,10 +15,10 @@ import { createDocumentClient } from '../functions/adapters/dynamodb/dynamodb-cl
 import { ledgerTable } from '../functions/adapters/dynamodb/table-definitions.ts';
 import { emailHash, historyEvent } from '../functions/core/order-history.ts';
 import type { LedgerState } from '../functions/core/ports.ts';
-import { startConsole } from '../local/console/console-server.ts';
+import { startConsole } from '../operator/console/console-server.ts';
 import { createTables } from '../local/engines/create-tables.ts';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
-import { createOperatorBackend } from '../local/operator/operator-backend.ts';
+import { createOperatorBackend } from '../operator/backend/operator-backend.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, runs: { type: 'string', default: '20' } } });

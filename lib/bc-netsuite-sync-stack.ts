@@ -298,11 +298,11 @@ export class BcNetSuiteSyncStack extends Stack {
 
     new CfnOutput(this, 'WebhookUrl', { value: api.webhookUrl, description: 'Register with: npm run webhook:register -- --url <this>' });
     if (secrets.legacy) {
-      new CfnOutput(this, 'AppSecretArn', { value: secrets.legacy.secretArn, description: 'The single secret every function reads (migrate: see the README)' });
+      new CfnOutput(this, 'AppSecretArn', { value: secrets.legacy.secretArn, description: 'The single secret every function reads (migrate: see docs/operators-guide.md)' });
     } else {
       for (const boundary of SECRET_BOUNDARY_NAMES) {
         const name = `${boundary[0]!.toUpperCase()}${boundary.slice(1)}SecretArn`;
-        new CfnOutput(this, name, { value: secrets.secrets[boundary].secretArn, description: `Fill in ${SECRET_BOUNDARIES[boundary].keys.join(', ')} here (see the README)` });
+        new CfnOutput(this, name, { value: secrets.secrets[boundary].secretArn, description: `Fill in ${SECRET_BOUNDARIES[boundary].keys.join(', ')} here (see docs/operators-guide.md)` });
       }
     }
     new CfnOutput(this, 'OrdersQueueUrl', { value: queues.orders.queueUrl });

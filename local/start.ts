@@ -25,8 +25,8 @@ const { demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store
 const { demoTaxSetup, seedDemoAccount } = await import('./simulators/netsuite/fixtures/demo-account.ts');
 const { hasRealCredentials, startLocalStack } = await import('./runtime/local-stack.ts');
 const { printOrderReport } = await import('./runtime/order-report.ts');
-const { startLocalConsole } = await import('./console/local-console.ts');
-const { removeLocalTarget, writeLocalTarget } = await import('./operator/target.ts');
+const { startLocalConsole } = await import('../operator/console/local-console.ts');
+const { removeLocalTarget, writeLocalTarget } = await import('../operator/backend/target.ts');
 type LocalStack = import('./runtime/local-stack.ts').LocalStack;
 type OrderReportRow = import('./runtime/order-report.ts').OrderReportRow;
 
@@ -61,7 +61,7 @@ function port(name: 'webhook-port' | 'dynamodb-port' | 'sqs-port' | 'bigcommerce
 }
 
 let stack: LocalStack | undefined;
-let ledger: import('./runtime/ledger-target.ts').LedgerTarget | undefined;
+let ledger: import('../operator/ledger-target.ts').LedgerTarget | undefined;
 let consoleServer: { close(): Promise<void> } | undefined;
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
@@ -81,7 +81,7 @@ const real = hasRealCredentials(process.env);
 console.log(real ? 'Starting the local stack against the real BigCommerce and NetSuite APIs…' : 'Starting the local stack with the BigCommerce and NetSuite simulators…');
 // With real APIs, the same ledger rules as `npm run sync`: a deployed stack's, or one that persists locally.
 if (real) {
-  const { chooseLedger, LedgerUnavailable } = await import('./runtime/ledger-target.ts');
+  const { chooseLedger, LedgerUnavailable } = await import('../operator/ledger-target.ts');
   try {
     ledger = await chooseLedger({ ...(values.stack ? { stack: values.stack } : {}), env: process.env });
   } catch (error) {

@@ -7,7 +7,7 @@
 export const SECRET_BOUNDARIES = {
   /** The shared secret BigCommerce echoes on every callback, and the optional Standard Webhooks signing secret. */
   webhook: { arnVariable: 'WEBHOOK_SECRET_ARN', keys: ['WEBHOOK_SECRET', 'WEBHOOK_SIGNING_SECRET'] },
-  /** The API account's token (the poller can run on a read-only Orders token; see the README). */
+  /** The API account's token (the poller can run on a read-only Orders token; see docs/operators-guide.md, Prerequisites). */
   bigcommerce: { arnVariable: 'BIGCOMMERCE_SECRET_ARN', keys: ['BIGCOMMERCE_ACCESS_TOKEN'] },
   /** OAuth 2.0 client credentials (client id, certificate id, key) or the four TBA values. */
   netsuite: {
@@ -35,6 +35,6 @@ export const CREDENTIAL_KEYS: readonly string[] = SECRET_BOUNDARY_NAMES.flatMap(
 
 /**
  * Deployments from before the split keep one secret holding every key, named by APP_SECRET_ARN. Still read, so
- * they keep working until migrated (README: "Migrating from the single secret").
+ * they keep working until migrated (docs/operators-guide.md: "Migrating from the single secret").
  */
 export const LEGACY_SECRET_ARN_VARIABLE = 'APP_SECRET_ARN';

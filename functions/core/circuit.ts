@@ -45,12 +45,12 @@ export function openCircuits(circuits: Map<string, CircuitState>): CircuitState[
 /** What an operator reads in the alert and the alarm: what broke and how to fix it. */
 export function circuitAdvice(circuit: Pick<CircuitState, 'service' | 'kind'>): string {
   if (circuit.service === 'bigcommerce') {
-    return 'BigCommerce refused the API token: the API account was deleted, its token revoked, or it lacks a scope (Orders: modify). Create or fix the API account, put its token in the BigCommerce secret, and refresh the functions (README: "Rotating a credential"); re-register the webhooks if the API account is new.';
+    return 'BigCommerce refused the API token: the API account was deleted, its token revoked, or it lacks a scope (Orders: modify). Create or fix the API account, put its token in the BigCommerce secret, and refresh the functions (docs/operators-guide.md: "Rotating a credential"); re-register the webhooks if the API account is new.';
   }
   if (circuit.kind === 'outage') {
     return 'NetSuite kept failing (5xx or no answer) for every order: check https://status.netsuite.com and the account\'s maintenance windows. Nothing to fix on our side unless it lasts.';
   }
-  return "NetSuite refused the integration: the role lost a permission, the integration was disabled, or the certificate or token was revoked. The reason is in NetSuite's Login Audit Trail (Setup > Users/Roles > User Management > View Login Audit Trail); fix the role, integration or certificate (README: NetSuite prerequisites), or put new credentials in the NetSuite secret and refresh the functions.";
+  return "NetSuite refused the integration: the role lost a permission, the integration was disabled, or the certificate or token was revoked. The reason is in NetSuite's Login Audit Trail (Setup > Users/Roles > User Management > View Login Audit Trail); fix the role, integration or certificate (docs/operators-guide.md: Prerequisites), or put new credentials in the NetSuite secret and refresh the functions.";
 }
 
 export interface CircuitGuardOptions {

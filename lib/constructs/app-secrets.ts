@@ -40,7 +40,7 @@ export class AppSecrets extends Construct {
       this.secrets = Object.fromEntries(SECRET_BOUNDARY_NAMES.map((boundary) => [boundary, this.legacy!])) as Record<SecretBoundary, ISecret>;
       Annotations.of(this).addWarningV2(
         'bc-netsuite-sync:single-secret',
-        `appSecretName=${props.legacySecretName}: every function can read every credential in that one secret. Migrate to one secret per trust boundary (README: "Migrating from the single secret").`,
+        `appSecretName=${props.legacySecretName}: every function can read every credential in that one secret. Migrate to one secret per trust boundary (docs/operators-guide.md: "Migrating from the single secret").`,
       );
       return;
     }
@@ -90,7 +90,7 @@ export class AppSecrets extends Construct {
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'It holds credentials issued and revoked in other systems (the BigCommerce API account, the NetSuite integration and certificate, Slack); no rotation function can reissue them. The README describes rotating each, the webhook secret included.',
+        'It holds credentials issued and revoked in other systems (the BigCommerce API account, the NetSuite integration and certificate, Slack); no rotation function can reissue them. docs/operators-guide.md describes rotating each, the webhook secret included.',
     });
     return secret;
   }

@@ -2,7 +2,7 @@
  * The alarms besides the dead-letter one: intake or processing that has stopped or is failing. They publish to
  * their own topic (e-mailed when `alarmEmail` is set), not the dead-letter topic, whose subscriber is the
  * Slack notifier: that one reads the DLQ and has nothing to say about these. What each one means and what to
- * do is in the README's operator's guide.
+ * do is in docs/operators-guide.md.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -77,7 +77,7 @@ export class OperationalAlarms extends Construct {
     // The notifier counts open circuits every minute, with or without traffic.
     this.add('CircuitOpen', appMetric('CircuitOpen').with({ statistic: 'Maximum', period: Duration.minutes(5) }), {
       description:
-        'BigCommerce or NetSuite refused our credentials (token revoked, role lost a permission, integration disabled) or NetSuite kept failing: orders are held, not failed. Slack says which and how to fix it; the README lists the fixes. It clears by itself when a probe succeeds.',
+        'BigCommerce or NetSuite refused our credentials (token revoked, role lost a permission, integration disabled) or NetSuite kept failing: orders are held, not failed. Slack says which and how to fix it; docs/operators-guide.md lists the fixes. It clears by itself when a probe succeeds.',
     });
     this.add('ReconcilerErrors', props.reconciler.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: "The reconciler failed: synced orders are not being checked against NetSuite's totals (they wait, pending, for a run that works).",

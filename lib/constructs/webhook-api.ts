@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 export const WEBHOOK_PATH = '/webhooks/bigcommerce';
 
 /**
- * Set from `npm run load` (README, "Load on the public edge"): the handler path answered 100 requests/s sustained
+ * Set from `npm run load` (docs/testing-and-benchmarks.md, "Load on the public edge"): the handler path answered 100 requests/s sustained
  * with p99 24 ms and no errors in one process (50/s: p99 18 ms), and saturated one process at 200/s. 50/s steady
  * is over ten times what a busy store sends (one callback per order event, a few a second even in a bulk import)
  * and keeps a flood of forged or replayed callbacks to a bounded Lambda and SQS bill; the burst of 100 absorbs a

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { defaultRetrySchedule } from '../../functions/core/retry-schedule.ts';
-import { startLocalConsole } from '../../local/console/local-console.ts';
+import { startLocalConsole } from '../../operator/console/local-console.ts';
 import { startLocalStack, type LocalStack } from '../../local/runtime/local-stack.ts';
 import { demoStore } from '../../local/simulators/bigcommerce/fixtures/demo-store.ts';
 import { demoTaxSetup, seedDemoAccount } from '../../local/simulators/netsuite/fixtures/demo-account.ts';

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { BigCommerceClient } from '../../functions/adapters/bigcommerce/bigcommerce-client.ts';
 import { BigCommerceSimulator } from '../../local/simulators/bigcommerce/bigcommerce-simulator.ts';
 import { ORDER_SCOPES } from '../../functions/adapters/http/bigcommerce-webhook.ts';
-import { registerWebhooks } from '../../scripts/webhook-register.ts';
+import { registerWebhooks } from '../../operator/webhook-register.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -101,7 +101,7 @@ describe('the npm script', () => {
     BIGCOMMERCE_API_URL: bc.baseUrl,
     WEBHOOK_SECRET: SECRET,
   });
-  const script = (args: string[]) => run(process.execPath, [path.join(ROOT, 'scripts/webhook-register.ts'), ...args], { env: env(), cwd: ROOT });
+  const script = (args: string[]) => run(process.execPath, [path.join(ROOT, 'operator/webhook-register.ts'), ...args], { env: env(), cwd: ROOT });
 
   test('registers, then reports nothing to change; never prints the secret', async () => {
     const first = await script(['--url', DESTINATION]);
@@ -116,7 +116,7 @@ describe('the npm script', () => {
   test('refuses a destination BigCommerce would not deliver to, and missing settings, with exit code 2', async () => {
     await expect(script(['--url', 'http://hooks.example.invalid/x'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('https on port 443') });
     await expect(script([])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--url is required') });
-    await expect(run(process.execPath, [path.join(ROOT, 'scripts/webhook-register.ts'), '--url', DESTINATION], { env: { ...env(), WEBHOOK_SECRET: 'short' }, cwd: ROOT })).rejects.toMatchObject({
+    await expect(run(process.execPath, [path.join(ROOT, 'operator/webhook-register.ts'), '--url', DESTINATION], { env: { ...env(), WEBHOOK_SECRET: 'short' }, cwd: ROOT })).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('WEBHOOK_SECRET: must be at least 16 characters'),
     });

@@ -21,12 +21,12 @@ import { refreshSkuMap } from '../functions/core/refresh-sku-map.ts';
 import { loadConfig, loadReconcilerConfig } from '../functions/common/config.ts';
 import { createSyncContext } from '../functions/common/sync-context.ts';
 import { reconcilerDepsFromConfig } from '../functions/reconciler.ts';
-import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
-import { printTable } from './runtime/print-table.ts';
-import { parseDateArg, usageFailure } from './runtime/cli-args.ts';
-import { startSimulatedEnvironment } from './simulated-environment.ts';
-import { demoStore } from './simulators/bigcommerce/fixtures/demo-store.ts';
-import { demoTaxSetup, seedDemoAccount } from './simulators/netsuite/fixtures/demo-account.ts';
+import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
+import { printTable } from '../local/runtime/print-table.ts';
+import { parseDateArg, usageFailure } from './cli-args.ts';
+import { startSimulatedEnvironment } from '../local/simulated-environment.ts';
+import { demoStore } from '../local/simulators/bigcommerce/fixtures/demo-store.ts';
+import { demoTaxSetup, seedDemoAccount } from '../local/simulators/netsuite/fixtures/demo-account.ts';
 
 const fail: (message: string) => never = usageFailure('reconcile', '--since <ISO date> [--until <ISO date>] [--csv]');
 const parseDate = (text: string | undefined, name: string) => parseDateArg(text, name, fail);

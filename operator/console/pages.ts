@@ -1,11 +1,11 @@
 /** The console's pages, rendered on the server. Every value from an order goes through `html` (escaped). */
-import type { DeadLetterSummary, StateCounts } from '../operator/operator-backend.ts';
-import type { OperatorTarget } from '../operator/target.ts';
+import type { DeadLetterSummary, StateCounts } from '../backend/operator-backend.ts';
+import type { OperatorTarget } from '../backend/target.ts';
 import { COUNT_CAP, type OrderSummary } from '../../functions/adapters/dynamodb/dynamodb-ledger-views.ts';
 import { EVENT_LABELS } from '../../functions/core/order-history.ts';
 import type { LedgerEntry, LedgerState } from '../../functions/core/ports.ts';
 import type { ReconcileReportRow } from '../../functions/core/reconcile-orders.ts';
-import { explainError, orderLinks, STATE_LABELS } from '../operator/order-words.ts';
+import { explainError, orderLinks, STATE_LABELS } from '../backend/order-words.ts';
 import { html, query, type SafeHtml } from './html.ts';
 
 /** The list tabs, in the order an operator looks at them. */

@@ -14,11 +14,11 @@ import type { AddressInfo } from 'node:net';
 import { LEDGER_STATES } from '../../functions/adapters/dynamodb/dynamodb-ledger-views.ts';
 import type { LedgerState } from '../../functions/core/ports.ts';
 import { reportCsv } from '../../functions/core/reconcile-orders.ts';
-import type { OperatorBackend } from '../operator/operator-backend.ts';
+import type { OperatorBackend } from '../backend/operator-backend.ts';
 import { barChart, columnChart } from './charts.ts';
 import { html, type SafeHtml } from './html.ts';
 import { confirmPage, deadLettersPage, detailPage, layout, listPage, messagePage, overviewPage, parkedPage, reportPage, STYLE } from './pages.ts';
-import { STATE_LABELS } from '../operator/order-words.ts';
+import { STATE_LABELS } from '../backend/order-words.ts';
 
 export interface ConsoleServer {
   url: string;

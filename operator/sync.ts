@@ -20,16 +20,16 @@ import { refreshSkuMap } from '../functions/core/refresh-sku-map.ts';
 import { planSalesOrder, syncOrder } from '../functions/core/sync-order.ts';
 import { loadConfig } from '../functions/common/config.ts';
 import { createSyncContext } from '../functions/common/sync-context.ts';
-import { startDynamoDbLocal } from './engines/dynamodb-local.ts';
+import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
 import { createSqsClient } from '../functions/adapters/sqs/sqs-client.ts';
 import { SqsOrderQueue } from '../functions/adapters/sqs/sqs-order-queue.ts';
-import { chooseLedger, LedgerUnavailable, type LedgerTarget } from './runtime/ledger-target.ts';
-import { hasRealCredentials } from './runtime/local-stack.ts';
-import { printOrderReport, type OrderReportRow } from './runtime/order-report.ts';
-import { parseDateArg, usageFailure } from './runtime/cli-args.ts';
-import { startSimulatedEnvironment } from './simulated-environment.ts';
-import { demoStore } from './simulators/bigcommerce/fixtures/demo-store.ts';
-import { demoTaxSetup, seedDemoAccount } from './simulators/netsuite/fixtures/demo-account.ts';
+import { chooseLedger, LedgerUnavailable, type LedgerTarget } from './ledger-target.ts';
+import { hasRealCredentials } from '../local/runtime/local-stack.ts';
+import { printOrderReport, type OrderReportRow } from '../local/runtime/order-report.ts';
+import { parseDateArg, usageFailure } from './cli-args.ts';
+import { startSimulatedEnvironment } from '../local/simulated-environment.ts';
+import { demoStore } from '../local/simulators/bigcommerce/fixtures/demo-store.ts';
+import { demoTaxSetup, seedDemoAccount } from '../local/simulators/netsuite/fixtures/demo-account.ts';
 
 const fail: (message: string) => never = usageFailure(
   'sync',

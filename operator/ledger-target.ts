@@ -13,9 +13,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ledgerTable, skuMapTable } from '../../functions/adapters/dynamodb/table-definitions.ts';
-import { createTables } from '../engines/create-tables.ts';
-import { startDynamoDbLocal } from '../engines/dynamodb-local.ts';
+import { ledgerTable, skuMapTable } from '../functions/adapters/dynamodb/table-definitions.ts';
+import { createTables } from '../local/engines/create-tables.ts';
+import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
 
 export const DEFAULT_STACK_NAME = 'BcNetSuiteSync';
 /** Where the embedded ledger keeps its data between runs (git-ignored). */

@@ -8,10 +8,10 @@
  * the local stack `npm start` is running (which also starts a console itself and prints its URL).
  */
 import { parseArgs } from 'node:util';
-import { usageFailure } from './runtime/cli-args.ts';
+import { usageFailure } from './cli-args.ts';
 import { startConsole } from './console/console-server.ts';
-import { createOperatorBackend } from './operator/operator-backend.ts';
-import { resolveTarget } from './operator/target.ts';
+import { createOperatorBackend } from './backend/operator-backend.ts';
+import { resolveTarget } from './backend/target.ts';
 
 const fail: (message: string) => never = usageFailure('console', '[--stack <name>] [--region <region>] [--port <port>]');
 let values;

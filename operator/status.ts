@@ -7,11 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { describeEvent } from '../functions/core/order-history.ts';
-import { usageFailure } from './runtime/cli-args.ts';
-import { printTable } from './runtime/print-table.ts';
-import { createOperatorBackend } from './operator/operator-backend.ts';
-import { resolveTarget } from './operator/target.ts';
-import { explainError, orderLinks, stateLabel } from './operator/order-words.ts';
+import { usageFailure } from './cli-args.ts';
+import { printTable } from '../local/runtime/print-table.ts';
+import { createOperatorBackend } from './backend/operator-backend.ts';
+import { resolveTarget } from './backend/target.ts';
+import { explainError, orderLinks, stateLabel } from './backend/order-words.ts';
 
 const fail: (message: string) => never = usageFailure('status', '<order id> [--stack <name>] [--region <region>] [--json]');
 let parsed;

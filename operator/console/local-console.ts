@@ -1,7 +1,7 @@
 /** The console on a local stack in this process (what `npm start` runs): its actions are the stack's own. */
-import type { LocalStack } from '../runtime/local-stack.ts';
-import { createOperatorBackend } from '../operator/operator-backend.ts';
-import { localTarget } from '../operator/target.ts';
+import type { LocalStack } from '../../local/runtime/local-stack.ts';
+import { createOperatorBackend } from '../backend/operator-backend.ts';
+import { localTarget } from '../backend/target.ts';
 import { startConsole } from './console-server.ts';
 
 export async function startLocalConsole(stack: LocalStack, options: { port?: number } = {}) {

@@ -15,7 +15,7 @@ import { orderKey } from '../../functions/core/external-ids.ts';
 import { historyEvent } from '../../functions/core/order-history.ts';
 import type { LedgerState, OrderMessage, SyncedOrder } from '../../functions/core/ports.ts';
 import { ledgerReportRow, type ReconcileReportRow } from '../../functions/core/reconcile-orders.ts';
-import { redriveDeadLetters } from '../runtime/redrive.ts';
+import { redriveDeadLetters } from '../../local/runtime/redrive.ts';
 import type { OperatorTarget } from './target.ts';
 
 export interface DeadLetterSummary {
