@@ -91,18 +91,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (kind === 'unsyncable') lines.push({ sku: `MISSING-${index}`, quantity: 1, priceExTax: '1.0000' });
       const orderId = bc.addOrder({
         statusId: kind === 'ineligible' ? 7 : 11,
-        billing: { firstName: 'Chaos', lastName: `Shopper ${email.split('@')[0]}`, street1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', countryIso2: 'US', email },
+        billing: {
+          firstName: 'Chaos',
+          lastName: `Shopper ${email.split('@')[0]}`,
+          street1: '1 Main St',
+          city: 'Austin',
+          state: 'Texas',
+          zip: '78701',
+          countryIso2: 'US',
+          email,
+        },
         lines,
         shippingCostExTax: (random() * 10).toFixed(2),
       });
       planned.push({ orderId, kind, email });
       if (index % 25 === 24) await new Promise((resolve) => setTimeout(resolve, 50)); // arrivals in bursts
     }
-    log(`placed ${planned.length} orders: ${planned.filter((p) => p.kind === 'syncable').length} syncable, ${planned.filter((p) => p.kind === 'unsyncable').length} with a missing SKU, ${planned.filter((p) => p.kind === 'ineligible').length} unpaid`);
+    log(
+      `placed ${planned.length} orders: ${planned.filter((p) => p.kind === 'syncable').length} syncable, ${planned.filter((p) => p.kind === 'unsyncable').length} with a missing SKU, ${planned.filter((p) => p.kind === 'ineligible').length} unpaid`,
+    );
 
     // Settle: webhooks delivered (with retries), the queue drained, the poller's last pass drained too.
     const progress = setInterval(() => {
-      void queueDepth(stack, stack.queues.ordersQueueUrl).then((depth) => log(`… ${depth} message(s) in the orders queue, ${ns.salesOrders().length} sales orders`));
+      void queueDepth(stack, stack.queues.ordersQueueUrl).then((depth) =>
+        log(`… ${depth} message(s) in the orders queue, ${ns.salesOrders().length} sales orders`),
+      );
     }, 10_000);
     await bc.flushWebhooks();
     await stack.worker.waitForIdle({ timeoutMs: 900_000 });
@@ -135,19 +148,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       if (found.length !== 1) {
         const entry = await stack.context.ledger.get(orderKey('abc123', order.orderId));
-        violations.push(`order ${order.orderId} has ${found.length} sales orders; expected exactly one (ledger: ${entry?.state ?? 'none'} ${entry?.lastErrorMessage ?? ''})`);
+        violations.push(
+          `order ${order.orderId} has ${found.length} sales orders; expected exactly one (ledger: ${entry?.state ?? 'none'} ${entry?.lastErrorMessage ?? ''})`,
+        );
         continue;
       }
       const salesOrder = found[0]!;
       const expected = bc.getOrderProducts(order.orderId).map((line) => [itemIds.get(line.sku), line.quantity, Number(line.price_ex_tax)]);
       const actual = salesOrder.lines.map((line) => [line.item, line.quantity, line.rate]);
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) violations.push(`order ${order.orderId}: lines ${JSON.stringify(actual)} differ from the storefront's ${JSON.stringify(expected)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected))
+        violations.push(`order ${order.orderId}: lines ${JSON.stringify(actual)} differ from the storefront's ${JSON.stringify(expected)}`);
       const bcOrder = bc.getOrder(order.orderId)!;
       if (!MONEY.test(bcOrder.shipping_cost_ex_tax) || (salesOrder.shippingCost ?? 0) !== Number(bcOrder.shipping_cost_ex_tax)) {
         violations.push(`order ${order.orderId}: shipping ${salesOrder.shippingCost} differs from ${bcOrder.shipping_cost_ex_tax}`);
       }
       const customer = customers.get(salesOrder.entity);
-      if (customer?.email?.toLowerCase() !== order.email) violations.push(`order ${order.orderId}: sales order is on customer ${salesOrder.entity} (${customer?.email}), expected ${order.email}`);
+      if (customer?.email?.toLowerCase() !== order.email)
+        violations.push(`order ${order.orderId}: sales order is on customer ${salesOrder.entity} (${customer?.email}), expected ${order.email}`);
     }
 
     const emails = ns.customers().map((customer) => (customer.email ?? '').toLowerCase());
@@ -165,13 +182,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const unsyncable = planned.filter((p) => p.kind === 'unsyncable');
     for (const order of unsyncable) {
       if (!deadLettered.has(order.orderId)) violations.push(`unsyncable order ${order.orderId} is not in the dead-letter queue`);
-      const alerts = texts.filter((text) => text.startsWith(`Order ${order.orderId} `)).length + inDigests.filter((orderId) => orderId === order.orderId).length;
+      const alerts =
+        texts.filter((text) => text.startsWith(`Order ${order.orderId} `)).length + inDigests.filter((orderId) => orderId === order.orderId).length;
       if (alerts > 1) violations.push(`unsyncable order ${order.orderId} produced ${alerts} Slack alerts; expected exactly one`);
     }
     const announced = unsyncable.filter((order) => texts.some((text) => text.startsWith(`Order ${order.orderId} `))).length + digestCount;
     if (announced !== unsyncable.length) violations.push(`${announced} unsyncable orders were announced (alone or in a digest); expected ${unsyncable.length}`);
     for (const order of planned.filter((p) => p.kind !== 'unsyncable')) {
-      if (texts.some((text) => text.startsWith(`Order ${order.orderId} `)) || inDigests.includes(order.orderId)) violations.push(`order ${order.orderId} (${order.kind}) was announced as failed`);
+      if (texts.some((text) => text.startsWith(`Order ${order.orderId} `)) || inDigests.includes(order.orderId))
+        violations.push(`order ${order.orderId} (${order.kind}) was announced as failed`);
     }
 
     const inFlight = await queueDepth(stack, stack.queues.ordersQueueUrl);
@@ -180,7 +199,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const entry = await stack.context.ledger.get(orderKey('abc123', order.orderId));
       if (entry?.state === 'in_progress') {
         const sales = (byOrder.get(String(order.orderId)) ?? []).length;
-        violations.push(`order ${order.orderId} is still in progress in the ledger (${order.kind}, ${sales} sales order(s), attempts ${entry.attempts}, lease ${entry.leaseOwner} until ${entry.leaseExpiresAt} vs now ${Date.now()})`);
+        violations.push(
+          `order ${order.orderId} is still in progress in the ledger (${order.kind}, ${sales} sales order(s), attempts ${entry.attempts}, lease ${entry.leaseOwner} until ${entry.leaseExpiresAt} vs now ${Date.now()})`,
+        );
       }
     }
 
@@ -227,15 +248,24 @@ function crashWorkersBetweenCreateAndLedger(ledger: OrderLedger, crash: () => bo
 
 async function queueDepth(stack: Awaited<ReturnType<typeof startLocalStack>>, queueUrl: string): Promise<number> {
   const { Attributes = {} } = await stack.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
   );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
 }
 
 async function deadLetterOrderIds(stack: Awaited<ReturnType<typeof startLocalStack>>): Promise<Set<number>> {
   const ids = new Set<number>();
   for (let round = 0; round < 100; round++) {
-    const { Messages = [] } = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.deadLetterQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await stack.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: stack.queues.deadLetterQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 1 }),
+    );
     if (Messages.length === 0) break;
     for (const message of Messages) ids.add((JSON.parse(message.Body ?? '{}') as { orderId: number }).orderId);
   }

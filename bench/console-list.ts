@@ -76,7 +76,14 @@ const itemFor = (index: number) => {
           booked: { currency: 'USD', total: 1_000_000, tax: 50_000, shipping: 70_000, discount: 0, itemIds: ['42'] },
         }
       : {}),
-    ...(state === 'failed' ? { lastErrorClass: 'permanent', lastErrorName: 'MissingSkuError', lastErrorMessage: `SKU SKU-${index % 50} has no NetSuite item`, missingSkus: [`SKU-${index % 50}`] } : {}),
+    ...(state === 'failed'
+      ? {
+          lastErrorClass: 'permanent',
+          lastErrorName: 'MissingSkuError',
+          lastErrorMessage: `SKU SKU-${index % 50} has no NetSuite item`,
+          missingSkus: [`SKU-${index % 50}`],
+        }
+      : {}),
     ...(state === 'skipped' ? { skipReason: 'status is Awaiting Payment (7), not one that triggers a sync' } : {}),
   };
 };
@@ -122,7 +129,9 @@ async function measure(label: string, path: string | (() => Promise<string>)): P
   await time(typeof path === 'string' ? path : await path()); // warm
   for (let run = 0; run < runs; run++) samples.push((await time(typeof path === 'string' ? path : await path())).ms);
   samples.sort((a, b) => a - b);
-  console.log(`${label.padEnd(40)} p50 ${percentile(samples, 50).toFixed(0).padStart(4)} ms   p95 ${percentile(samples, 95).toFixed(0).padStart(4)} ms   max ${samples.at(-1)!.toFixed(0).padStart(4)} ms`);
+  console.log(
+    `${label.padEnd(40)} p50 ${percentile(samples, 50).toFixed(0).padStart(4)} ms   p95 ${percentile(samples, 95).toFixed(0).padStart(4)} ms   max ${samples.at(-1)!.toFixed(0).padStart(4)} ms`,
+  );
 }
 
 console.log(`Over HTTP, ${runs} runs each after one warm-up, 50 orders a page (the console's first count runs in the background meanwhile):`);

@@ -33,7 +33,15 @@ const latencies: number[] = [];
 const outcomes = { answered: 0, unexpected: 0, errors: 0, byKind: { valid: 0, duplicate: 0, forged: 0, malformed: 0 } as Record<Kind, number> };
 let nextValidId = 1_000_000;
 let nextBadId = 9_000_000;
-const envelope = (orderId: number) => JSON.stringify({ scope: 'store/order/created', store_id: '1', data: { type: 'order', id: orderId }, hash: `h${orderId}`, created_at: 1, producer: 'stores/abc123' });
+const envelope = (orderId: number) =>
+  JSON.stringify({
+    scope: 'store/order/created',
+    store_id: '1',
+    data: { type: 'order', id: orderId },
+    hash: `h${orderId}`,
+    created_at: 1,
+    producer: 'stores/abc123',
+  });
 
 function pick(): Kind {
   const roll = Math.random();
@@ -62,7 +70,12 @@ async function send(kind: Kind): Promise<void> {
     expected = 401;
   } else {
     const variant = nextBadId++ % 3;
-    body = variant === 0 ? '{"scope":"store/order/created","data":{' : variant === 1 ? envelope(nextBadId).padEnd(70_000, ' ') : JSON.stringify({ scope: 'store/order/created', data: { id: 'x' } });
+    body =
+      variant === 0
+        ? '{"scope":"store/order/created","data":{'
+        : variant === 1
+          ? envelope(nextBadId).padEnd(70_000, ' ')
+          : JSON.stringify({ scope: 'store/order/created', data: { id: 'x' } });
     expected = 400;
   }
   outcomes.byKind[kind] += 1;
@@ -105,8 +118,10 @@ const elapsed = (Date.now() - started) / 1000;
 
 // Count what reached the queue, by order id.
 const enqueued = new Map<number, number>();
-for (let empty = 0; empty < 3; ) {
-  const { Messages = [] } = await stack.sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.ordersQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 1 }));
+for (let empty = 0; empty < 3;) {
+  const { Messages = [] } = await stack.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: stack.queues.ordersQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 1 }),
+  );
   if (Messages.length === 0) {
     empty += 1;
     continue;
@@ -115,11 +130,17 @@ for (let empty = 0; empty < 3; ) {
     const orderId = (JSON.parse(message.Body!) as { orderId: number }).orderId;
     enqueued.set(orderId, (enqueued.get(orderId) ?? 0) + 1);
   }
-  await stack.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: stack.queues.ordersQueueUrl, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }));
+  await stack.sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: stack.queues.ordersQueueUrl,
+      Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+    }),
+  );
 }
 
 const violations: string[] = [];
-for (const [orderId, deliveries] of sentValid) if ((enqueued.get(orderId) ?? 0) !== deliveries) violations.push(`order ${orderId}: ${deliveries} valid deliveries, ${enqueued.get(orderId) ?? 0} enqueued`);
+for (const [orderId, deliveries] of sentValid)
+  if ((enqueued.get(orderId) ?? 0) !== deliveries) violations.push(`order ${orderId}: ${deliveries} valid deliveries, ${enqueued.get(orderId) ?? 0} enqueued`);
 for (const orderId of enqueued.keys()) if (!sentValid.has(orderId)) violations.push(`order ${orderId} was enqueued but only ever sent forged or malformed`);
 if (outcomes.unexpected > 0) violations.push(`${outcomes.unexpected} answers with an unexpected status`);
 
@@ -130,7 +151,10 @@ printTable(`npm run load: ${seconds} s at ${rate} requests/s on loopback`, [
   ['mix', `${outcomes.byKind.valid} valid, ${outcomes.byKind.duplicate} duplicate, ${outcomes.byKind.forged} forged, ${outcomes.byKind.malformed} malformed`],
   ['answer time', `p50 ${round(percentile(latencies, 50))}, p95 ${round(percentile(latencies, 95))}, p99 ${round(percentile(latencies, 99))}`],
   ['error rate', `${((outcomes.errors / Math.max(1, total)) * 100).toFixed(2)} % (5xx or no answer)`],
-  ['enqueued', `${[...enqueued.values()].reduce((sum, count) => sum + count, 0)} messages for ${enqueued.size} orders (expected ${outcomes.byKind.valid + outcomes.byKind.duplicate})`],
+  [
+    'enqueued',
+    `${[...enqueued.values()].reduce((sum, count) => sum + count, 0)} messages for ${enqueued.size} orders (expected ${outcomes.byKind.valid + outcomes.byKind.duplicate})`,
+  ],
   ['violations', String(violations.length)],
 ]);
 for (const violation of violations.slice(0, 20)) console.log(`  ✗ ${violation}`);

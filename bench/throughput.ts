@@ -59,13 +59,22 @@ try {
   ns.server.resetLog();
   bc.server.resetLog();
 
-  console.log(`Placing ${orders} orders (NetSuite: ${limit} concurrent requests for the workers and 1 for the reconciler, ${latencyMs} ms per write; ${workers} worker invocations × batch ${ordersQueue.batchSize})…`);
+  console.log(
+    `Placing ${orders} orders (NetSuite: ${limit} concurrent requests for the workers and 1 for the reconciler, ${latencyMs} ms per write; ${workers} worker invocations × batch ${ordersQueue.batchSize})…`,
+  );
   const placedAt = new Map<number, number>();
   const started = Date.now();
   for (let index = 0; index < orders; index++) {
-    const lines = Array.from({ length: 1 + (index % 3) }, (_, line) => ({ sku: skus[(index + line * 7) % skus.length]!, quantity: 1 + (line % 2), priceExTax: '9.9900' }));
+    const lines = Array.from({ length: 1 + (index % 3) }, (_, line) => ({
+      sku: skus[(index + line * 7) % skus.length]!,
+      quantity: 1 + (line % 2),
+      priceExTax: '9.9900',
+    }));
     const email = shoppers[index % shoppers.length]!;
-    const orderId = bc.addOrder({ billing: { firstName: 'Bench', lastName: 'Shopper', street1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', countryIso2: 'US', email }, lines });
+    const orderId = bc.addOrder({
+      billing: { firstName: 'Bench', lastName: 'Shopper', street1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', countryIso2: 'US', email },
+      lines,
+    });
     placedAt.set(orderId, Date.now());
   }
   await bc.flushWebhooks();
@@ -146,8 +155,14 @@ try {
     ['BigCommerce requests/order', String(result.bigcommerceRequestsPerOrder)],
     ['NetSuite 429s', `${tooMany} (${(result.netsuite429Rate * 100).toFixed(2)} % of NetSuite requests; peak ${result.netsuitePeakConcurrency} in flight)`],
     ['webhook → sales order', `p50 ${result.latencyP50Ms} ms, p95 ${result.latencyP95Ms} ms`],
-    ['reconciler', `${reconcileQueries} SuiteQL quer${reconcileQueries === 1 ? 'y' : 'ies'} for ${reconciledOrders} orders in ${stack.reconcileRuns.length} runs every ${reconcileIntervalSeconds} s = ${result.reconcilerNetsuiteRequestsPerOrder} NetSuite requests per order`],
-    ['sync → reconciled', `p50 ${result.syncToReconciledP50Seconds} s, max ${result.syncToReconciledMaxSeconds} s (every ${reconcileIntervalSeconds} s here; 900 s in AWS)${unreconciled ? `; ${unreconciled} not reconciled` : ''}`],
+    [
+      'reconciler',
+      `${reconcileQueries} SuiteQL quer${reconcileQueries === 1 ? 'y' : 'ies'} for ${reconciledOrders} orders in ${stack.reconcileRuns.length} runs every ${reconcileIntervalSeconds} s = ${result.reconcilerNetsuiteRequestsPerOrder} NetSuite requests per order`,
+    ],
+    [
+      'sync → reconciled',
+      `p50 ${result.syncToReconciledP50Seconds} s, max ${result.syncToReconciledMaxSeconds} s (every ${reconcileIntervalSeconds} s here; 900 s in AWS)${unreconciled ? `; ${unreconciled} not reconciled` : ''}`,
+    ],
     ['worker bundle', `${(bundle.bytes / 1024).toFixed(0)} KiB minified, cold load ${result.workerColdLoadMs} ms`],
   ]);
   console.log(`\n${JSON.stringify(result)}`);

@@ -53,29 +53,36 @@ export function notifierDepsFromConfig(config: NotifierConfig): NotifierDeps {
 }
 
 export function createNotifierHandler(deps: () => Promise<NotifierDeps>) {
-  return middy<unknown, NotifierResult, Error, Context>()
-    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (_event, context) => {
-      // The event (alarm notification or schedule) only says "look"; what to announce is in the queue.
-      const notifierDeps = await deps();
-      // Reading stops with time left to post; whatever is not read is announced by the next sweep, a minute later.
-      const deadline = deadlineFromContext(context, DEADLINE_MARGIN_MS);
-      // Circuits first: a global failure is the news, and it explains the dead letters (if any) behind it.
-      const circuits = await withDeadline(deadline, () => announceOpenCircuits({ ...notifierDeps, owner: context.awsRequestId }));
-      // Every minute while a circuit is open: the CircuitOpen alarm reads this (workers may see no traffic).
-      metrics.addMetric('CircuitOpen', MetricUnit.Count, circuits.open);
-      const announced = await withDeadline(deadline, () =>
-        announceDeadLetters({ ...notifierDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: STOP_READING_BEFORE_MS }),
-      );
-      const result: NotifierResult = { ...announced, openCircuits: circuits.open, circuitsAnnounced: circuits.announced };
-      if (result.seen > 0) logger.info('dead letters checked', { ...result });
-      metrics.addMetric('DeadLetterAlertsSent', MetricUnit.Count, result.announced);
-      if (result.digest) metrics.addMetric('DeadLetterDigests', MetricUnit.Count, 1);
-      return result;
-    });
+  return (
+    middy<unknown, NotifierResult, Error, Context>()
+      // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .handler(async (_event, context) => {
+        // The event (alarm notification or schedule) only says "look"; what to announce is in the queue.
+        const notifierDeps = await deps();
+        // Reading stops with time left to post; whatever is not read is announced by the next sweep, a minute later.
+        const deadline = deadlineFromContext(context, DEADLINE_MARGIN_MS);
+        // Circuits first: a global failure is the news, and it explains the dead letters (if any) behind it.
+        const circuits = await withDeadline(deadline, () => announceOpenCircuits({ ...notifierDeps, owner: context.awsRequestId }));
+        // Every minute while a circuit is open: the CircuitOpen alarm reads this (workers may see no traffic).
+        metrics.addMetric('CircuitOpen', MetricUnit.Count, circuits.open);
+        const announced = await withDeadline(deadline, () =>
+          announceDeadLetters({
+            ...notifierDeps,
+            owner: context.awsRequestId,
+            timeLeftMs: () => context.getRemainingTimeInMillis(),
+            stopBeforeMs: STOP_READING_BEFORE_MS,
+          }),
+        );
+        const result: NotifierResult = { ...announced, openCircuits: circuits.open, circuitsAnnounced: circuits.announced };
+        if (result.seen > 0) logger.info('dead letters checked', { ...result });
+        metrics.addMetric('DeadLetterAlertsSent', MetricUnit.Count, result.announced);
+        if (result.digest) metrics.addMetric('DeadLetterDigests', MetricUnit.Count, 1);
+        return result;
+      })
+  );
 }
 
 export const handler = createNotifierHandler(once(async () => notifierDepsFromConfig(loadNotifierConfig(await resolveEnv()))));

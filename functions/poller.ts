@@ -49,21 +49,23 @@ export function pollerDepsFromConfig(config: PollerConfig): PollerDeps {
 }
 
 export function createPollerHandler(deps: () => Promise<PollerDeps>) {
-  return middy<unknown, PollResult, Error, Context>()
-    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (_event, context) => {
-      const pollerDeps = await deps();
-      // No request or retry runs into the time the run needs to release its lease and flush metrics.
-      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () =>
-        pollOrders({ ...pollerDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: STOP_BEFORE_MS }),
-      );
-      logger.info('poll finished', { ...result });
-      metrics.addMetric('PollerOrdersEnqueued', MetricUnit.Count, result.enqueued);
-      return result;
-    });
+  return (
+    middy<unknown, PollResult, Error, Context>()
+      // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .handler(async (_event, context) => {
+        const pollerDeps = await deps();
+        // No request or retry runs into the time the run needs to release its lease and flush metrics.
+        const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () =>
+          pollOrders({ ...pollerDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: STOP_BEFORE_MS }),
+        );
+        logger.info('poll finished', { ...result });
+        metrics.addMetric('PollerOrdersEnqueued', MetricUnit.Count, result.enqueued);
+        return result;
+      })
+  );
 }
 
 export const handler = createPollerHandler(once(async () => pollerDepsFromConfig(loadPollerConfig(await resolveEnv()))));

@@ -39,25 +39,33 @@ export function reconcilerDepsFromConfig(config: ReconcilerConfig, options: { re
 }
 
 export function createReconcilerHandler(deps: () => Promise<ReconcilerDeps>) {
-  return middy<unknown, ReconcileResult, Error, Context>()
-    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (_event, context) => {
-      // A large backlog is worked through batch by batch; what is left when time runs short waits for the next run.
-      const reconcilerDeps = await deps();
-      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () =>
-        reconcileOrders({ ...reconcilerDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: 30_000 }),
-      );
-      for (const order of result.drifted) logger.warn('sales order totals drift from BigCommerce', { orderId: order.orderId, drift: order.drift });
-      if (result.checked > 0) logger.info('orders reconciled', { checked: result.checked, reconciled: result.reconciled, drifted: result.drifted.length, netsuiteQueries: result.netsuiteQueries });
-      if (result.alertFailures > 0) logger.error('drift alerts could not be sent; the orders stay pending', { alertFailures: result.alertFailures });
-      metrics.addMetric('OrdersReconciled', MetricUnit.Count, result.reconciled);
-      metrics.addMetric('OrdersWithDrift', MetricUnit.Count, result.drifted.length);
-      metrics.addMetric('DriftAlertFailures', MetricUnit.Count, result.alertFailures);
-      return result;
-    });
+  return (
+    middy<unknown, ReconcileResult, Error, Context>()
+      // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .handler(async (_event, context) => {
+        // A large backlog is worked through batch by batch; what is left when time runs short waits for the next run.
+        const reconcilerDeps = await deps();
+        const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () =>
+          reconcileOrders({ ...reconcilerDeps, owner: context.awsRequestId, timeLeftMs: () => context.getRemainingTimeInMillis(), stopBeforeMs: 30_000 }),
+        );
+        for (const order of result.drifted) logger.warn('sales order totals drift from BigCommerce', { orderId: order.orderId, drift: order.drift });
+        if (result.checked > 0)
+          logger.info('orders reconciled', {
+            checked: result.checked,
+            reconciled: result.reconciled,
+            drifted: result.drifted.length,
+            netsuiteQueries: result.netsuiteQueries,
+          });
+        if (result.alertFailures > 0) logger.error('drift alerts could not be sent; the orders stay pending', { alertFailures: result.alertFailures });
+        metrics.addMetric('OrdersReconciled', MetricUnit.Count, result.reconciled);
+        metrics.addMetric('OrdersWithDrift', MetricUnit.Count, result.drifted.length);
+        metrics.addMetric('DriftAlertFailures', MetricUnit.Count, result.alertFailures);
+        return result;
+      })
+  );
 }
 
 export const handler = createReconcilerHandler(once(async () => reconcilerDepsFromConfig(loadReconcilerConfig(await resolveEnv()))));

@@ -50,19 +50,27 @@ export async function runSkuRefresh({ sync, queue }: SkuRefreshDeps): Promise<Sk
 }
 
 export function createSkuRefreshHandler(deps: () => Promise<SkuRefreshDeps>) {
-  return middy<unknown, SkuRefreshResult, Error, Context>()
-    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (_event, context) => {
-      const refreshDeps = await deps();
-      const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () => runSkuRefresh(refreshDeps));
-      logger.info('SKU map refreshed', { items: result.items, pages: result.pages, requeued: result.requeued, stillParked: result.stillParked, released: result.released });
-      metrics.addMetric('SkuMapItems', MetricUnit.Count, result.items);
-      metrics.addMetric('ParkedOrdersRequeued', MetricUnit.Count, result.requeued.length);
-      return result;
-    });
+  return (
+    middy<unknown, SkuRefreshResult, Error, Context>()
+      // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .handler(async (_event, context) => {
+        const refreshDeps = await deps();
+        const result = await withDeadline(deadlineFromContext(context, DEADLINE_MARGIN_MS), () => runSkuRefresh(refreshDeps));
+        logger.info('SKU map refreshed', {
+          items: result.items,
+          pages: result.pages,
+          requeued: result.requeued,
+          stillParked: result.stillParked,
+          released: result.released,
+        });
+        metrics.addMetric('SkuMapItems', MetricUnit.Count, result.items);
+        metrics.addMetric('ParkedOrdersRequeued', MetricUnit.Count, result.requeued.length);
+        return result;
+      })
+  );
 }
 
 export const handler = createSkuRefreshHandler(

@@ -56,12 +56,14 @@ export async function handleWebhook(event: APIGatewayProxyEventV2, { config, que
 }
 
 export function createWebhookHandler(deps: () => Promise<WebhookDeps>) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (event) => handleWebhook(event, await deps()));
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+      // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .handler(async (event) => handleWebhook(event, await deps()))
+  );
 }
 
 export function webhookDepsFromConfig(config: WebhookConfig): WebhookDeps {

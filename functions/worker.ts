@@ -120,48 +120,52 @@ async function scheduleRetry(record: SQSRecord, error: unknown, deps: WorkerDeps
 }
 
 export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (event, lambdaContext) => {
-      const workerDeps = await deps();
-      const deadline = deadlineFromContext(lambdaContext, workerDeps.deadlineMarginMs ?? WORKER_DEADLINE_MARGIN_MS);
-      // A processor keeps the batch's records and results: one per invocation, never shared by two batches
-      // (the local runtime runs several invocations in one process; sharing lost failed records there).
-      const processor = new BatchProcessor(EventType.SQS);
-      const failures = new Map<string, unknown>();
-      const guard = await CircuitGuard.start(workerDeps.sync.circuits, workerDeps.sync.circuitOptions);
-      const response = await processPartialResponse(
-        event,
-        async (record: SQSRecord) => {
-          const admitted = guard.admit();
-          if (admitted === 'hold' && (await hold(record, guard.openServices, workerDeps.sync))) return { status: 'held' };
-          try {
-            const outcome = await withDeadline(deadline, () => processRecord(record, workerDeps.sync, lambdaContext.awsRequestId));
-            if (admitted !== 'hold') await guard.succeeded(admitted);
-            if (admitted === 'probe') logger.info('probe succeeded: circuits closed', { orderId: outcome.orderId });
-            return outcome;
-          } catch (error) {
-            if (admitted !== 'hold') {
-              const { hold: mustHold, opened } = await guard.failed(error, admitted);
-              if (opened) {
-                logger.error('circuit opened: orders are held until a probe succeeds', { ...opened, advice: circuitAdvice(opened) });
-                metrics.addMetric('CircuitsOpened', MetricUnit.Count, 1);
+  return (
+    middy<SQSEvent, SQSBatchResponse, Error, Context>()
+      // Tracer, then Logger, then Metrics: the order Powertools recommends with middy.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .handler(async (event, lambdaContext) => {
+        const workerDeps = await deps();
+        const deadline = deadlineFromContext(lambdaContext, workerDeps.deadlineMarginMs ?? WORKER_DEADLINE_MARGIN_MS);
+        // A processor keeps the batch's records and results: one per invocation, never shared by two batches
+        // (the local runtime runs several invocations in one process; sharing lost failed records there).
+        const processor = new BatchProcessor(EventType.SQS);
+        const failures = new Map<string, unknown>();
+        const guard = await CircuitGuard.start(workerDeps.sync.circuits, workerDeps.sync.circuitOptions);
+        const response = await processPartialResponse(
+          event,
+          async (record: SQSRecord) => {
+            const admitted = guard.admit();
+            if (admitted === 'hold' && (await hold(record, guard.openServices, workerDeps.sync))) return { status: 'held' };
+            try {
+              const outcome = await withDeadline(deadline, () => processRecord(record, workerDeps.sync, lambdaContext.awsRequestId));
+              if (admitted !== 'hold') await guard.succeeded(admitted);
+              if (admitted === 'probe') logger.info('probe succeeded: circuits closed', { orderId: outcome.orderId });
+              return outcome;
+            } catch (error) {
+              if (admitted !== 'hold') {
+                const { hold: mustHold, opened } = await guard.failed(error, admitted);
+                if (opened) {
+                  logger.error('circuit opened: orders are held until a probe succeeds', { ...opened, advice: circuitAdvice(opened) });
+                  metrics.addMetric('CircuitsOpened', MetricUnit.Count, 1);
+                }
+                if (mustHold && (await hold(record, guard.openServices, workerDeps.sync))) return { status: 'held' };
               }
-              if (mustHold && (await hold(record, guard.openServices, workerDeps.sync))) return { status: 'held' };
+              failures.set(record.messageId, error);
+              throw error;
             }
-            failures.set(record.messageId, error);
-            throw error;
-          }
-        },
-        processor,
-        { context: lambdaContext, throwOnFullBatchFailure: false }, // report every record as failed rather than fail the invocation
-      );
-      await Promise.all(event.Records.filter((record) => failures.has(record.messageId)).map((record) => scheduleRetry(record, failures.get(record.messageId), workerDeps)));
-      return response;
-    });
+          },
+          processor,
+          { context: lambdaContext, throwOnFullBatchFailure: false }, // report every record as failed rather than fail the invocation
+        );
+        await Promise.all(
+          event.Records.filter((record) => failures.has(record.messageId)).map((record) => scheduleRetry(record, failures.get(record.messageId), workerDeps)),
+        );
+        return response;
+      })
+  );
 }
 
 export const handler = createWorkerHandler(

@@ -163,7 +163,8 @@ export class BcNetSuiteSyncStack extends Stack {
       description: 'Enqueues orders in a trigger status modified since the last run (the webhook safety net)',
       memorySize: MEMORY_MB.poller,
       timeout: TIMEOUTS.poller,
-      failureHandling: 'Scheduled, with an event that carries nothing: the next run redoes the work (its cursor only moves past what was enqueued), and failures raise the PollerErrors alarm.',
+      failureHandling:
+        'Scheduled, with an event that carries nothing: the next run redoes the work (its cursor only moves past what was enqueued), and failures raise the PollerErrors alarm.',
       environment: {
         ...storeHash,
         SYNC_TRIGGER_STATUSES: config.triggerStatuses,
@@ -182,7 +183,8 @@ export class BcNetSuiteSyncStack extends Stack {
       description: 'Orders queue to NetSuite sales orders (the sync core)',
       memorySize: MEMORY_MB.worker,
       timeout: TIMEOUTS.worker,
-      failureHandling: "Invoked synchronously by the SQS event source: failed records return to the orders queue, whose redrive policy is the worker's dead-letter queue.",
+      failureHandling:
+        "Invoked synchronously by the SQS event source: failed records return to the orders queue, whose redrive policy is the worker's dead-letter queue.",
       environment: {
         ...syncSettings,
         NETSUITE_CONCURRENCY: String(this.concurrency.workerConcurrency),
@@ -200,7 +202,8 @@ export class BcNetSuiteSyncStack extends Stack {
     const ordersMapping = worker.function.node.children.find((child) => child instanceof EventSourceMapping);
     Validations.of(ordersMapping ?? worker.function).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: "SQS event sources take no on-failure destination: failed records go back to the orders queue, whose redrive policy moves them to the dead-letter queue after maxReceiveCount receives.",
+      reason:
+        'SQS event sources take no on-failure destination: failed records go back to the orders queue, whose redrive policy moves them to the dead-letter queue after maxReceiveCount receives.',
     });
     tables.grantItems(worker.function, tables.ledger);
     tables.grantItems(worker.function, tables.skuMap);
@@ -211,7 +214,8 @@ export class BcNetSuiteSyncStack extends Stack {
       description: 'Nightly: reloads the SKU map from NetSuite, requeues orders parked for a missing SKU',
       memorySize: MEMORY_MB.skuRefresh,
       timeout: TIMEOUTS.skuRefresh,
-      failureHandling: 'Scheduled nightly, with an event that carries nothing: the next run reloads everything, per-order lookups cover new SKUs meanwhile, and failures raise the SkuRefreshErrors alarm.',
+      failureHandling:
+        'Scheduled nightly, with an event that carries nothing: the next run reloads everything, per-order lookups cover new SKUs meanwhile, and failures raise the SkuRefreshErrors alarm.',
       environment: { ...syncSettings, NETSUITE_CONCURRENCY: String(this.concurrency.skuRefreshConcurrency) },
     });
     skuRefresh.addEnvironment(secrets.bind(skuRefresh.function, SECRETS_READ_BY.skuRefresh));
@@ -225,7 +229,8 @@ export class BcNetSuiteSyncStack extends Stack {
       description: 'Dead-letter queue to Slack; peeks, never deletes',
       memorySize: MEMORY_MB.notifier,
       timeout: TIMEOUTS.notifier,
-      failureHandling: 'Invoked by the DLQ alarm and every minute by a schedule: the next sweep redoes a failed one, the dead letters stay in the DLQ, and failures raise the NotifierErrors alarm.',
+      failureHandling:
+        'Invoked by the DLQ alarm and every minute by a schedule: the next sweep redoes a failed one, the dead letters stay in the DLQ, and failures raise the NotifierErrors alarm.',
       environment: {
         ...storeHash,
         DEAD_LETTER_QUEUE_URL: queues.deadLetters.queueUrl,
@@ -245,7 +250,8 @@ export class BcNetSuiteSyncStack extends Stack {
       description: "Every 15 minutes: compares NetSuite's totals of newly synced sales orders with what BigCommerce charged",
       memorySize: MEMORY_MB.reconciler,
       timeout: TIMEOUTS.reconciler,
-      failureHandling: 'Scheduled, with an event that carries nothing: orders stay pending in the ledger until a run checks them, and failures raise the ReconcilerErrors alarm.',
+      failureHandling:
+        'Scheduled, with an event that carries nothing: orders stay pending in the ledger until a run checks them, and failures raise the ReconcilerErrors alarm.',
       environment: {
         ...storeHash,
         ...definedOnly({ NETSUITE_ACCOUNT_ID: config.netsuiteAccountId, NETSUITE_API_URL: config.netsuiteApiUrl }),
@@ -275,7 +281,12 @@ export class BcNetSuiteSyncStack extends Stack {
 
     // Every alarm also reaches the operator's own topic when one is given (the subscriber rule: stage-config.ts).
     const alsoNotify = config.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmSubscriberTopic', config.alarmTopicArn) : undefined;
-    const dlqAlerting = new DlqAlerting(this, 'DlqAlerting', { deadLetters: queues.deadLetters, notifier: notifier.function, alarmEmail: config.alarmEmail, alsoNotify });
+    const dlqAlerting = new DlqAlerting(this, 'DlqAlerting', {
+      deadLetters: queues.deadLetters,
+      notifier: notifier.function,
+      alarmEmail: config.alarmEmail,
+      alsoNotify,
+    });
     const alarms = new OperationalAlarms(this, 'Alarms', {
       ordersQueue: queues.orders,
       deadLetters: queues.deadLetters,
@@ -298,11 +309,17 @@ export class BcNetSuiteSyncStack extends Stack {
 
     new CfnOutput(this, 'WebhookUrl', { value: api.webhookUrl, description: 'Register with: npm run webhook:register -- --url <this>' });
     if (secrets.legacy) {
-      new CfnOutput(this, 'AppSecretArn', { value: secrets.legacy.secretArn, description: 'The single secret every function reads (migrate: see docs/operators-guide.md)' });
+      new CfnOutput(this, 'AppSecretArn', {
+        value: secrets.legacy.secretArn,
+        description: 'The single secret every function reads (migrate: see docs/operators-guide.md)',
+      });
     } else {
       for (const boundary of SECRET_BOUNDARY_NAMES) {
         const name = `${boundary[0]!.toUpperCase()}${boundary.slice(1)}SecretArn`;
-        new CfnOutput(this, name, { value: secrets.secrets[boundary].secretArn, description: `Fill in ${SECRET_BOUNDARIES[boundary].keys.join(', ')} here (see docs/operators-guide.md)` });
+        new CfnOutput(this, name, {
+          value: secrets.secrets[boundary].secretArn,
+          description: `Fill in ${SECRET_BOUNDARIES[boundary].keys.join(', ')} here (see docs/operators-guide.md)`,
+        });
       }
     }
     new CfnOutput(this, 'OrdersQueueUrl', { value: queues.orders.queueUrl });

@@ -38,7 +38,9 @@ export function planNetSuiteConcurrency(budget: number, batchSize: number): NetS
   const reconcilerConcurrency = 1;
   const forWorkers = budget - skuRefreshConcurrency - reconcilerConcurrency;
   if (!Number.isInteger(budget) || forWorkers < MIN_EVENT_SOURCE_CONCURRENCY) {
-    throw new RangeError(`a NetSuite concurrency budget of ${budget} is too small: the worker needs at least ${MIN_EVENT_SOURCE_CONCURRENCY}, the SKU refresh 1 and the reconciler 1`);
+    throw new RangeError(
+      `a NetSuite concurrency budget of ${budget} is too small: the worker needs at least ${MIN_EVENT_SOURCE_CONCURRENCY}, the SKU refresh 1 and the reconciler 1`,
+    );
   }
   const workerConcurrency = Math.min(batchSize, Math.floor(forWorkers / MIN_EVENT_SOURCE_CONCURRENCY));
   const workerMaxConcurrency = Math.min(1000, Math.floor(forWorkers / workerConcurrency));

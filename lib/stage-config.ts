@@ -26,25 +26,41 @@ const netsuiteId = optional(z.coerce.string().regex(/^\d+$/, 'must be a NetSuite
 
 const scheduleExpression = z
   .string()
-  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/, 'must be an EventBridge Scheduler expression: rate(10 minutes) or cron(0 3 * * ? *)');
+  .regex(
+    /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
+    'must be an EventBridge Scheduler expression: rate(10 minutes) or cron(0 3 * * ? *)',
+  );
 
 // Every finite retention CloudWatch Logs offers (INFINITE would keep order data and logs forever).
-const logRetentionDays = new Set(Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value !== RetentionDays.INFINITE));
+const logRetentionDays = new Set(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value !== RetentionDays.INFINITE),
+);
 
 export const stageConfigSchema = z.object({
   /** One stack per store; deploy a second store under another name. */
-  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name').default('BcNetSuiteSync'),
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name')
+    .default('BcNetSuiteSync'),
   /** Required to deploy; missing, the stack still synthesizes (with a warning) and the functions refuse to start. */
   storeHash: optional(z.string().regex(/^[a-z0-9]+$/i, 'must be the store hash from the API path (letters and digits)')),
   netsuiteAccountId: optional(z.coerce.string().regex(/^[A-Za-z0-9_-]+$/, 'must be the account id, e.g. 1234567 or 1234567_SB1')),
   netsuiteApiUrl: optional(z.url()),
   netsuiteAuth: z.enum(['oauth2', 'tba']).default('oauth2'),
-  netsuiteSkuField: z.string().regex(/^[a-z][a-z0-9_]*$/i, 'must be a SuiteQL column name').default('itemid'),
+  netsuiteSkuField: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/i, 'must be a SuiteQL column name')
+    .default('itemid'),
   /**
    * Requests in flight against the NetSuite account, summed over every function of this deployment; NetSuite
    * answers requests over the account's limit (5 on Standard) with 429. See netsuite-concurrency.ts.
    */
-  netsuiteConcurrencyBudget: z.coerce.number().int().min(4, 'must be at least 4 (two worker processes, the SKU refresh and the reconciler)').max(1000).default(5),
+  netsuiteConcurrencyBudget: z.coerce
+    .number()
+    .int()
+    .min(4, 'must be at least 4 (two worker processes, the SKU refresh and the reconciler)')
+    .max(1000)
+    .default(5),
   triggerStatuses: z
     .preprocess((value) => (Array.isArray(value) ? value.join(',') : value), z.coerce.string().default(DEFAULT_TRIGGER_STATUSES))
     // Names are resolved here so the functions' environment shows the ids BigCommerce filters by.
@@ -91,7 +107,10 @@ export const stageConfigSchema = z.object({
   pollerSchedule: scheduleExpression.default('rate(10 minutes)'),
   /** In `timeZone`: nightly at 03:00 by default. */
   skuRefreshSchedule: scheduleExpression.default('cron(0 3 * * ? *)'),
-  webhookSecretHeader: z.string().regex(/^[a-z0-9-]+$/i, 'must be an HTTP header name').default('x-webhook-secret'),
+  webhookSecretHeader: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i, 'must be an HTTP header name')
+    .default('x-webhook-secret'),
   /**
    * `production` (the default) refuses to synthesize without an alarm subscriber (alarmEmail or alarmTopicArn), so
    * alarms always reach a person, Slack or no Slack. `dev` is exempt.

@@ -37,7 +37,16 @@ export interface SimulatedEnvironmentOptions {
   /** How the simulated NetSuite account is set up: currencies and tax codes. */
   netsuite?: Pick<
     NetSuiteSimulatorOptions,
-    'currencies' | 'taxCodes' | 'defaultTaxCode' | 'shippingTaxCode' | 'taxCodeByState' | 'multiShipRoutes' | 'features' | 'customerAutoNumbering' | 'oneWorld' | 'subsidiaries'
+    | 'currencies'
+    | 'taxCodes'
+    | 'defaultTaxCode'
+    | 'shippingTaxCode'
+    | 'taxCodeByState'
+    | 'multiShipRoutes'
+    | 'features'
+    | 'customerAutoNumbering'
+    | 'oneWorld'
+    | 'subsidiaries'
   >;
 }
 
@@ -49,7 +58,11 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
   const { privateKey, publicKey } = options.oauth2KeyCurve
     ? generateKeyPairSync('ec', { namedCurve: options.oauth2KeyCurve })
     : generateKeyPairSync('rsa', { modulusLength: 3072 });
-  const oauth2 = { clientId: randomUUID(), certificateId: `cert-${randomUUID().slice(0, 8)}`, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  const oauth2 = {
+    clientId: randomUUID(),
+    certificateId: `cert-${randomUUID().slice(0, 8)}`,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 
   const bc = await BigCommerceSimulator.start({
     storeHash,

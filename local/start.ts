@@ -45,7 +45,6 @@ const { values } = parseArgs({
   },
 });
 
-
 /** Left out of the simulated NetSuite at first, so the demo shows a failure, its alert, and its healing. */
 const MISSING_SKU = 'GIFTSET-COFFEE';
 
@@ -78,7 +77,9 @@ process.once('SIGINT', () => void shutdown(130));
 process.once('SIGTERM', () => void shutdown(143));
 
 const real = hasRealCredentials(process.env);
-console.log(real ? 'Starting the local stack against the real BigCommerce and NetSuite APIs…' : 'Starting the local stack with the BigCommerce and NetSuite simulators…');
+console.log(
+  real ? 'Starting the local stack against the real BigCommerce and NetSuite APIs…' : 'Starting the local stack with the BigCommerce and NetSuite simulators…',
+);
 // With real APIs, the same ledger rules as `npm run sync`: a deployed stack's, or one that persists locally.
 if (real) {
   const { chooseLedger, LedgerUnavailable } = await import('../operator/ledger-target.ts');
@@ -155,9 +156,11 @@ if (stack.simulated) {
   console.log(`It loaded ${refresh.items} items and re-enqueued the parked order(s) ${refresh.requeued.join(', ') || '(none)'}.\n`);
   await report(orderIds);
 
-  console.log('\nThe reconciler (every 15 minutes in AWS) compares NetSuite\'s own totals with what BigCommerce charged…');
+  console.log("\nThe reconciler (every 15 minutes in AWS) compares NetSuite's own totals with what BigCommerce charged…");
   const reconciled = await stack.reconcileNow();
-  console.log(`It checked ${reconciled.checked} sales order(s) with ${reconciled.netsuiteQueries} SuiteQL quer${reconciled.netsuiteQueries === 1 ? 'y' : 'ies'}: ${reconciled.reconciled} reconciled, ${reconciled.drifted.length} with drift.`);
+  console.log(
+    `It checked ${reconciled.checked} sales order(s) with ${reconciled.netsuiteQueries} SuiteQL quer${reconciled.netsuiteQueries === 1 ? 'y' : 'ies'}: ${reconciled.reconciled} reconciled, ${reconciled.drifted.length} with drift.`,
+  );
   for (const text of (stack.slack?.texts() ?? []).slice(alerts.announced)) console.log(`  🔔 ${text}`);
   console.log('');
   const rows = await report(orderIds);

@@ -58,11 +58,14 @@ async function deployedLedger(stackName: string, env: Record<string, string | un
     const ledger = outputs.LedgerTableName;
     const skuMap = outputs.SkuMapTableName;
     const ordersQueueUrl = outputs.OrdersQueueUrl;
-    if (!ledger || !skuMap || !ordersQueueUrl) throw new LedgerUnavailable(`stack ${stackName} has no LedgerTableName, SkuMapTableName and OrdersQueueUrl outputs: is it a bc-netsuite-sync stack?`);
+    if (!ledger || !skuMap || !ordersQueueUrl)
+      throw new LedgerUnavailable(`stack ${stackName} has no LedgerTableName, SkuMapTableName and OrdersQueueUrl outputs: is it a bc-netsuite-sync stack?`);
     try {
       await dynamodb.send(new DescribeTableCommand({ TableName: ledger }));
     } catch (error) {
-      throw new LedgerUnavailable(`the ledger table ${ledger} of stack ${stackName} is not reachable with these credentials (${error instanceof Error ? error.message : String(error)})`);
+      throw new LedgerUnavailable(
+        `the ledger table ${ledger} of stack ${stackName} is not reachable with these credentials (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     return {
       kind: 'deployed',

@@ -66,10 +66,14 @@ try {
   const slack = Boolean(env.SLACK_WEBHOOK_URL);
   const config = loadReconcilerConfig({ SLACK_WEBHOOK_URL: 'https://hooks.slack.invalid/unused', ...env });
   const deps = { ...reconcilerDepsFromConfig(config), ...(slack ? {} : { alerter: consoleAlerter }), minAgeMs: 0 };
-  say(`Ledger: table ${config.aws.ledgerTable}${config.aws.dynamodbEndpoint ? ` at ${config.aws.dynamodbEndpoint}` : ` in ${config.aws.region}`}; drift alerts ${slack ? 'to Slack' : 'printed here'}.`);
+  say(
+    `Ledger: table ${config.aws.ledgerTable}${config.aws.dynamodbEndpoint ? ` at ${config.aws.dynamodbEndpoint}` : ` in ${config.aws.region}`}; drift alerts ${slack ? 'to Slack' : 'printed here'}.`,
+  );
 
   const run = await reconcileOrders({ ...deps, owner: `reconcile-cli-${randomUUID()}` });
-  say(`Checked ${run.checked} pending order(s) with ${run.netsuiteQueries} SuiteQL quer${run.netsuiteQueries === 1 ? 'y' : 'ies'}: ${run.reconciled} reconciled, ${run.drifted.length} with drift.`);
+  say(
+    `Checked ${run.checked} pending order(s) with ${run.netsuiteQueries} SuiteQL quer${run.netsuiteQueries === 1 ? 'y' : 'ies'}: ${run.reconciled} reconciled, ${run.drifted.length} with drift.`,
+  );
   if (run.alertFailures > 0) say(`${run.alertFailures} drift alert(s) could not be sent; those orders stay pending.`);
 
   const ledger = new DynamoDbLedger(createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint }), config.aws.ledgerTable);
@@ -78,7 +82,21 @@ try {
   const rows = await reconciliationReport(synced, deps.erp);
   say(`\n${rows.length} order(s) synced from ${since.toISOString()} to ${until.toISOString()}:\n`);
   if (args.csv) process.stdout.write(reportCsv(rows));
-  else printTable(['Date', 'Order', 'Sales order', 'State', 'Currency', 'BigCommerce', 'NetSuite', 'Difference', 'Why'], rows.map((row) => [row.date, row.orderId, row.salesOrderId, row.state, row.currency, row.bigcommerceTotal, row.netsuiteTotal, row.difference, row.components]));
+  else
+    printTable(
+      ['Date', 'Order', 'Sales order', 'State', 'Currency', 'BigCommerce', 'NetSuite', 'Difference', 'Why'],
+      rows.map((row) => [
+        row.date,
+        row.orderId,
+        row.salesOrderId,
+        row.state,
+        row.currency,
+        row.bigcommerceTotal,
+        row.netsuiteTotal,
+        row.difference,
+        row.components,
+      ]),
+    );
   say('\nPer day:\n');
   const days = dailyTotals(rows).map((day) => [day.date, day.currency, day.orders, day.drifted, day.bigcommerceTotal, day.netsuiteTotal, day.difference]);
   printTable(['Date', 'Currency', 'Orders', 'Drifted', 'BigCommerce', 'NetSuite', 'Difference'], days, say);

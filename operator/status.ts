@@ -53,10 +53,15 @@ try {
       for (const [name, value] of facts) console.log(`${name.padEnd(16)}${value}`);
       console.log(`\nHistory (oldest first${entry.historySummary ? `; ${entry.historySummary.dropped} older event(s) summarised` : ''}):\n`);
       if (entry.historySummary) {
-        const kinds = Object.entries(entry.historySummary.byEvent).map(([kind, count]) => `${count} ${kind}`).join(', ');
+        const kinds = Object.entries(entry.historySummary.byEvent)
+          .map(([kind, count]) => `${count} ${kind}`)
+          .join(', ');
         console.log(`  ${entry.historySummary.from} to ${entry.historySummary.to}: ${kinds}\n`);
       }
-      printTable(['Time', 'Source', 'Event'], (entry.history ?? []).map((event) => [event.at, event.source, describeEvent(event)]));
+      printTable(
+        ['Time', 'Source', 'Event'],
+        (entry.history ?? []).map((event) => [event.at, event.source, describeEvent(event)]),
+      );
     }
   } finally {
     backend.close();

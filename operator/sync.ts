@@ -65,7 +65,7 @@ try {
 const dryRun = args['dry-run'];
 
 const cleanups: Array<() => Promise<void>> = [];
-let exitCode = 0;
+let exitCode: number;
 try {
   let env: Record<string, string | undefined> = process.env;
   if (!hasRealCredentials(process.env)) {
@@ -82,7 +82,11 @@ try {
   if (hasRealCredentials(process.env)) {
     // Which ledger, decided (and reached) before any BigCommerce or NetSuite call.
     try {
-      target = await chooseLedger({ ...(args.stack ? { stack: args.stack } : {}), env: process.env, ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}) });
+      target = await chooseLedger({
+        ...(args.stack ? { stack: args.stack } : {}),
+        env: process.env,
+        ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
+      });
     } catch (error) {
       if (!(error instanceof LedgerUnavailable)) throw error;
       console.error(`npm run sync: no ledger: ${error.message}`);
@@ -106,7 +110,9 @@ try {
     }
   }
   const orderIds = [...found];
-  console.log(`${orderIds.length} order(s) modified since ${since.toISOString()}${until ? ` until ${until.toISOString()}` : ''} in status ${statuses.join(', ')}${dryRun ? ' (dry run: nothing is written)' : ''}.\n`);
+  console.log(
+    `${orderIds.length} order(s) modified since ${since.toISOString()}${until ? ` until ${until.toISOString()}` : ''} in status ${statuses.join(', ')}${dryRun ? ' (dry run: nothing is written)' : ''}.\n`,
+  );
 
   if (target?.kind === 'deployed' && !args['in-process'] && !dryRun) {
     // The deployed worker syncs them, paced by the stack's NetSuite budget, and the ledger it shares keeps it exactly once.
@@ -132,7 +138,9 @@ try {
           const { draft } = plan;
           const customer = plan.customer.via === 'would_create' ? `a new customer ${plan.customer.email}` : `customer ${plan.customer.customerId}`;
           const goods = draft.lines.reduce((sum, line) => sum + Math.round(line.amount * 100), 0) / 100;
-          const extras = [draft.shippingCost ? `shipping ${draft.shippingCost}` : '', draft.discount ? `discount ${draft.discount.amount}` : ''].filter(Boolean);
+          const extras = [draft.shippingCost ? `shipping ${draft.shippingCost}` : '', draft.discount ? `discount ${draft.discount.amount}` : ''].filter(
+            Boolean,
+          );
           return {
             orderId,
             entry: { orderKey: key, state: 'synced', attempts: 0 },
@@ -141,14 +149,19 @@ try {
           };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          return { orderId, entry: { orderKey: key, state: 'failed', attempts: 0, lastErrorMessage: message }, detail: `${error instanceof SyncError ? error.name : 'Error'}: ${message}` };
+          return {
+            orderId,
+            entry: { orderKey: key, state: 'failed', attempts: 0, lastErrorMessage: message },
+            detail: `${error instanceof SyncError ? error.name : 'Error'}: ${message}`,
+          };
         }
       }),
     ),
   );
   printOrderReport(rows.sort((a, b) => a.orderId - b.orderId));
   const earlier = rows.filter((row) => row.entry?.syncedAt !== undefined && row.entry.syncedAt < startedAt).length;
-  if (!dryRun && earlier > 0) console.log(`${earlier} order(s) were synced by an earlier run and cost no NetSuite request now (${target?.describe ?? 'this run\'s ledger'}).`);
+  if (!dryRun && earlier > 0)
+    console.log(`${earlier} order(s) were synced by an earlier run and cost no NetSuite request now (${target?.describe ?? "this run's ledger"}).`);
   exitCode = rows.some((row) => row.entry?.state === 'failed' || row.entry === undefined) ? 1 : 0;
 } catch (error) {
   console.error(`npm run sync failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -20,7 +20,6 @@ import { resolveEnv } from '../functions/common/secrets.ts';
 // The scopes the webhook function turns into queued orders.
 import { ORDER_SCOPES } from '../functions/adapters/http/bigcommerce-webhook.ts';
 
-
 export interface HookPlan {
   scope: string;
   action: 'create' | 'update' | 'unchanged';
@@ -43,7 +42,12 @@ export function planHooks(existing: readonly WireHook[], destination: string, he
 }
 
 function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
-  const lower = (headers: Record<string, string>) => JSON.stringify(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]).sort());
+  const lower = (headers: Record<string, string>) =>
+    JSON.stringify(
+      Object.entries(headers)
+        .map(([name, value]) => [name.toLowerCase(), value])
+        .sort(),
+    );
   return lower(a) === lower(b);
 }
 
@@ -75,16 +79,29 @@ export async function registerWebhooks(options: RegisterOptions): Promise<Regist
 
 /** The hooks as a table; header names only, never their values (one is the secret). */
 export function formatHooks(hooks: readonly WireHook[]): string {
-  const rows = [['ID', 'Scope', 'Active', 'Destination', 'Headers'], ...hooks.map((hook) => [String(hook.id), hook.scope, hook.is_active ? 'yes' : 'no', hook.destination, Object.keys(hook.headers ?? {}).join(', ')])];
+  const rows = [
+    ['ID', 'Scope', 'Active', 'Destination', 'Headers'],
+    ...hooks.map((hook) => [String(hook.id), hook.scope, hook.is_active ? 'yes' : 'no', hook.destination, Object.keys(hook.headers ?? {}).join(', ')]),
+  ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatPlan(plan: readonly HookPlan[], dryRun: boolean): string {
   const verb = { create: dryRun ? 'would create' : 'created', update: dryRun ? 'would update' : 'updated', unchanged: 'unchanged' };
   const width = Math.max(...plan.map((step) => step.scope.length));
   return plan
-    .map((step) => `  ${step.scope.padEnd(width)}  ${verb[step.action]}${step.hookId ? ` (hook ${step.hookId}${step.reasons.length ? `: ${step.reasons.join(', ')}` : ''})` : ''}`)
+    .map(
+      (step) =>
+        `  ${step.scope.padEnd(width)}  ${verb[step.action]}${step.hookId ? ` (hook ${step.hookId}${step.reasons.length ? `: ${step.reasons.join(', ')}` : ''})` : ''}`,
+    )
     .join('\n');
 }
 
@@ -93,7 +110,10 @@ const settingsSchema = z.object({
   BIGCOMMERCE_ACCESS_TOKEN: z.string().min(1),
   BIGCOMMERCE_API_URL: z.url().default('https://api.bigcommerce.com'),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (the webhook function refuses shorter ones)'),
-  WEBHOOK_SECRET_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be an HTTP header name').default('x-webhook-secret'),
+  WEBHOOK_SECRET_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i, 'must be an HTTP header name')
+    .default('x-webhook-secret'),
 });
 
 const USAGE = 'usage: npm run webhook:register -- --url https://<api id>.execute-api.<region>.amazonaws.com/webhooks/bigcommerce [--dry-run]';
@@ -135,13 +155,23 @@ async function main(): Promise<void> {
     pageSize: 250,
   });
   const dryRun = args['dry-run'];
-  console.log(`${dryRun ? 'Dry run: o' : 'O'}rder webhooks of store ${settings.BIGCOMMERCE_STORE_HASH} → ${destination} (header ${settings.WEBHOOK_SECRET_HEADER})`);
-  const { plan, hooks } = await registerWebhooks({ client, destination, secretHeader: settings.WEBHOOK_SECRET_HEADER, secret: settings.WEBHOOK_SECRET, dryRun });
+  console.log(
+    `${dryRun ? 'Dry run: o' : 'O'}rder webhooks of store ${settings.BIGCOMMERCE_STORE_HASH} → ${destination} (header ${settings.WEBHOOK_SECRET_HEADER})`,
+  );
+  const { plan, hooks } = await registerWebhooks({
+    client,
+    destination,
+    secretHeader: settings.WEBHOOK_SECRET_HEADER,
+    secret: settings.WEBHOOK_SECRET,
+    dryRun,
+  });
   console.log(formatPlan(plan, dryRun));
   console.log(`\nWebhooks of this API account${dryRun ? '' : ' now'}:\n${hooks.length > 0 ? formatHooks(hooks) : '(none)'}`);
   const elsewhere = hooks.filter((hook) => (ORDER_SCOPES as readonly string[]).includes(hook.scope) && hook.destination !== destination && hook.is_active);
   if (elsewhere.length > 0) {
-    console.log(`\nNote: ${elsewhere.length} active order webhook(s) deliver elsewhere (an earlier deployment?); if they are stale, delete them (DELETE /v3/hooks/{id} with this API account).`);
+    console.log(
+      `\nNote: ${elsewhere.length} active order webhook(s) deliver elsewhere (an earlier deployment?); if they are stale, delete them (DELETE /v3/hooks/{id} with this API account).`,
+    );
   }
 }
 

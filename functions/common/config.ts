@@ -58,7 +58,10 @@ const netsuiteFields = {
   NETSUITE_CONCURRENCY: positiveInt(4),
   NETSUITE_TIMEOUT_MS: positiveInt(60_000),
   /** The item column that holds the storefront SKU (itemid, upccode, externalid or a custitem_ field). */
-  NETSUITE_SKU_FIELD: z.string().regex(/^[a-z][a-z0-9_]*$/i, 'must be a SuiteQL column name').default('itemid'),
+  NETSUITE_SKU_FIELD: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/i, 'must be a SuiteQL column name')
+    .default('itemid'),
   NETSUITE_SUBSIDIARY_ID: optionalId,
   NETSUITE_LOCATION_ID: optionalId,
   NETSUITE_DEPARTMENT_ID: optionalId,
@@ -89,7 +92,11 @@ const netsuiteFields = {
     .transform((text, ctx) => {
       const parsed = z.record(z.string().trim().min(1), z.union([z.string().regex(/^\d+$/), z.number().int().positive()])).safeParse(safeJson(text));
       if (!parsed.success) {
-        ctx.issues.push({ code: 'custom', message: 'must be a JSON object of shipping method name → NetSuite ship item id, e.g. {"Flat Rate":"12"}', input: text });
+        ctx.issues.push({
+          code: 'custom',
+          message: 'must be a JSON object of shipping method name → NetSuite ship item id, e.g. {"Flat Rate":"12"}',
+          input: text,
+        });
         return z.NEVER;
       }
       return new Map(Object.entries(parsed.data).map(([name, id]) => [normalizeMethodName(name), String(id)]));
@@ -165,7 +172,10 @@ const webhookFields = {
   BIGCOMMERCE_STORE_HASH: storeHash,
   /** Shared secret BigCommerce sends back in a custom header on every callback (set when the hook is registered). */
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters'),
-  WEBHOOK_SECRET_HEADER: z.string().regex(/^[a-z0-9-]+$/i).default('x-webhook-secret'),
+  WEBHOOK_SECRET_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i)
+    .default('x-webhook-secret'),
   /** When set, callbacks must also carry a valid Standard Webhooks signature made with this secret. */
   WEBHOOK_SIGNING_SECRET: z.string().optional(),
   /** Bodies larger than this are refused; BigCommerce's order callbacks are a few hundred bytes. */
@@ -240,7 +250,6 @@ export interface AppConfig {
 export function netsuiteApiUrl(accountId: string): string {
   return `https://${accountId.toLowerCase().replaceAll('_', '-')}.suitetalk.api.netsuite.com`;
 }
-
 
 function requireVars(env: Env, names: string[], why: string): Record<string, string> {
   const missing = names.filter((name) => !env[name]);
@@ -369,8 +378,8 @@ function checkTaxSettings(e: z.infer<typeof envSchema>, env: Env): void {
   if (e.SYNC_PRICE_BASIS === 'inc_tax') {
     throw new ConfigError(
       e.SYNC_TAX_MODE === 'netsuite'
-        ? 'SYNC_PRICE_BASIS=inc_tax with SYNC_TAX_MODE=netsuite is refused: lines would carry tax-inclusive prices and NetSuite would add its own tax on top, so every order would be overcharged by its tax. Use SYNC_PRICE_BASIS=ex_tax (NetSuite computes tax), or SYNC_TAX_MODE=line (BigCommerce\'s tax booked on its own line).'
-        : 'SYNC_PRICE_BASIS=inc_tax with SYNC_TAX_MODE=line is refused: the tax line already carries BigCommerce\'s tax, so lines are booked ex tax. Remove SYNC_PRICE_BASIS (ex_tax is the default).',
+        ? "SYNC_PRICE_BASIS=inc_tax with SYNC_TAX_MODE=netsuite is refused: lines would carry tax-inclusive prices and NetSuite would add its own tax on top, so every order would be overcharged by its tax. Use SYNC_PRICE_BASIS=ex_tax (NetSuite computes tax), or SYNC_TAX_MODE=line (BigCommerce's tax booked on its own line)."
+        : "SYNC_PRICE_BASIS=inc_tax with SYNC_TAX_MODE=line is refused: the tax line already carries BigCommerce's tax, so lines are booked ex tax. Remove SYNC_PRICE_BASIS (ex_tax is the default).",
       { source: 'config' },
     );
   }
@@ -387,7 +396,13 @@ function netsuiteConfig(e: z.infer<z.ZodObject<typeof netsuiteFields>>, env: Env
     auth = { kind: 'oauth2', clientId: v.NETSUITE_CLIENT_ID!, certificateId: v.NETSUITE_CERTIFICATE_ID!, privateKeyPem };
   } else {
     const v = requireVars(env, ['NETSUITE_CONSUMER_KEY', 'NETSUITE_CONSUMER_SECRET', 'NETSUITE_TOKEN_ID', 'NETSUITE_TOKEN_SECRET'], 'when NETSUITE_AUTH=tba');
-    auth = { kind: 'tba', consumerKey: v.NETSUITE_CONSUMER_KEY!, consumerSecret: v.NETSUITE_CONSUMER_SECRET!, tokenId: v.NETSUITE_TOKEN_ID!, tokenSecret: v.NETSUITE_TOKEN_SECRET! };
+    auth = {
+      kind: 'tba',
+      consumerKey: v.NETSUITE_CONSUMER_KEY!,
+      consumerSecret: v.NETSUITE_CONSUMER_SECRET!,
+      tokenId: v.NETSUITE_TOKEN_ID!,
+      tokenSecret: v.NETSUITE_TOKEN_SECRET!,
+    };
   }
   return {
     accountId: e.NETSUITE_ACCOUNT_ID,

@@ -19,6 +19,9 @@ export function parseOrderMessage(body: string): OrderMessage {
     throw new PermanentError(`queue message is not JSON: ${body.slice(0, 200)}`);
   }
   const result = orderMessageSchema.safeParse(json);
-  if (!result.success) throw new PermanentError(`queue message is not an order message: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!result.success)
+    throw new PermanentError(
+      `queue message is not an order message: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   return result.data;
 }

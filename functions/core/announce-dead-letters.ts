@@ -83,7 +83,12 @@ export async function announceDeadLetters(deps: AnnounceDeps): Promise<AnnounceR
   if (claimed.length > (deps.digestThreshold ?? DEFAULT_DIGEST_THRESHOLD)) {
     result.digest = true;
     try {
-      await deps.alerter.sendDigest(digestOf(claimed.map((entry) => entry.alert), deps.storeHash));
+      await deps.alerter.sendDigest(
+        digestOf(
+          claimed.map((entry) => entry.alert),
+          deps.storeHash,
+        ),
+      );
       result.messages = 1;
       result.announced = claimed.length;
       for (const entry of claimed) alerted.set(entry, `in a Slack digest of ${claimed.length} failed orders`);
@@ -178,7 +183,10 @@ export function digestOf(alerts: FailedOrderAlert[], storeHash: string): FailedO
   return {
     storeHash,
     count: alerts.length,
-    topReasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, DIGEST_REASONS),
+    topReasons: [...reasons]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+      .slice(0, DIGEST_REASONS),
     orderIds: orderIds.slice(0, DIGEST_ORDERS),
     unreadable: alerts.length - orderIds.length,
   };

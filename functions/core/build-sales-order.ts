@@ -63,13 +63,17 @@ export function lineItemSources(order: StoreOrder, settings: SalesOrderSettings)
   return exportedLines(order).map((line) => {
     if (line.type === 'giftcertificate') {
       if (!settings.giftCertificateItemId) {
-        throw new PermanentError(`order ${order.orderId}: line '${line.name}' is a gift certificate, and NETSUITE_GIFT_CERTIFICATE_ITEM_ID is not set`, { source: 'config' });
+        throw new PermanentError(`order ${order.orderId}: line '${line.name}' is a gift certificate, and NETSUITE_GIFT_CERTIFICATE_ITEM_ID is not set`, {
+          source: 'config',
+        });
       }
       return { line, itemId: settings.giftCertificateItemId };
     }
     if (line.sku === '') {
       if (!settings.noSkuItemId) {
-        throw new PermanentError(`order ${order.orderId}: line '${line.name}' has no SKU (set NETSUITE_NO_SKU_ITEM_ID to book such lines on one item)`, { source: 'order' });
+        throw new PermanentError(`order ${order.orderId}: line '${line.name}' has no SKU (set NETSUITE_NO_SKU_ITEM_ID to book such lines on one item)`, {
+          source: 'order',
+        });
       }
       return { line, itemId: settings.noSkuItemId };
     }
@@ -159,7 +163,8 @@ export function buildSalesOrder(
       // One line per wrapped line, as BigCommerce charges (and taxes) it; whatever the lines do not account for
       // (an order-level amount the API does not attribute) gets a line of its own rather than vanish.
       const wrapped = sources.filter(({ line }) => line.wrappingExTax !== 0);
-      for (const { line } of wrapped) lines.push(chargeLine(settings.wrappingItemId, line.wrappingExTax, `Gift wrapping${line.wrappingName ? `: ${line.wrappingName}` : ''} (${line.name})`));
+      for (const { line } of wrapped)
+        lines.push(chargeLine(settings.wrappingItemId, line.wrappingExTax, `Gift wrapping${line.wrappingName ? `: ${line.wrappingName}` : ''} (${line.name})`));
       const rest = subtractMoney(order.wrappingExTax, addMoney(...wrapped.map(({ line }) => line.wrappingExTax)));
       if (rest !== 0) lines.push(chargeLine(settings.wrappingItemId, rest, 'Gift wrapping'));
     } else {
@@ -169,17 +174,22 @@ export function buildSalesOrder(
   for (const fee of order.fees) {
     if (fee.costExTax === 0) continue;
     if (!settings.feeItemId) {
-      throw new PermanentError(`${where} has a ${formatMoney(fee.costExTax)} fee '${fee.name}' but no NetSuite fee item is configured (NETSUITE_FEE_ITEM_ID)`, { source: 'config' });
+      throw new PermanentError(`${where} has a ${formatMoney(fee.costExTax)} fee '${fee.name}' but no NetSuite fee item is configured (NETSUITE_FEE_ITEM_ID)`, {
+        source: 'config',
+      });
     }
     lines.push(chargeLine(settings.feeItemId, fee.costExTax, fee.name));
   }
 
   if (settings.taxMode === 'line' && order.totalTax !== 0) {
     const taxItemId = settings.taxItemId!;
-    const parts = settings.taxLines === 'class' && refs.taxByClass ? refs.taxByClass.filter((part) => part.amount !== 0) : [{ name: 'Tax', amount: order.totalTax }];
+    const parts =
+      settings.taxLines === 'class' && refs.taxByClass ? refs.taxByClass.filter((part) => part.amount !== 0) : [{ name: 'Tax', amount: order.totalTax }];
     const classTotal = addMoney(...parts.map((part) => part.amount));
     if (classTotal !== order.totalTax) {
-      throw new PermanentError(`${where}: tax by class adds up to ${formatMoney(classTotal)} but the order's tax is ${formatMoney(order.totalTax)}`, { source: 'order' });
+      throw new PermanentError(`${where}: tax by class adds up to ${formatMoney(classTotal)} but the order's tax is ${formatMoney(order.totalTax)}`, {
+        source: 'order',
+      });
     }
     for (const part of parts) lines.push(chargeLine(taxItemId, part.amount, part.name));
   }
@@ -248,9 +258,12 @@ function shipMethodFor(order: StoreOrder, methodText: string, settings: SalesOrd
 
 function shipToFor(order: StoreOrder, line: OrderLine, refs: ResolvedReferences, settings: SalesOrderSettings): NonNullable<SalesOrderLine['shipTo']> {
   // Gift certificates and digital lines have no consignment of their own: they go with the first one.
-  const consignment = order.consignments.find((candidate) => candidate.addressId === line.addressId) ?? (line.addressId === 0 ? order.consignments[0] : undefined);
+  const consignment =
+    order.consignments.find((candidate) => candidate.addressId === line.addressId) ?? (line.addressId === 0 ? order.consignments[0] : undefined);
   if (!consignment) {
-    throw new PermanentError(`order ${order.orderId}: line '${line.name}' ships to address ${line.addressId}, which the order does not list`, { source: 'order' });
+    throw new PermanentError(`order ${order.orderId}: line '${line.name}' ships to address ${line.addressId}, which the order does not list`, {
+      source: 'order',
+    });
   }
   return shipToOf(order, consignment, refs, settings);
 }
@@ -260,7 +273,10 @@ function shipToOf(order: StoreOrder, consignment: Consignment, refs: ResolvedRef
   if (!addressId) throw new PermanentError(`order ${order.orderId}: no NetSuite address for shipping address ${consignment.addressId}`, { source: 'order' });
   const shipMethodId = shipMethodFor(order, consignment.shippingMethod, settings);
   if (!shipMethodId) {
-    throw new PermanentError(`order ${order.orderId} ships to several addresses, and each needs a ship item: set NETSUITE_SHIP_METHODS (or NETSUITE_DEFAULT_SHIP_METHOD_ID)`, { source: 'config' });
+    throw new PermanentError(
+      `order ${order.orderId} ships to several addresses, and each needs a ship item: set NETSUITE_SHIP_METHODS (or NETSUITE_DEFAULT_SHIP_METHOD_ID)`,
+      { source: 'config' },
+    );
   }
   return { addressId, shipMethodId };
 }
@@ -270,7 +286,13 @@ function shipToOf(order: StoreOrder, consignment: Consignment, refs: ResolvedRef
  * also carries whatever the consignments do not account for (order-level handling, wrapping folded into shipping),
  * so the groups always add up to the shipping charge booked.
  */
-function shipGroupRates(order: StoreOrder, shipping: Money, refs: ResolvedReferences, settings: SalesOrderSettings, taxCodeId: string | undefined): ShipGroupRate[] {
+function shipGroupRates(
+  order: StoreOrder,
+  shipping: Money,
+  refs: ResolvedReferences,
+  settings: SalesOrderSettings,
+  taxCodeId: string | undefined,
+): ShipGroupRate[] {
   const rates = order.consignments.map((consignment) => ({
     addressId: refs.shipToAddressIds!.get(consignment.addressId)!,
     amount: settings.handlingItemId ? consignment.costExTax : addMoney(consignment.costExTax, consignment.handlingExTax),

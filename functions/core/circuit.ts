@@ -48,7 +48,7 @@ export function circuitAdvice(circuit: Pick<CircuitState, 'service' | 'kind'>): 
     return 'BigCommerce refused the API token: the API account was deleted, its token revoked, or it lacks a scope (Orders: modify). Create or fix the API account, put its token in the BigCommerce secret, and refresh the functions (docs/operators-guide.md: "Rotating a credential"); re-register the webhooks if the API account is new.';
   }
   if (circuit.kind === 'outage') {
-    return 'NetSuite kept failing (5xx or no answer) for every order: check https://status.netsuite.com and the account\'s maintenance windows. Nothing to fix on our side unless it lasts.';
+    return "NetSuite kept failing (5xx or no answer) for every order: check https://status.netsuite.com and the account's maintenance windows. Nothing to fix on our side unless it lasts.";
   }
   return "NetSuite refused the integration: the role lost a permission, the integration was disabled, or the certificate or token was revoked. The reason is in NetSuite's Login Audit Trail (Setup > Users/Roles > User Management > View Login Audit Trail); fix the role, integration or certificate (docs/operators-guide.md: Prerequisites), or put new credentials in the NetSuite secret and refresh the functions.";
 }
@@ -107,7 +107,8 @@ export class CircuitGuard {
     }
     if (this.countsReset) return;
     this.countsReset = true; // once per batch is enough to break a run of failures
-    for (const circuit of this.circuits.values()) if (circuit.suspectFailures > 0 || circuit.outageFailures > 0) await this.store.recordSuccess(circuit.service);
+    for (const circuit of this.circuits.values())
+      if (circuit.suspectFailures > 0 || circuit.outageFailures > 0) await this.store.recordSuccess(circuit.service);
   }
 
   /** True when the record must be held rather than failed: its failure is global and its circuit is open. */
@@ -173,14 +174,25 @@ const CIRCUIT_ALERT_SECONDS = 14 * 24 * 3600;
  * One alert per opening, however many workers failed and however many sweeps see it open (the notifier runs every
  * minute and owns the Slack URL; workers hold no Slack credential). Returns how many circuits are open, for the alarm.
  */
-export async function announceOpenCircuits(deps: { circuits: CircuitStore; alerts: AlertLog; alerter: CircuitAlerter; owner: string }): Promise<{ open: number; announced: number }> {
+export async function announceOpenCircuits(deps: {
+  circuits: CircuitStore;
+  alerts: AlertLog;
+  alerter: CircuitAlerter;
+  owner: string;
+}): Promise<{ open: number; announced: number }> {
   const open = openCircuits(await deps.circuits.read());
   let announced = 0;
   for (const circuit of open) {
     const key = `circuit#${circuit.service}#${circuit.openedAt ?? 0}`;
     if (!(await deps.alerts.claim(key, deps.owner, CIRCUIT_ALERT_SECONDS))) continue;
     try {
-      await deps.alerter.sendCircuit({ service: circuit.service, kind: circuit.kind ?? 'auth', reason: circuit.reason ?? '', openedAt: circuit.openedAt ?? 0, advice: circuitAdvice(circuit) });
+      await deps.alerter.sendCircuit({
+        service: circuit.service,
+        kind: circuit.kind ?? 'auth',
+        reason: circuit.reason ?? '',
+        openedAt: circuit.openedAt ?? 0,
+        advice: circuitAdvice(circuit),
+      });
       await deps.alerts.markSent(key);
       announced += 1;
     } catch (error) {

@@ -22,7 +22,11 @@ export function normalizePhone(raw: string): { phone?: string; dropped?: string 
   const text = raw.normalize('NFKC').trim();
   if (text === '') return {};
   const [main = '', extension] = text.split(/\s*(?:ext\.?|x|#)\s*/i, 2);
-  const kept = main.replace(/[^\d+()\-. ]/g, '').replace(/(?!^)\+/g, '').replace(/\s+/g, ' ').trim();
+  const kept = main
+    .replace(/[^\d+()\-. ]/g, '')
+    .replace(/(?!^)\+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const digits = kept.replace(/\D/g, '').length;
   if (digits < PHONE_MIN_DIGITS) return { dropped: `phone "${raw}" has fewer than ${PHONE_MIN_DIGITS} digits` };
   const ext = extension?.replace(/\D/g, '');

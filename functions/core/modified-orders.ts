@@ -11,10 +11,7 @@ export interface ModifiedOrdersPage {
  * Pages by keyset on the modification time (restarting at the newest time seen) rather than by offset, so
  * orders that change or leave the status while we page cannot shift others out of view.
  */
-export async function* modifiedOrders(
-  lister: OrderLister,
-  filter: { since: Date; until?: Date; statusId: number },
-): AsyncGenerator<ModifiedOrdersPage> {
+export async function* modifiedOrders(lister: OrderLister, filter: { since: Date; until?: Date; statusId: number }): AsyncGenerator<ModifiedOrdersPage> {
   let since = filter.since;
   let page = 1;
   const seen = new Set<number>();

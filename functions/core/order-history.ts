@@ -13,7 +13,13 @@ export const HISTORY_LIMIT = 100;
 export const HISTORY_TRIM_SLACK = 20;
 const DETAIL_MAX = 300;
 
-export function historyEvent(source: HistorySource, event: HistoryEventType, detail?: string, ids?: Record<string, string | undefined>, at: Date = new Date()): HistoryEvent {
+export function historyEvent(
+  source: HistorySource,
+  event: HistoryEventType,
+  detail?: string,
+  ids?: Record<string, string | undefined>,
+  at: Date = new Date(),
+): HistoryEvent {
   const definedIds = ids ? Object.fromEntries(Object.entries(ids).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')) : {};
   return {
     at: at.toISOString(),
@@ -43,7 +49,11 @@ export function trimHistory(history: HistoryEvent[], summary: HistorySummary | u
 
 /** One line per event, for `npm run status` and logs. */
 export function describeEvent(event: HistoryEvent): string {
-  const ids = event.ids ? Object.entries(event.ids).map(([name, value]) => `${name}=${value}`).join(' ') : '';
+  const ids = event.ids
+    ? Object.entries(event.ids)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')
+    : '';
   return `${EVENT_LABELS[event.event]}${event.detail ? `: ${event.detail}` : ''}${ids ? ` (${ids})` : ''}`;
 }
 

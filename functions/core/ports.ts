@@ -187,9 +187,7 @@ export interface AttemptFailure {
 }
 
 export type ClaimResult =
-  | { outcome: 'claimed'; entry: LedgerEntry }
-  | { outcome: 'already_synced'; entry: LedgerEntry }
-  | { outcome: 'busy'; entry: LedgerEntry };
+  { outcome: 'claimed'; entry: LedgerEntry } | { outcome: 'already_synced'; entry: LedgerEntry } | { outcome: 'busy'; entry: LedgerEntry };
 
 export interface OrderLedger extends OrderHistory {
   /**

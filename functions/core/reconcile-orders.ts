@@ -47,7 +47,9 @@ export async function reconcileOrders(deps: ReconcileDeps): Promise<ReconcileRes
   const skip = new Set<string>(); // pending orders whose alert failed: not again in this run
   for (;;) {
     if (deps.timeLeftMs && deps.timeLeftMs() < (deps.stopBeforeMs ?? 0)) break;
-    const pending = (await deps.ledger.listPending(RECONCILE_BATCH + skip.size, new Date(now() - (deps.minAgeMs ?? 0)))).filter((order) => !skip.has(order.orderKey));
+    const pending = (await deps.ledger.listPending(RECONCILE_BATCH + skip.size, new Date(now() - (deps.minAgeMs ?? 0)))).filter(
+      (order) => !skip.has(order.orderKey),
+    );
     if (pending.length === 0) break;
     const batch = pending.slice(0, RECONCILE_BATCH);
     const totals = await deps.erp.readSalesOrderTotals(batch.map((order) => order.salesOrderId));
@@ -98,11 +100,23 @@ const show = (amount: Money) => formatMoney(amount);
  */
 export function compareTotals(booked: BookedTotals, netsuite: SalesOrderTotals | undefined): DriftComponent[] {
   if (!netsuite) {
-    return [{ component: 'sales_order', netsuite: 'missing', bigcommerce: show(booked.total), cause: 'the sales order is not in NetSuite any more (deleted, or not visible to the role)' }];
+    return [
+      {
+        component: 'sales_order',
+        netsuite: 'missing',
+        bigcommerce: show(booked.total),
+        cause: 'the sales order is not in NetSuite any more (deleted, or not visible to the role)',
+      },
+    ];
   }
   const drift: DriftComponent[] = [];
   if (netsuite.currency.toUpperCase() !== booked.currency.toUpperCase()) {
-    drift.push({ component: 'currency', netsuite: netsuite.currency, bigcommerce: booked.currency, cause: `NetSuite booked the order in ${netsuite.currency}, the shopper paid in ${booked.currency}` });
+    drift.push({
+      component: 'currency',
+      netsuite: netsuite.currency,
+      bigcommerce: booked.currency,
+      cause: `NetSuite booked the order in ${netsuite.currency}, the shopper paid in ${booked.currency}`,
+    });
   }
   let explained = 0;
   const part = (component: DriftComponent['component'], ns: Money, bc: Money, cause: (nsText: string, bcText: string) => string) => {
@@ -117,8 +131,18 @@ export function compareTotals(booked: BookedTotals, netsuite: SalesOrderTotals |
       ? `NetSuite added tax ${ns} on top of BigCommerce's tax line: check that the non-taxable tax code applies to ${items} and shipping`
       : `NetSuite tax ${ns} vs BigCommerce ${bc}: check the tax code on ${items} (and the shipping tax code)`,
   );
-  part('shipping', netsuite.shipping, booked.shipping, (ns, bc) => `NetSuite shipping ${ns} vs ${bc} charged: check the ship item's rate, NetSuite may have recomputed it`);
-  part('discount', netsuite.discount, booked.discount, (ns, bc) => `NetSuite discount ${ns} vs BigCommerce ${bc}: check the discount item (a percentage, or applied before tax?)`);
+  part(
+    'shipping',
+    netsuite.shipping,
+    booked.shipping,
+    (ns, bc) => `NetSuite shipping ${ns} vs ${bc} charged: check the ship item's rate, NetSuite may have recomputed it`,
+  );
+  part(
+    'discount',
+    netsuite.discount,
+    booked.discount,
+    (ns, bc) => `NetSuite discount ${ns} vs BigCommerce ${bc}: check the discount item (a percentage, or applied before tax?)`,
+  );
   const totalDifference = toCents(netsuite.total) - toCents(booked.total);
   if (totalDifference !== 0) {
     const rest = totalDifference - explained;

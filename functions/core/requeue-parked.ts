@@ -23,12 +23,25 @@ export async function requeueParkedOrders(deps: {
 }): Promise<{ requeued: number[]; stillMissing: number; released: number[] }> {
   const listed = await deps.parked.list();
   if (listed.length === 0) return { requeued: [], stillMissing: 0, released: [] };
-  const released = deps.source ? await releaseClosed(listed.map((order) => order.orderId), deps.source, deps.parked, deps.history, deps.storeHash) : [];
+  const released = deps.source
+    ? await releaseClosed(
+        listed.map((order) => order.orderId),
+        deps.source,
+        deps.parked,
+        deps.history,
+        deps.storeHash,
+      )
+    : [];
   const parked = listed.filter((order) => !released.includes(order.orderId));
   // DynamoDB refuses an empty key. Orders parked under '' (by versions that parked lines without a SKU) go back to
   // the queue: the worker now books such a line on the configured item or fails naming it.
   const known = await deps.skuMap.get([...new Set(parked.flatMap((order) => order.skus))].filter((sku) => sku !== ''));
-  const ready = parked.filter((order) => order.skus.every((sku) => { const entry = known.get(sku); return sku === '' || (entry !== undefined && 'itemId' in entry); }));
+  const ready = parked.filter((order) =>
+    order.skus.every((sku) => {
+      const entry = known.get(sku);
+      return sku === '' || (entry !== undefined && 'itemId' in entry);
+    }),
+  );
   const receivedAt = new Date((deps.now ?? Date.now)()).toISOString();
   // Recorded before the enqueue, so the history shows it before the worker's steps (a failed enqueue is retried next run).
   for (const order of ready) {
@@ -42,7 +55,13 @@ export async function requeueParkedOrders(deps: {
 }
 
 /** Without this, a parked order cancelled since would be requeued every night its SKUs exist, forever. */
-async function releaseClosed(orderIds: number[], source: Pick<OrderSource, 'getOrder'>, parked: ParkedOrders, history: OrderHistory, storeHash: string): Promise<number[]> {
+async function releaseClosed(
+  orderIds: number[],
+  source: Pick<OrderSource, 'getOrder'>,
+  parked: ParkedOrders,
+  history: OrderHistory,
+  storeHash: string,
+): Promise<number[]> {
   const released: number[] = [];
   for (const orderId of orderIds) {
     let closed: boolean;
@@ -53,7 +72,9 @@ async function releaseClosed(orderIds: number[], source: Pick<OrderSource, 'getO
       closed = true; // deleted from the store
     }
     if (!closed) continue;
-    await history.append(orderKey(storeHash, orderId), [historyEvent('sku-refresh', 'unparked', 'the order was cancelled, refunded or deleted in BigCommerce: it no longer waits for its SKUs')]);
+    await history.append(orderKey(storeHash, orderId), [
+      historyEvent('sku-refresh', 'unparked', 'the order was cancelled, refunded or deleted in BigCommerce: it no longer waits for its SKUs'),
+    ]);
     await parked.unpark(orderId);
     released.push(orderId);
   }

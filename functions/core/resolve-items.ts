@@ -38,7 +38,12 @@ export async function resolveItems(
     }
     await Promise.all([
       found.size > 0 ? deps.skuMap.put([...found].map(([sku, itemId]) => ({ sku, itemId }))) : undefined,
-      notFound.length > 0 ? deps.skuMap.putMissing(notFound.map((sku) => ({ sku, ...(explained.has(sku) ? { reason: explained.get(sku)! } : {}) })), deps.negativeTtlSeconds) : undefined,
+      notFound.length > 0
+        ? deps.skuMap.putMissing(
+            notFound.map((sku) => ({ sku, ...(explained.has(sku) ? { reason: explained.get(sku)! } : {}) })),
+            deps.negativeTtlSeconds,
+          )
+        : undefined,
     ]);
   }
 

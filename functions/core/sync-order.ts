@@ -89,7 +89,9 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   // A first delivery of an order the notifier saw in the dead-letter queue: someone redrove it.
   // (A console retry or a SKU refresh says so itself.)
   if (claim.entry.deadLetteredAt && trigger.receiveCount === 1 && source !== 'console' && source !== 'sku-refresh') {
-    trail.events.push(historyEvent('redrive', 'redriven', `first delivery of its ${source} message since it was dead-lettered at ${claim.entry.deadLetteredAt}`));
+    trail.events.push(
+      historyEvent('redrive', 'redriven', `first delivery of its ${source} message since it was dead-lettered at ${claim.entry.deadLetteredAt}`),
+    );
   }
   let result: { salesOrderId: string; created: boolean; booked: BookedTotals; warnings: string[] } | { skipped: string };
   try {
@@ -101,16 +103,22 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
       if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
       return { status: 'skipped', orderId, reason: result.skipped };
     }
-    trail.events.push(historyEvent(source, 'synced', `booked ${formatMoney(result.booked.total)} ${result.booked.currency}`, { salesOrderId: result.salesOrderId }));
+    trail.events.push(
+      historyEvent(source, 'synced', `booked ${formatMoney(result.booked.total)} ${result.booked.currency}`, { salesOrderId: result.salesOrderId }),
+    );
     // (The SKU refresh records its own unparking when it re-enqueues.)
-    if (claim.entry.missingSkus && source !== 'sku-refresh') trail.events.push(historyEvent(source, 'unparked', `SKUs ${claim.entry.missingSkus.join(', ')} now have NetSuite items`));
+    if (claim.entry.missingSkus && source !== 'sku-refresh')
+      trail.events.push(historyEvent(source, 'unparked', `SKUs ${claim.entry.missingSkus.join(', ')} now have NetSuite items`));
     // The snapshot of what was booked lets the reconciler check NetSuite's totals without asking BigCommerce again.
     await ledger.markSynced(key, workerId, result.salesOrderId, result.booked, trail);
   } catch (error) {
     const failure = describeFailure(error);
     trail.events.push(historyEvent(source, 'failed', failure.message, { class: failure.errorClass, error: failure.errorName }));
     // Parked until the SKU refresh finds the items; it re-enqueues the order then.
-    if (failure.missingSkus) trail.events.push(historyEvent(source, 'parked', `waiting for NetSuite items for ${failure.missingSkus.join(', ')}`, { skus: failure.missingSkus.join(',') }));
+    if (failure.missingSkus)
+      trail.events.push(
+        historyEvent(source, 'parked', `waiting for NetSuite items for ${failure.missingSkus.join(', ')}`, { skus: failure.missingSkus.join(',') }),
+      );
     await ledger.markFailed(key, workerId, failure, trail).catch(() => undefined); // the original failure is the one worth reporting
     if (failure.missingSkus) await deps.parked.park(orderId, failure.missingSkus).catch(() => undefined);
     throw error;
@@ -172,15 +180,28 @@ export async function planSalesOrder(
     { recheckMissing: deps.recheckMissingSkus ?? false },
   );
   trail?.events.push(
-    historyEvent(step, 'items_resolved', itemIds.size === 0 ? 'no SKU lines' : `${itemIds.size} SKU(s)${itemIds.lookedUp.size > 0 ? `, ${itemIds.lookedUp.size} looked up in NetSuite` : ' from the SKU map'}`, {
-      items: [...itemIds].map(([sku, itemId]) => `${sku}:${itemId}`).join(',').slice(0, 200),
-    }),
+    historyEvent(
+      step,
+      'items_resolved',
+      itemIds.size === 0
+        ? 'no SKU lines'
+        : `${itemIds.size} SKU(s)${itemIds.lookedUp.size > 0 ? `, ${itemIds.lookedUp.size} looked up in NetSuite` : ' from the SKU map'}`,
+      {
+        items: [...itemIds]
+          .map(([sku, itemId]) => `${sku}:${itemId}`)
+          .join(',')
+          .slice(0, 200),
+      },
+    ),
   );
   const currency = await erp.findCurrency(order.currencyCode);
   if (!currency) {
-    throw new PermanentError(`order ${order.orderId} is in ${order.currencyCode}, a currency NetSuite does not have (add it under Lists > Accounting > Currencies)`, {
-      source: 'netsuite',
-    });
+    throw new PermanentError(
+      `order ${order.orderId} is in ${order.currencyCode}, a currency NetSuite does not have (add it under Lists > Accounting > Currencies)`,
+      {
+        source: 'netsuite',
+      },
+    );
   }
   // A single-currency account (no Multiple Currencies) books everything in its base currency, and has no currency
   // field to set: sending one would be refused as an unknown field.
@@ -200,11 +221,22 @@ export async function planSalesOrder(
   );
   if (trail && customer.via !== 'would_create') {
     trail.customerId = customer.customerId;
-    const how = { cache: 'by e-mail, from the customer cache', lookup: 'by e-mail in NetSuite', created: 'new customer', created_concurrently: 'created by a concurrent order' }[customer.via];
+    const how = {
+      cache: 'by e-mail, from the customer cache',
+      lookup: 'by e-mail in NetSuite',
+      created: 'new customer',
+      created_concurrently: 'created by a concurrent order',
+    }[customer.via];
     trail.events.push(historyEvent(step, customer.via === 'created' ? 'customer_created' : 'customer_matched', how, { customerId: customer.customerId }));
   }
   const shipToAddressIds = await shipToAddresses(order, customer, deps, options);
-  const refs = { customerId: customer.customerId, itemIds, ...(currencyId ? { currencyId } : {}), ...(taxByClass ? { taxByClass } : {}), ...(shipToAddressIds ? { shipToAddressIds } : {}) };
+  const refs = {
+    customerId: customer.customerId,
+    itemIds,
+    ...(currencyId ? { currencyId } : {}),
+    ...(taxByClass ? { taxByClass } : {}),
+    ...(shipToAddressIds ? { shipToAddressIds } : {}),
+  };
   const { draft, booked, lineSkus, warnings } = buildSalesOrder(order, refs, settings);
   return { order, customer, draft, booked, lineSkus, freshSkus: itemIds.lookedUp, warnings: [...new Set([...customer.warnings, ...warnings])] };
 }
@@ -222,8 +254,12 @@ async function shipToAddresses(
   if (order.consignments.length < 2 || !deps.settings.multiShipRoutes) return undefined;
   const keyed = order.consignments.map((consignment) => ({ consignment, address: toErpAddress(consignment.address) }));
   const withKeys = keyed.map((entry) => ({ ...entry, key: shipToAddressKey(order.storeHash, entry.address) }));
-  if (options.dryRun || customer.via === 'would_create') return new Map(withKeys.map(({ consignment }) => [consignment.addressId, `(new address ${consignment.addressId})`]));
-  const ids = await deps.erp.ensureShipToAddresses(customer.customerId, withKeys.map(({ key, address }) => ({ key, address })));
+  if (options.dryRun || customer.via === 'would_create')
+    return new Map(withKeys.map(({ consignment }) => [consignment.addressId, `(new address ${consignment.addressId})`]));
+  const ids = await deps.erp.ensureShipToAddresses(
+    customer.customerId,
+    withKeys.map(({ key, address }) => ({ key, address })),
+  );
   return new Map(withKeys.map(({ consignment, key }) => [consignment.addressId, ids.get(key)!]));
 }
 
@@ -241,7 +277,9 @@ async function createSalesOrder(
     trail.events.push(
       created.created
         ? historyEvent(step, 'sales_order_created', `${draft.lines.length} line(s), externalId ${draft.externalId}`, { salesOrderId: created.salesOrderId })
-        : historyEvent(step, 'sales_order_found', `NetSuite already had ${draft.externalId} (an earlier attempt created it)`, { salesOrderId: created.salesOrderId }),
+        : historyEvent(step, 'sales_order_found', `NetSuite already had ${draft.externalId} (an earlier attempt created it)`, {
+            salesOrderId: created.salesOrderId,
+          }),
     );
     // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
     // crash between the create and here (the retry finds the order by externalId and sets the same rates).
@@ -258,7 +296,10 @@ async function createSalesOrder(
       if (freshSkus.has(refusedSku)) {
         throw new PermanentError(`NetSuite refuses item ${itemId} for SKU ${refusedSku}: ${(error as Error).message}`, { source: 'netsuite', cause: error });
       }
-      throw new TransientError(`NetSuite refused item ${itemId} for SKU ${refusedSku}, which the SKU map held; looking the SKU up again`, { source: 'netsuite', cause: error });
+      throw new TransientError(`NetSuite refused item ${itemId} for SKU ${refusedSku}, which the SKU map held; looking the SKU up again`, {
+        source: 'netsuite',
+        cause: error,
+      });
     }
     if (error instanceof SyncError && error.details.path === 'currency') {
       throw new PermanentError(

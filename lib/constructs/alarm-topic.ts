@@ -45,7 +45,8 @@ export class AlarmTopic extends Construct {
       const subscription = this.topic.addSubscription(new EmailSubscription(props.email));
       Validations.of(subscription).acknowledge({
         id: 'Serverless-SNSRedrivePolicy',
-        reason: 'An e-mail SNS cannot deliver loses a copy, not the alarm: it stays in ALARM on the dashboard and in the CloudWatch console (and dead letters stay in the DLQ).',
+        reason:
+          'An e-mail SNS cannot deliver loses a copy, not the alarm: it stays in ALARM on the dashboard and in the CloudWatch console (and dead letters stay in the DLQ).',
       });
     }
   }

@@ -25,7 +25,11 @@ export class DlqAlerting extends Construct {
 
   constructor(scope: Construct, id: string, props: DlqAlertingProps) {
     super(scope, id);
-    const alarmTopic = new AlarmTopic(this, 'Notifications', { displayName: 'bc-netsuite-sync dead letters', email: props.alarmEmail, alsoNotify: props.alsoNotify });
+    const alarmTopic = new AlarmTopic(this, 'Notifications', {
+      displayName: 'bc-netsuite-sync dead letters',
+      email: props.alarmEmail,
+      alsoNotify: props.alsoNotify,
+    });
     this.topic = alarmTopic.topic;
     this.alarm = new Alarm(this, 'Alarm', {
       alarmDescription:

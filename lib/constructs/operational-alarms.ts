@@ -50,11 +50,13 @@ export class OperationalAlarms extends Construct {
     this.add('OrdersQueueAge', props.ordersQueue.metricApproximateAgeOfOldestMessage({ ...fiveMinutes, statistic: 'Maximum' }), {
       threshold: QUEUE_AGE_ALARM_SECONDS,
       evaluationPeriods: 2,
-      description: 'Orders have waited in the orders queue for over 30 minutes: the worker is not draining it (failing, throttled, or its event source is disabled).',
+      description:
+        'Orders have waited in the orders queue for over 30 minutes: the worker is not draining it (failing, throttled, or its event source is disabled).',
     });
     this.add('DeadLettersWaiting', props.deadLetters.metricApproximateAgeOfOldestMessage({ ...fiveMinutes, statistic: 'Maximum' }), {
       threshold: DEAD_LETTER_AGE_ALARM_SECONDS,
-      description: 'Orders have been in the dead-letter queue for over a day: nobody has fixed and redriven them (or Slack never told anyone). Read the reasons in the DLQ or the ledger, fix, redrive.',
+      description:
+        'Orders have been in the dead-letter queue for over a day: nobody has fixed and redriven them (or Slack never told anyone). Read the reasons in the DLQ or the ledger, fix, redrive.',
     });
     this.add('WorkerErrors', props.worker.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: 'The worker failed whole invocations (a crash, a timeout, or configuration it cannot start with); failed orders alone do not count here.',
@@ -63,7 +65,8 @@ export class OperationalAlarms extends Construct {
       description: "Lambda throttled the worker: the account's concurrency is exhausted, and throttled receives use up the orders' retries.",
     });
     this.add('Webhook5xx', props.webhookApi.metricServerError({ ...fiveMinutes, statistic: 'Sum' }), {
-      description: 'The webhook endpoint answered BigCommerce with a 5xx: it could not start or could not enqueue. BigCommerce retries, then deactivates the hook.',
+      description:
+        'The webhook endpoint answered BigCommerce with a 5xx: it could not start or could not enqueue. BigCommerce retries, then deactivates the hook.',
     });
     this.add('PollerErrors', props.poller.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: 'The poller failed: orders whose webhook never arrived are not being picked up.',

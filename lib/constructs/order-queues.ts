@@ -24,7 +24,8 @@ export class OrderQueues extends Construct {
     });
     Validations.of(this.deadLetters).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This is the dead-letter queue: a redrive policy of its own would move dead letters on again, and the console could no longer redrive them to the orders queue.',
+      reason:
+        'This is the dead-letter queue: a redrive policy of its own would move dead letters on again, and the console could no longer redrive them to the orders queue.',
     });
     this.orders = new Queue(this, 'OrdersQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

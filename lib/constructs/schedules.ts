@@ -90,7 +90,8 @@ export class Schedules extends Construct {
     const functionLogicalId = stack.getLogicalId(options.target.node.defaultChild as CfnElement);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      reason: "lambda:InvokeFunction on the function and its qualified ARNs, as grantInvoke writes it; the function publishes no versions or aliases, so it reaches this one function only.",
+      reason:
+        'lambda:InvokeFunction on the function and its qualified ARNs, as grantInvoke writes it; the function publishes no versions or aliases, so it reaches this one function only.',
     });
     return new Schedule(this, id, {
       description: options.description,

@@ -62,7 +62,8 @@ export class ServiceFunction extends Construct {
     this.logGroup.grantWrite(this.role);
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'The only wildcard is the statement active X-Ray tracing adds: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      reason:
+        'The only wildcard is the statement active X-Ray tracing adds: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     });
 
     this.function = new NodejsFunction(this, 'Function', {

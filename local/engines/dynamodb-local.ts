@@ -37,13 +37,18 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const port = options.port ?? (await freePort());
   const { readdirSync } = await import('node:fs');
   const lib = jarDirectory();
-  const release = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().at(-1);
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
   if (!release) throw new Error(`DynamoDB Local jar not found under ${lib}`);
   const home = join(lib, release);
   const args = [
     `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-    '-jar', join(home, 'DynamoDBLocal.jar'),
-    '-port', String(port),
+    '-jar',
+    join(home, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
     // One database for every access key and region, so the local runtime and tests see the same tables.
     '-sharedDb',
     ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),

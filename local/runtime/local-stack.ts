@@ -126,7 +126,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         { definition: skuMapTable, name: base.SKU_MAP_TABLE! },
       ]);
     } else {
-      simulated = await startSimulatedEnvironment({ dynamodbEndpoint, tablePrefix: prefix, ...options.simulator, ports: { bigcommerce: options.ports?.bigcommerce, netsuite: options.ports?.netsuite } });
+      simulated = await startSimulatedEnvironment({
+        dynamodbEndpoint,
+        tablePrefix: prefix,
+        ...options.simulator,
+        ports: { bigcommerce: options.ports?.bigcommerce, netsuite: options.ports?.netsuite },
+      });
       stops.push(simulated.close);
       const seeded = options.seed?.(simulated) ?? {};
       base = { ...simulated.env, ...seeded, ...definedOnly(given) };
@@ -160,13 +165,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await refreshSkusNow(); // what the nightly refresh function does in AWS
 
     const webhookConfig = loadWebhookConfig(env);
-    const webhook = await serveWebhook(createWebhookHandler(async () => webhookDepsFromConfig(webhookConfig)), { port: options.ports?.webhook });
+    const webhook = await serveWebhook(
+      createWebhookHandler(async () => webhookDepsFromConfig(webhookConfig)),
+      { port: options.ports?.webhook },
+    );
     stops.push(webhook.close);
 
     const worker = new SqsEventSource({
       sqs,
       queueUrl: queues.ordersQueueUrl,
-      handler: createWorkerHandler(async () => ({ sync: context, redelivery: new SqsRedelivery(sqs, queues.ordersQueueUrl), ...(options.retrySchedule ? { schedule: options.retrySchedule } : {}) })),
+      handler: createWorkerHandler(async () => ({
+        sync: context,
+        redelivery: new SqsRedelivery(sqs, queues.ordersQueueUrl),
+        ...(options.retrySchedule ? { schedule: options.retrySchedule } : {}),
+      })),
       batchSize: options.batchSize ?? ordersQueue.batchSize,
       maxConcurrency: options.maxConcurrency ?? 2,
       functionTimeoutMs: WORKER_TIMEOUT_SECONDS * 1000,

@@ -45,7 +45,11 @@ function detailOf(row: OrderReportRow): string {
       return (entry.drift ?? []).map((part) => part.cause).join('; ') || 'NetSuite totals differ';
     case 'synced':
     case 'reconciled':
-      return [row.lines === undefined ? undefined : `${row.lines} line${row.lines === 1 ? '' : 's'}`, attempts, entry.writeBackDone ? 'id written back' : 'write-back pending']
+      return [
+        row.lines === undefined ? undefined : `${row.lines} line${row.lines === 1 ? '' : 's'}`,
+        attempts,
+        entry.writeBackDone ? 'id written back' : 'write-back pending',
+      ]
         .filter(Boolean)
         .join(', ');
     case 'skipped':

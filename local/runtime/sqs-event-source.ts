@@ -67,7 +67,7 @@ export class SqsEventSource {
 
   private async poll(): Promise<void> {
     while (this.running) {
-      let messages: Message[] = [];
+      let messages: Message[];
       try {
         const received = await this.options.sqs.send(
           new ReceiveMessageCommand({

@@ -77,7 +77,11 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
       const started = now();
       const [values, parked] = await Promise.all([Promise.all(LEDGER_STATES.map((state) => views.countByState(state))), parkedOrders.list()]);
       countMs = now() - started;
-      cached = { counts: Object.fromEntries(LEDGER_STATES.map((state, index) => [state, values[index]!])) as Record<LedgerState, number>, parked: parked.length, countedAt: new Date(now()).toISOString() };
+      cached = {
+        counts: Object.fromEntries(LEDGER_STATES.map((state, index) => [state, values[index]!])) as Record<LedgerState, number>,
+        parked: parked.length,
+        countedAt: new Date(now()).toISOString(),
+      };
       return cached;
     })().finally(() => (counting = undefined)));
 
@@ -102,7 +106,12 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
     cachedCounts: () => cached,
     async deadLetters() {
       const [{ Attributes = {} }, orders] = await Promise.all([
-        sqs.send(new GetQueueAttributesCommand({ QueueUrl: target.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] })),
+        sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: target.deadLetterQueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        ),
         deadLetteredOrders(),
       ]);
       const reasons = new Map<string, number>();
@@ -126,7 +135,9 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
     async retry(orderId) {
       const message: OrderMessage = { storeHash: target.storeHash, orderId, source: 'console', receivedAt: new Date(now()).toISOString() };
       // Recorded first, so the history never shows it after the worker's steps.
-      await ledger.append(key(orderId), [historyEvent('console', 'retry_requested', 'an operator re-enqueued the order from the console', undefined, new Date(now()))]);
+      await ledger.append(key(orderId), [
+        historyEvent('console', 'retry_requested', 'an operator re-enqueued the order from the console', undefined, new Date(now())),
+      ]);
       await sqs.send(new SendMessageCommand({ QueueUrl: target.ordersQueueUrl, MessageBody: JSON.stringify(message) }));
       stale();
       return `Order ${orderId} is back in the queue; the worker syncs it within seconds.`;
@@ -134,7 +145,10 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
     async redrive() {
       const orders = await deadLetteredOrders();
       const at = new Date(now());
-      for (const order of orders) await ledger.append(order.orderKey, [historyEvent('console', 'redrive_requested', 'an operator redrove the dead-letter queue from the console', undefined, at)]);
+      for (const order of orders)
+        await ledger.append(order.orderKey, [
+          historyEvent('console', 'redrive_requested', 'an operator redrove the dead-letter queue from the console', undefined, at),
+        ]);
       let done: string;
       if (target.kind === 'aws') {
         const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: target.deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
@@ -142,7 +156,9 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
         const task = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes.QueueArn! }));
         done = `Redrive started (move task ${task.TaskHandle?.slice(0, 24) ?? ''}…): the dead letters go back to the orders queue.`;
       } else {
-        const moved = options.localActions ? await options.localActions.redrive() : await redriveDeadLetters(sqs, target.deadLetterQueueUrl, target.ordersQueueUrl);
+        const moved = options.localActions
+          ? await options.localActions.redrive()
+          : await redriveDeadLetters(sqs, target.deadLetterQueueUrl, target.ordersQueueUrl);
         done = `Redrove ${moved} message(s) from the dead-letter queue to the orders queue.`;
       }
       stale();
@@ -151,13 +167,24 @@ export function createOperatorBackend(target: OperatorTarget, options: BackendOp
     async refreshSkus() {
       const parked = await parkedOrders.list();
       const at = new Date(now());
-      for (const order of parked) await ledger.append(key(order.orderId), [historyEvent('console', 'sku_refresh_requested', `an operator ran the SKU refresh from the console (waiting for ${order.skus.join(', ')})`, undefined, at)]);
+      for (const order of parked)
+        await ledger.append(key(order.orderId), [
+          historyEvent(
+            'console',
+            'sku_refresh_requested',
+            `an operator ran the SKU refresh from the console (waiting for ${order.skus.join(', ')})`,
+            undefined,
+            at,
+          ),
+        ]);
       let done: string;
       if (target.kind === 'aws') {
         const lambda = new LambdaClient({ region: target.region });
         try {
           // Asynchronously: a full refresh may take minutes; it re-enqueues the parked orders whose items now exist.
-          await lambda.send(new InvokeCommand({ FunctionName: target.skuRefreshFunctionName!, InvocationType: 'Event', Payload: new TextEncoder().encode('{}') }));
+          await lambda.send(
+            new InvokeCommand({ FunctionName: target.skuRefreshFunctionName!, InvocationType: 'Event', Payload: new TextEncoder().encode('{}') }),
+          );
         } finally {
           lambda.destroy();
         }

@@ -33,7 +33,11 @@ export function netsuiteAppUrl(accountId: string): string {
   return `https://${accountId.toLowerCase().replaceAll('_', '-')}.app.netsuite.com`;
 }
 
-export function orderLinks(target: Pick<OperatorTarget, 'storeHash' | 'netsuiteAccountId'>, orderId: number, entry: Pick<LedgerEntry, 'salesOrderId' | 'customerId'>) {
+export function orderLinks(
+  target: Pick<OperatorTarget, 'storeHash' | 'netsuiteAccountId'>,
+  orderId: number,
+  entry: Pick<LedgerEntry, 'salesOrderId' | 'customerId'>,
+) {
   const netsuite = target.netsuiteAccountId ? netsuiteAppUrl(target.netsuiteAccountId) : undefined;
   return {
     bigcommerce: controlPanelOrderUrl(target.storeHash, orderId),

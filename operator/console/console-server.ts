@@ -67,7 +67,8 @@ export async function startConsole(backend: OperatorBackend, options: { port?: n
     res.end(body);
   }
 
-  const page = async (res: ServerResponse, title: string, body: SafeHtml, flash?: string) => send(res, 200, layout(title, backend.target, body, { ...(flash ? { flash } : {}), counts: backend.cachedCounts() }));
+  const page = async (res: ServerResponse, title: string, body: SafeHtml, flash?: string) =>
+    send(res, 200, layout(title, backend.target, body, { ...(flash ? { flash } : {}), counts: backend.cachedCounts() }));
 
   async function overviewCharts(): Promise<SafeHtml[]> {
     if (charts && now() - charts.at < CHARTS_MAX_AGE_MS) return charts.svg;
@@ -93,20 +94,33 @@ export async function startConsole(backend: OperatorBackend, options: { port?: n
     for (const at of drift30) perDay.set(at.slice(0, 10), (perDay.get(at.slice(0, 10)) ?? 0) + 1);
     const reasons = new Map<string, number>();
     for (const order of failed) {
-      const reason = order.missingSkus?.length ? 'SKU without a NetSuite item' : (order.lastErrorMessage ?? 'no error recorded').replace(/\d{2,}/g, '#').slice(0, 80);
+      const reason = order.missingSkus?.length
+        ? 'SKU without a NetSuite item'
+        : (order.lastErrorMessage ?? 'no error recorded').replace(/\d{2,}/g, '#').slice(0, 80);
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
     const svg = [
       columnChart(
         'Orders synced per hour (last 24 hours, UTC)',
-        hours.map((hour) => ({ label: `${new Date(hour).toISOString().slice(11, 13)}h`, value: perHour.get(hour) ?? 0, title: `${new Date(hour).toISOString().slice(0, 13)}:00: ${perHour.get(hour) ?? 0} synced` })),
+        hours.map((hour) => ({
+          label: `${new Date(hour).toISOString().slice(11, 13)}h`,
+          value: perHour.get(hour) ?? 0,
+          title: `${new Date(hour).toISOString().slice(0, 13)}:00: ${perHour.get(hour) ?? 0} synced`,
+        })),
         { labelEvery: 3 },
       ),
       barChart(
         'Failed orders by reason',
-        [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([label, value]) => ({ label, value })),
+        [...reasons]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 10)
+          .map(([label, value]) => ({ label, value })),
       ),
-      columnChart('Orders with reconciliation drift, by day synced (last 30 days)', days.map((day) => ({ label: day.slice(5), value: perDay.get(day) ?? 0 })), { labelEvery: 5, color: '#d68910' }),
+      columnChart(
+        'Orders with reconciliation drift, by day synced (last 30 days)',
+        days.map((day) => ({ label: day.slice(5), value: perDay.get(day) ?? 0 })),
+        { labelEvery: 5, color: '#d68910' },
+      ),
     ];
     charts = { at: now(), svg };
     return svg;
@@ -128,12 +142,21 @@ export async function startConsole(backend: OperatorBackend, options: { port?: n
         if (/^\d{1,12}$/.test(q)) {
           const found = await backend.views.getOrder(Number(q));
           if (found) return redirect(res, `/orders/${Number(q)}`);
-          return page(res, `No order ${q}`, html`<p>The ledger has no order ${q}: it never reached the sync (check the trigger statuses, or wait for the poller).</p>`);
+          return page(
+            res,
+            `No order ${q}`,
+            html`<p>The ledger has no order ${q}: it never reached the sync (check the trigger statuses, or wait for the poller).</p>`,
+          );
         }
         if (q.includes('@')) {
           const started = now();
           const orders = await backend.views.findByEmail(q);
-          return page(res, `Orders of ${q}`, html`${listPage('synced', orders, undefined, now() - started)}<p class="muted">Matched by the hash of the normalised e-mail; the ledger keeps no addresses.</p>`);
+          return page(
+            res,
+            `Orders of ${q}`,
+            html`${listPage('synced', orders, undefined, now() - started)}
+              <p class="muted">Matched by the hash of the normalised e-mail; the ledger keeps no addresses.</p>`,
+          );
         }
         return page(res, 'Search', html`<p>Search by order id (digits) or by the shopper's e-mail address.</p>`);
       }
@@ -157,7 +180,9 @@ export async function startConsole(backend: OperatorBackend, options: { port?: n
       const { since, until } = reportWindow(url, now());
       const rows = await backend.report(new Date(`${since}T00:00:00Z`), new Date(Date.parse(`${until}T00:00:00Z`) + 86_400_000));
       if (path === '/report.csv') {
-        return send(res, 200, reportCsv(rows), 'text/csv; charset=utf-8', { 'Content-Disposition': `attachment; filename="reconciliation-${since}-to-${until}.csv"` });
+        return send(res, 200, reportCsv(rows), 'text/csv; charset=utf-8', {
+          'Content-Disposition': `attachment; filename="reconciliation-${since}-to-${until}.csv"`,
+        });
       }
       return page(res, 'Reconciliation report', reportPage(rows, since, until), flash);
     }
@@ -167,14 +192,38 @@ export async function startConsole(backend: OperatorBackend, options: { port?: n
       if (action === 'retry') {
         const orderId = Number(url.searchParams.get('order'));
         if (!Number.isInteger(orderId) || orderId <= 0) throw new HttpError(400, 'which order?');
-        return page(res, 'Retry an order', confirmPage(`Put order ${orderId} back in the orders queue? The worker syncs it again (exactly once: a synced order is recognised).`, 'retry', { order: String(orderId) }, csrf, `/orders/${orderId}`));
+        return page(
+          res,
+          'Retry an order',
+          confirmPage(
+            `Put order ${orderId} back in the orders queue? The worker syncs it again (exactly once: a synced order is recognised).`,
+            'retry',
+            { order: String(orderId) },
+            csrf,
+            `/orders/${orderId}`,
+          ),
+        );
       }
       if (action === 'redrive') {
         const { messages } = await backend.deadLetters();
-        return page(res, 'Redrive the dead-letter queue', confirmPage(`Move the ${messages} message(s) in the dead-letter queue back to the orders queue? Fix the cause first: a permanent failure comes straight back.`, 'redrive', {}, csrf, '/dead-letters'));
+        return page(
+          res,
+          'Redrive the dead-letter queue',
+          confirmPage(
+            `Move the ${messages} message(s) in the dead-letter queue back to the orders queue? Fix the cause first: a permanent failure comes straight back.`,
+            'redrive',
+            {},
+            csrf,
+            '/dead-letters',
+          ),
+        );
       }
       if (action === 'sku-refresh') {
-        return page(res, 'Run the SKU refresh', confirmPage('Reload the SKU map from NetSuite now and re-enqueue the parked orders whose items exist?', 'sku-refresh', {}, csrf, '/parked'));
+        return page(
+          res,
+          'Run the SKU refresh',
+          confirmPage('Reload the SKU map from NetSuite now and re-enqueue the parked orders whose items exist?', 'sku-refresh', {}, csrf, '/parked'),
+        );
       }
       throw new HttpError(400, 'unknown action');
     }
@@ -183,13 +232,15 @@ export async function startConsole(backend: OperatorBackend, options: { port?: n
 
   async function handlePost(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) throw new HttpError(403, 'cross-origin request refused');
+    if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`)
+      throw new HttpError(403, 'cross-origin request refused');
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) throw new HttpError(415, 'form posts only');
     const form = new URLSearchParams(await readBody(req));
     const cookie = /(?:^|;\s*)bcns_console=([A-Za-z0-9_-]{32,})/.exec(req.headers.cookie ?? '')?.[1];
     const token = form.get('csrf') ?? '';
     const expected = cookie ? csrfFor(cookie) : '';
-    if (!cookie || token.length !== expected.length || !timingSafeEqual(Buffer.from(token), Buffer.from(expected))) throw new HttpError(403, 'missing or wrong CSRF token: reload the page and try again');
+    if (!cookie || token.length !== expected.length || !timingSafeEqual(Buffer.from(token), Buffer.from(expected)))
+      throw new HttpError(403, 'missing or wrong CSRF token: reload the page and try again');
     let done: string;
     let back: string;
     if (url.pathname === '/actions/retry') {

@@ -14,23 +14,50 @@ export const STATE_TABS: LedgerState[] = ['failed', 'synced_with_drift', 'in_pro
 export function layout(title: string, target: OperatorTarget, body: SafeHtml, options: { flash?: string; counts?: StateCounts } = {}): string {
   const counts = options.counts;
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title} · bc-netsuite-sync console</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/style.css"></head>
-<body><header><a class="brand" href="/">bc-netsuite-sync</a> <span class="target">${target.label} · store ${target.storeHash}</span>
-<nav><a href="/">Overview</a>${STATE_TABS.map(
-    (state) => html` <a href="/orders${query({ state })}">${STATE_LABELS[state]}${counts ? html` <span class="count" data-state="${state}">${countText(counts.counts[state])}</span>` : ''}</a>`,
-  )} <a href="/parked">parked${counts ? html` <span class="count" data-state="parked">${counts.parked}</span>` : ''}</a> <a href="/dead-letters">dead letters</a> <a href="/report">reconciliation</a></nav>
-<form class="search" method="get" action="/orders"><input type="search" name="q" placeholder="Order id or e-mail" aria-label="Order id or e-mail"> <button type="submit">Search</button></form></header>
-<main>${options.flash ? html`<p class="flash" role="status">${options.flash}</p>` : ''}<h1>${title}</h1>${body}</main></body></html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>${title} · bc-netsuite-sync console</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="stylesheet" href="/style.css" />
+      </head>
+      <body>
+        <header>
+          <a class="brand" href="/">bc-netsuite-sync</a> <span class="target">${target.label} · store ${target.storeHash}</span>
+          <nav>
+            <a href="/">Overview</a>${STATE_TABS.map(
+              (state) =>
+                html` <a href="/orders${query({ state })}"
+                  >${STATE_LABELS[state]}${counts ? html` <span class="count" data-state="${state}">${countText(counts.counts[state])}</span>` : ''}</a
+                >`,
+            )} <a href="/parked">parked${counts ? html` <span class="count" data-state="parked">${counts.parked}</span>` : ''}</a>
+            <a href="/dead-letters">dead letters</a> <a href="/report">reconciliation</a>
+          </nav>
+          <form class="search" method="get" action="/orders">
+            <input type="search" name="q" placeholder="Order id or e-mail" aria-label="Order id or e-mail" /> <button type="submit">Search</button>
+          </form>
+        </header>
+        <main>
+          ${options.flash ? html`<p class="flash" role="status">${options.flash}</p>` : ''}
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html>`.value;
 }
 
 export function overviewPage(counts: StateCounts, deadLetters: DeadLetterSummary, charts: SafeHtml[]): SafeHtml {
-  return html`<section class="cards">${STATE_TABS.map(
-    (state) => html`<a class="card state-${state}" href="/orders${query({ state })}"><span class="number">${countText(counts.counts[state])}</span> ${STATE_LABELS[state]}</a>`,
-  )}<a class="card" href="/parked"><span class="number">${counts.parked}</span> parked</a>
-<a class="card${deadLetters.messages > 0 ? ' alarm' : ''}" href="/dead-letters"><span class="number">${deadLetters.messages}</span> dead letters</a></section>
-<p class="muted">Counted at ${counts.countedAt} through the keys-only state index, up to ${COUNT_CAP.toLocaleString('en-US')} per state.</p>
-<section class="charts">${charts}</section>`;
+  return html`<section class="cards">
+      ${STATE_TABS.map(
+        (state) =>
+          html`<a class="card state-${state}" href="/orders${query({ state })}"
+            ><span class="number">${countText(counts.counts[state])}</span> ${STATE_LABELS[state]}</a
+          >`,
+      )}<a class="card" href="/parked"><span class="number">${counts.parked}</span> parked</a>
+      <a class="card${deadLetters.messages > 0 ? ' alarm' : ''}" href="/dead-letters"><span class="number">${deadLetters.messages}</span> dead letters</a>
+    </section>
+    <p class="muted">Counted at ${counts.countedAt} through the keys-only state index, up to ${COUNT_CAP.toLocaleString('en-US')} per state.</p>
+    <section class="charts">${charts}</section>`;
 }
 
 function countText(count: number): string {
@@ -54,72 +81,272 @@ function reasonOf(order: OrderSummary): string {
 
 export function orderTable(orders: OrderSummary[]): SafeHtml {
   if (orders.length === 0) return html`<p class="muted">No orders.</p>`;
-  return html`<table class="orders"><thead><tr><th>Order</th><th>State</th><th>Changed</th><th>Attempts</th><th>Sales order</th><th>Detail</th></tr></thead><tbody>
-${orders.map(
-  (order) => html`<tr data-order="${order.orderId}"><td><a href="/orders/${order.orderId}">${order.orderId}</a></td><td><span class="state state-${order.state}">${STATE_LABELS[order.state] ?? order.state}</span>${order.deadLetteredAt ? html` <span class="tag">dead-lettered</span>` : ''}${order.missingSkus?.length ? html` <span class="tag">parked</span>` : ''}</td><td>${order.updatedAt}</td><td>${order.attempts}</td><td>${order.salesOrderId ?? ''}</td><td class="reason">${reasonOf(order)}</td></tr>`,
-)}</tbody></table>`;
+  return html`<table class="orders">
+    <thead>
+      <tr>
+        <th>Order</th>
+        <th>State</th>
+        <th>Changed</th>
+        <th>Attempts</th>
+        <th>Sales order</th>
+        <th>Detail</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${orders.map(
+        (order) =>
+          html`<tr data-order="${order.orderId}">
+            <td><a href="/orders/${order.orderId}">${order.orderId}</a></td>
+            <td>
+              <span class="state state-${order.state}">${STATE_LABELS[order.state] ?? order.state}</span
+              >${order.deadLetteredAt ? html` <span class="tag">dead-lettered</span>` : ''}${order.missingSkus?.length ? html` <span class="tag">parked</span>` : ''}
+            </td>
+            <td>${order.updatedAt}</td>
+            <td>${order.attempts}</td>
+            <td>${order.salesOrderId ?? ''}</td>
+            <td class="reason">${reasonOf(order)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 export function listPage(state: LedgerState, orders: OrderSummary[], next: string | undefined, tookMs: number): SafeHtml {
   return html`${orderTable(orders)}
-<p class="pager">${next ? html`<a rel="next" href="/orders${query({ state, cursor: next })}">Next page →</a>` : html`<span class="muted">Last page.</span>`} <span class="muted">(${orders.length} shown, read in ${tookMs} ms)</span></p>`;
+    <p class="pager">
+      ${next ? html`<a rel="next" href="/orders${query({ state, cursor: next })}">Next page →</a>` : html`<span class="muted">Last page.</span>`}
+      <span class="muted">(${orders.length} shown, read in ${tookMs} ms)</span>
+    </p>`;
 }
 
 export function detailPage(target: OperatorTarget, orderId: number, entry: LedgerEntry): SafeHtml {
   const links = orderLinks(target, orderId, entry);
   const retryable = entry.state === 'failed' || entry.state === 'skipped' || entry.state === 'in_progress';
   return html`<dl class="facts">
-<dt>State</dt><dd><span class="state state-${entry.state}" id="order-state">${STATE_LABELS[entry.state] ?? entry.state}</span>${entry.deadLetteredAt ? html` <span class="tag">dead-lettered ${entry.deadLetteredAt}</span>` : ''}</dd>
-<dt>Attempts</dt><dd>${entry.attempts}</dd>
-<dt>NetSuite sales order</dt><dd>${entry.salesOrderId ? (links.salesOrder ? html`<a href="${links.salesOrder}" rel="noreferrer" target="_blank">${entry.salesOrderId}</a>` : entry.salesOrderId) : html`<span class="muted">none</span>`}</dd>
-<dt>NetSuite customer</dt><dd>${entry.customerId ? (links.customer ? html`<a href="${links.customer}" rel="noreferrer" target="_blank">${entry.customerId}</a>` : entry.customerId) : html`<span class="muted">none yet</span>`}</dd>
-<dt>BigCommerce</dt><dd><a href="${links.bigcommerce}" rel="noreferrer" target="_blank">order ${orderId} in the control panel</a></dd>
-${entry.lastErrorMessage ? html`<dt>Last error</dt><dd class="error" id="last-error">${explainError(entry)}${entry.lastErrorClass ? html` <span class="tag">${entry.lastErrorClass}</span>` : ''}</dd>` : ''}
-${entry.missingSkus?.length ? html`<dt>Parked for</dt><dd>${entry.missingSkus.join(', ')}</dd>` : ''}
-${entry.state === 'skipped' && entry.skipReason ? html`<dt>Skipped</dt><dd>${entry.skipReason}</dd>` : ''}
-${entry.syncedAt ? html`<dt>Synced</dt><dd>${entry.syncedAt}${entry.reconciledAt ? html`, reconciled ${entry.reconciledAt}` : ''}</dd>` : ''}
-</dl>
-${entry.drift?.length ? html`<h2>Drift</h2><table><thead><tr><th>Part</th><th>NetSuite</th><th>BigCommerce</th><th>Likely cause</th></tr></thead><tbody>${entry.drift.map((part) => html`<tr><td>${part.component}</td><td>${part.netsuite}</td><td>${part.bigcommerce}</td><td>${part.cause}</td></tr>`)}</tbody></table>` : ''}
-${retryable ? html`<p><a class="button" href="/confirm${query({ action: 'retry', order: orderId })}">Retry this order…</a></p>` : ''}
-<h2>History</h2>
-${entry.historySummary ? html`<p class="muted">${entry.historySummary.dropped} older event(s) from ${entry.historySummary.from} to ${entry.historySummary.to}: ${Object.entries(entry.historySummary.byEvent).map(([kind, count]) => `${count} ${kind}`).join(', ')}.</p>` : ''}
-<table class="history"><thead><tr><th>Time</th><th>Source</th><th>Event</th><th>Detail</th><th>Ids</th></tr></thead><tbody>
-${(entry.history ?? []).map(
-  (event) => html`<tr data-event="${event.event}"><td>${event.at}</td><td>${event.source}</td><td>${EVENT_LABELS[event.event] ?? event.event}</td><td>${event.detail ?? ''}</td><td>${Object.entries(event.ids ?? {}).map(([name, value]) => html`<code>${name}=${value}</code> `)}</td></tr>`,
-)}</tbody></table>`;
+      <dt>State</dt>
+      <dd>
+        <span class="state state-${entry.state}" id="order-state">${STATE_LABELS[entry.state] ?? entry.state}</span
+        >${entry.deadLetteredAt ? html` <span class="tag">dead-lettered ${entry.deadLetteredAt}</span>` : ''}
+      </dd>
+      <dt>Attempts</dt>
+      <dd>${entry.attempts}</dd>
+      <dt>NetSuite sales order</dt>
+      <dd>
+        ${entry.salesOrderId ? (links.salesOrder ? html`<a href="${links.salesOrder}" rel="noreferrer" target="_blank">${entry.salesOrderId}</a>` : entry.salesOrderId) : html`<span class="muted">none</span>`}
+      </dd>
+      <dt>NetSuite customer</dt>
+      <dd>
+        ${entry.customerId ? (links.customer ? html`<a href="${links.customer}" rel="noreferrer" target="_blank">${entry.customerId}</a>` : entry.customerId) : html`<span class="muted">none yet</span>`}
+      </dd>
+      <dt>BigCommerce</dt>
+      <dd><a href="${links.bigcommerce}" rel="noreferrer" target="_blank">order ${orderId} in the control panel</a></dd>
+      ${
+        entry.lastErrorMessage
+          ? html`<dt>Last error</dt>
+              <dd class="error" id="last-error">
+                ${explainError(entry)}${entry.lastErrorClass ? html` <span class="tag">${entry.lastErrorClass}</span>` : ''}
+              </dd>`
+          : ''
+      }
+      ${
+        entry.missingSkus?.length
+          ? html`<dt>Parked for</dt>
+              <dd>${entry.missingSkus.join(', ')}</dd>`
+          : ''
+      }
+      ${
+        entry.state === 'skipped' && entry.skipReason
+          ? html`<dt>Skipped</dt>
+              <dd>${entry.skipReason}</dd>`
+          : ''
+      }
+      ${
+        entry.syncedAt
+          ? html`<dt>Synced</dt>
+              <dd>${entry.syncedAt}${entry.reconciledAt ? html`, reconciled ${entry.reconciledAt}` : ''}</dd>`
+          : ''
+      }
+    </dl>
+    ${
+      entry.drift?.length
+        ? html`<h2>Drift</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th>Part</th>
+                  <th>NetSuite</th>
+                  <th>BigCommerce</th>
+                  <th>Likely cause</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${entry.drift.map(
+                  (part) =>
+                    html`<tr>
+                      <td>${part.component}</td>
+                      <td>${part.netsuite}</td>
+                      <td>${part.bigcommerce}</td>
+                      <td>${part.cause}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+        : ''
+    }
+    ${retryable ? html`<p><a class="button" href="/confirm${query({ action: 'retry', order: orderId })}">Retry this order…</a></p>` : ''}
+    <h2>History</h2>
+    ${
+      entry.historySummary
+        ? html`<p class="muted">
+            ${entry.historySummary.dropped} older event(s) from ${entry.historySummary.from} to ${entry.historySummary.to}:
+            ${Object.entries(entry.historySummary.byEvent)
+              .map(([kind, count]) => `${count} ${kind}`)
+              .join(', ')}.
+          </p>`
+        : ''
+    }
+    <table class="history">
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Source</th>
+          <th>Event</th>
+          <th>Detail</th>
+          <th>Ids</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${(entry.history ?? []).map(
+          (event) =>
+            html`<tr data-event="${event.event}">
+              <td>${event.at}</td>
+              <td>${event.source}</td>
+              <td>${EVENT_LABELS[event.event] ?? event.event}</td>
+              <td>${event.detail ?? ''}</td>
+              <td>${Object.entries(event.ids ?? {}).map(([name, value]) => html`<code>${name}=${value}</code> `)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }
 
 export function deadLettersPage(summary: DeadLetterSummary, now: number): SafeHtml {
   const age = summary.oldestAt ? formatAge(now - Date.parse(summary.oldestAt)) : undefined;
-  return html`<p id="dlq-count"><strong>${summary.messages}</strong> message(s) in the dead-letter queue${summary.orders.length > 0 ? html`, for <strong>${summary.orders.length}</strong> order(s)` : ''}${age ? html`; the oldest dead-lettered ${age} ago` : ''}.</p>
-${summary.messages > 0 ? html`<p>Fix the cause first (a permanent failure comes straight back), then <a class="button" href="/confirm${query({ action: 'redrive' })}">Redrive the dead-letter queue…</a></p>` : ''}
-<h2>Reasons</h2>${summary.reasons.length === 0 ? html`<p class="muted">None recorded.</p>` : html`<table><thead><tr><th>Orders</th><th>Reason</th></tr></thead><tbody>${summary.reasons.map((reason) => html`<tr><td>${reason.orders}</td><td>${reason.reason}</td></tr>`)}</tbody></table>`}
-<h2>Orders</h2>${orderTable(summary.orders)}`;
+  return html`<p id="dlq-count">
+      <strong>${summary.messages}</strong> message(s) in the dead-letter
+      queue${summary.orders.length > 0 ? html`, for <strong>${summary.orders.length}</strong> order(s)` : ''}${age ? html`; the oldest dead-lettered ${age} ago` : ''}.
+    </p>
+    ${summary.messages > 0 ? html`<p>Fix the cause first (a permanent failure comes straight back), then <a class="button" href="/confirm${query({ action: 'redrive' })}">Redrive the dead-letter queue…</a></p>` : ''}
+    <h2>Reasons</h2>
+    ${
+      summary.reasons.length === 0
+        ? html`<p class="muted">None recorded.</p>`
+        : html`<table>
+            <thead>
+              <tr>
+                <th>Orders</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${summary.reasons.map(
+                (reason) =>
+                  html`<tr>
+                    <td>${reason.orders}</td>
+                    <td>${reason.reason}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    <h2>Orders</h2>
+    ${orderTable(summary.orders)}`;
 }
 
 export function parkedPage(parked: Array<{ orderId: number; skus: string[] }>): SafeHtml {
   return html`<p>Orders wait here for SKUs NetSuite had no item for. The nightly SKU refresh re-enqueues each once all its SKUs exist.</p>
-<p><a class="button" href="/confirm${query({ action: 'sku-refresh' })}">Run the SKU refresh now…</a></p>
-${parked.length === 0 ? html`<p class="muted">No parked orders.</p>` : html`<table><thead><tr><th>Order</th><th>Missing SKUs</th></tr></thead><tbody>${parked.map((order) => html`<tr><td><a href="/orders/${order.orderId}">${order.orderId}</a></td><td>${order.skus.join(', ')}</td></tr>`)}</tbody></table>`}`;
+    <p><a class="button" href="/confirm${query({ action: 'sku-refresh' })}">Run the SKU refresh now…</a></p>
+    ${
+      parked.length === 0
+        ? html`<p class="muted">No parked orders.</p>`
+        : html`<table>
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Missing SKUs</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${parked.map(
+                (order) =>
+                  html`<tr>
+                    <td><a href="/orders/${order.orderId}">${order.orderId}</a></td>
+                    <td>${order.skus.join(', ')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }`;
 }
 
 export function reportPage(rows: ReconcileReportRow[], since: string, until: string): SafeHtml {
   const drifted = rows.filter((row) => row.state === 'drift').length;
-  return html`<form method="get" action="/report" class="inline"><label>From <input type="date" name="since" value="${since}"></label> <label>to <input type="date" name="until" value="${until}"></label> <button type="submit">Show</button></form>
-<p>${rows.length} order(s) synced in the window, ${drifted} with drift. <a id="csv" href="/report.csv${query({ since, until })}" download>Export CSV</a> (the figures the reconciler recorded; <code>npm run reconcile</code> reads NetSuite afresh).</p>
-<table><thead><tr><th>Date</th><th>Order</th><th>Sales order</th><th>State</th><th>Currency</th><th>BigCommerce</th><th>NetSuite</th><th>Difference</th><th>Why</th></tr></thead><tbody>
-${rows.map((row) => html`<tr><td>${row.date}</td><td><a href="/orders/${row.orderId}">${row.orderId}</a></td><td>${row.salesOrderId}</td><td>${row.state}</td><td>${row.currency}</td><td>${row.bigcommerceTotal}</td><td>${row.netsuiteTotal}</td><td>${row.difference}</td><td>${row.components}</td></tr>`)}
-</tbody></table>`;
+  return html`<form method="get" action="/report" class="inline">
+      <label>From <input type="date" name="since" value="${since}" /></label> <label>to <input type="date" name="until" value="${until}" /></label>
+      <button type="submit">Show</button>
+    </form>
+    <p>
+      ${rows.length} order(s) synced in the window, ${drifted} with drift. <a id="csv" href="/report.csv${query({ since, until })}" download>Export CSV</a> (the
+      figures the reconciler recorded; <code>npm run reconcile</code> reads NetSuite afresh).
+    </p>
+    <table>
+      <thead>
+        <tr>
+          <th>Date</th>
+          <th>Order</th>
+          <th>Sales order</th>
+          <th>State</th>
+          <th>Currency</th>
+          <th>BigCommerce</th>
+          <th>NetSuite</th>
+          <th>Difference</th>
+          <th>Why</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (row) =>
+            html`<tr>
+              <td>${row.date}</td>
+              <td><a href="/orders/${row.orderId}">${row.orderId}</a></td>
+              <td>${row.salesOrderId}</td>
+              <td>${row.state}</td>
+              <td>${row.currency}</td>
+              <td>${row.bigcommerceTotal}</td>
+              <td>${row.netsuiteTotal}</td>
+              <td>${row.difference}</td>
+              <td>${row.components}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }
 
 export function confirmPage(question: string, action: string, fields: Record<string, string>, csrf: string, back: string): SafeHtml {
-  return html`<form method="post" action="/actions/${action}" class="confirm"><p>${question}</p>
-<input type="hidden" name="csrf" value="${csrf}">${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-<button type="submit" id="confirm">Yes, do it</button> <a href="${back}">Cancel</a></form>`;
+  return html`<form method="post" action="/actions/${action}" class="confirm">
+    <p>${question}</p>
+    <input
+      type="hidden"
+      name="csrf"
+      value="${csrf}"
+    />${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
+    <button type="submit" id="confirm">Yes, do it</button> <a href="${back}">Cancel</a>
+  </form>`;
 }
 
 export function messagePage(text: string): SafeHtml {
-  return html`<p>${text}</p><p><a href="/">Back to the overview</a></p>`;
+  return html`<p>${text}</p>
+    <p><a href="/">Back to the overview</a></p>`;
 }
 
 function formatAge(ms: number): string {

@@ -46,7 +46,10 @@ beforeAll(async () => {
   // What `npm start` does first: the demo orders' webhooks drive the pipeline; one fails for its SKU.
   const { bc } = stack.simulated!;
   demoIds = bc.addOrders(demoStore);
-  hostileOrder = bc.addOrder({ billing: { ...shopper('mallory@example.com', '<img src=x onerror=alert(1)>', "O'Hara") }, lines: [{ sku: HOSTILE_SKU, quantity: 1, priceExTax: '9.0000' }] });
+  hostileOrder = bc.addOrder({
+    billing: { ...shopper('mallory@example.com', '<img src=x onerror=alert(1)>', "O'Hara") },
+    lines: [{ sku: HOSTILE_SKU, quantity: 1, priceExTax: '9.0000' }],
+  });
   await bc.flushWebhooks();
   await stack.worker.waitForIdle();
   await stack.notifyNow();
@@ -56,7 +59,16 @@ beforeAll(async () => {
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,
   });
@@ -100,7 +112,9 @@ test('find the failed order and read its reason', async () => {
   await page.waitForSelector('#last-error');
   expect(await page.locator('#last-error').textContent()).toContain(`SKU ${MISSING_SKU} has no NetSuite item`);
   expect(await page.locator('#order-state').textContent()).toBe('failed');
-  expect(await page.locator('a', { hasText: `order ${failedOrder()} in the control panel` }).getAttribute('href')).toBe(`https://store-abc123.mybigcommerce.com/manage/orders/${failedOrder()}`);
+  expect(await page.locator('a', { hasText: `order ${failedOrder()} in the control panel` }).getAttribute('href')).toBe(
+    `https://store-abc123.mybigcommerce.com/manage/orders/${failedOrder()}`,
+  );
   const events = await page.locator('table.history tr[data-event]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));
   expect(events.slice(0, 4)).toEqual(['received', 'claimed', 'failed', 'parked']);
   expect(events).toContain('dead_lettered');
@@ -122,7 +136,9 @@ test('fix the SKU in the simulated NetSuite, retry from the console (with confir
   expect(await page.locator('#order-state').textContent()).toBe('synced');
   const salesOrder = await page.locator('dd a[href*="salesord.nl"]').textContent();
   expect(salesOrder).toMatch(/^\d+$/);
-  const events = await page.locator('table.history tr[data-event]').evaluateAll((rows) => rows.map((row) => `${row.children[1]!.textContent}:${row.getAttribute('data-event')}`));
+  const events = await page
+    .locator('table.history tr[data-event]')
+    .evaluateAll((rows) => rows.map((row) => `${row.children[1]!.textContent}:${row.getAttribute('data-event')}`));
   const afterRetry = events.slice(events.indexOf('console:retry_requested'));
   expect(afterRetry).toEqual([
     'console:retry_requested',
@@ -158,7 +174,18 @@ test('redrive the dead-letter queue from the console', async () => {
   await page.goto(`${consoleAt.url}orders/${hostileOrder}`);
   expect(await page.locator('#order-state').textContent()).toBe('synced');
   const events = await page.locator('table.history tr[data-event]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));
-  expect(events.slice(events.indexOf('redrive_requested'))).toEqual(['redrive_requested', 'received', 'claimed', 'redriven', 'items_resolved', 'customer_created', 'sales_order_created', 'synced', 'unparked', 'written_back']);
+  expect(events.slice(events.indexOf('redrive_requested'))).toEqual([
+    'redrive_requested',
+    'received',
+    'claimed',
+    'redriven',
+    'items_resolved',
+    'customer_created',
+    'sales_order_created',
+    'synced',
+    'unparked',
+    'written_back',
+  ]);
   expect(dialogs).toEqual([]);
 });
 

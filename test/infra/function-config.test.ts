@@ -13,7 +13,16 @@ import { functionResource, resources, synth, type FunctionName, type Synthesized
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synth({ triggerStatuses: '11,Awaiting Shipment', timeZone: 'America/Chicago', subsidiaryId: '3', discountItemId: '77', taxMode: 'line', taxItemId: '55', nonTaxableTaxCodeId: '-8', shipMethods: '{"Flat Rate":"12"}' });
+  s = synth({
+    triggerStatuses: '11,Awaiting Shipment',
+    timeZone: 'America/Chicago',
+    subsidiaryId: '3',
+    discountItemId: '77',
+    taxMode: 'line',
+    taxItemId: '55',
+    nonTaxableTaxCodeId: '-8',
+    shipMethods: '{"Flat Rate":"12"}',
+  });
 });
 
 /** What the Lambda runtime sets, and what every function gets from the house construct. */
@@ -22,7 +31,9 @@ const PLATFORM = ['AWS_REGION', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWE
 /** Values a deployed function would see for the stack's references (queue URLs, table names, the secret ARN). */
 function deployedEnv(name: FunctionName): Record<string, string> {
   const variables = functionResource(s, name).Properties.Environment.Variables as Record<string, unknown>;
-  const types = Object.fromEntries(Object.entries(s.template.toJSON().Resources as Record<string, { Type: string }>).map(([id, resource]) => [id, resource.Type]));
+  const types = Object.fromEntries(
+    Object.entries(s.template.toJSON().Resources as Record<string, { Type: string }>).map(([id, resource]) => [id, resource.Type]),
+  );
   const resolve = (value: unknown): string => {
     if (typeof value === 'string') return value;
     const ref = (value as { Ref?: string }).Ref;
@@ -42,7 +53,10 @@ const secret: Record<string, string> = {
   NETSUITE_CLIENT_ID: 'client',
   NETSUITE_CERTIFICATE_ID: 'cert',
   // A real key (as the secret would hold it, line breaks written \n): the configuration refuses keys NetSuite cannot take.
-  NETSUITE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 3072 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replaceAll('\n', '\\n'),
+  NETSUITE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 3072 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString()
+    .replaceAll('\n', '\\n'),
   WEBHOOK_SECRET: 'a-generated-secret-of-48-characters-000000000000',
   SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
 };
@@ -125,15 +139,36 @@ test('poller: BigCommerce, trigger statuses, its lease as long as its timeout, t
   expect(config.leaseMs).toBe(functionResource(s, 'poller').Properties.Timeout * 1000);
   expect(config.aws.ledgerTable).toMatch(/Ledger/);
   expect(config.queue.queueUrl).toMatch(/OrdersQueue/);
-  expect(keysBeyondPlatform('poller')).toEqual(['BIGCOMMERCE_SECRET_ARN', 'BIGCOMMERCE_STORE_HASH', 'LEDGER_TABLE', 'ORDERS_QUEUE_URL', 'POLLER_LEASE_MS', 'SYNC_TRIGGER_STATUSES']);
+  expect(keysBeyondPlatform('poller')).toEqual([
+    'BIGCOMMERCE_SECRET_ARN',
+    'BIGCOMMERCE_STORE_HASH',
+    'LEDGER_TABLE',
+    'ORDERS_QUEUE_URL',
+    'POLLER_LEASE_MS',
+    'SYNC_TRIGGER_STATUSES',
+  ]);
 });
 
 test.each(['worker', 'skuRefresh'] as const)('%s: the full sync configuration and the queue', (name) => {
   const env = withSecret(name);
   const config = loadConfig(env);
   expect(env.SLACK_WEBHOOK_URL).toBeUndefined(); // not in the secrets it reads
-  expect(config.netsuite).toMatchObject({ accountId: '1234567_SB1', apiUrl: 'https://1234567-sb1.suitetalk.api.netsuite.com', auth: { kind: 'oauth2' }, skuField: 'itemid' });
-  expect(config.sync).toMatchObject({ storeHash: 'abc123', timeZone: 'America/Chicago', taxMode: 'line', taxItemId: '55', nonTaxableTaxCodeId: '-8', triggerStatusIds: [11, 9], subsidiaryId: '3', discountItemId: '77' });
+  expect(config.netsuite).toMatchObject({
+    accountId: '1234567_SB1',
+    apiUrl: 'https://1234567-sb1.suitetalk.api.netsuite.com',
+    auth: { kind: 'oauth2' },
+    skuField: 'itemid',
+  });
+  expect(config.sync).toMatchObject({
+    storeHash: 'abc123',
+    timeZone: 'America/Chicago',
+    taxMode: 'line',
+    taxItemId: '55',
+    nonTaxableTaxCodeId: '-8',
+    triggerStatusIds: [11, 9],
+    subsidiaryId: '3',
+    discountItemId: '77',
+  });
   expect([...config.sync.shipMethods]).toEqual([['flat rate', '12']]);
   expect(config.aws.ledgerTable).toMatch(/Ledger/);
   expect(config.aws.skuMapTable).toMatch(/SkuMap/);
@@ -154,7 +189,15 @@ test('reconciler: NetSuite, the ledger and Slack; no BigCommerce token, no queue
   expect(config.netsuite).toMatchObject({ accountId: '1234567_SB1', auth: { kind: 'oauth2' }, concurrency: 1 });
   expect(config.aws.ledgerTable).toMatch(/Ledger/);
   expect(config.slackWebhookUrl).toBe(secret.SLACK_WEBHOOK_URL);
-  expect(keysBeyondPlatform('reconciler')).toEqual(['BIGCOMMERCE_STORE_HASH', 'LEDGER_TABLE', 'NETSUITE_ACCOUNT_ID', 'NETSUITE_AUTH', 'NETSUITE_CONCURRENCY', 'NETSUITE_SECRET_ARN', 'SLACK_SECRET_ARN']);
+  expect(keysBeyondPlatform('reconciler')).toEqual([
+    'BIGCOMMERCE_STORE_HASH',
+    'LEDGER_TABLE',
+    'NETSUITE_ACCOUNT_ID',
+    'NETSUITE_AUTH',
+    'NETSUITE_CONCURRENCY',
+    'NETSUITE_SECRET_ARN',
+    'SLACK_SECRET_ARN',
+  ]);
 });
 
 test('without the secret no function starts: the credentials are nowhere else', () => {

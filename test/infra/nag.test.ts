@@ -18,7 +18,11 @@ function build(context: Record<string, unknown> = {}): App {
 /** Unacknowledged findings, one line each, so a failure reads like cdk synth's report. */
 function findings(app: App): string[] {
   return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
-    pack.validateScope(app).violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}: ${violation.description}`)),
+    pack
+      .validateScope(app)
+      .violations.flatMap((violation) =>
+        violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}: ${violation.description}`),
+      ),
   );
 }
 
@@ -26,7 +30,13 @@ function acknowledgements(root: IConstruct): Array<{ path: string; id: string; r
   return root.node.findAll().flatMap((construct) =>
     construct.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
   );
 }
 
@@ -48,7 +58,8 @@ test('every acknowledgement is scoped to its construct and says why', () => {
     expect(ack.reason.length).toBeGreaterThan(60);
   }
   const byRule: Record<string, string[]> = {};
-  for (const ack of acks) (byRule[ack.id.replace(/\[Resource::<\w+\.Arn>:\*\]$/, '[Resource::<function>:*]')] ??= []).push(ack.path.replace(/^BcNetSuiteSync\//, ''));
+  for (const ack of acks)
+    (byRule[ack.id.replace(/\[Resource::<\w+\.Arn>:\*\]$/, '[Resource::<function>:*]')] ??= []).push(ack.path.replace(/^BcNetSuiteSync\//, ''));
   expect(byRule).toEqual({
     'AwsSolutions-SMG4': ['Secrets/WebhookSecret', 'Secrets/BigcommerceSecret', 'Secrets/NetsuiteSecret', 'Secrets/SlackSecret'],
     'Serverless-SQSRedrivePolicy': ['Queues/DeadLetterQueue'],
@@ -56,7 +67,16 @@ test('every acknowledgement is scoped to its construct and says why', () => {
     'Serverless-LambdaDLQ': ['Webhook/Function', 'Poller/Function', 'Worker/Function', 'SkuRefresh/Function', 'DlqNotifier/Function', 'Reconciler/Function'],
     'Serverless-LambdaEventSourceMappingDestination': [expect.stringMatching(/^Worker\/Function\/SqsEventSource:/)],
     'AwsSolutions-APIG4': ['WebhookApi/Api/POST--webhooks--bigcommerce'],
-    'AwsSolutions-IAM5[Resource::<function>:*]': ['Schedules/PollerRole', 'Schedules/SkuRefreshRole', 'Schedules/NotifierSweepRole', 'Schedules/ReconcilerRole'],
-    'Serverless-SNSRedrivePolicy': [expect.stringMatching(/^DlqNotifier\/Function\/Topic/), 'DlqAlerting/Notifications/Topic/ops@example.com', 'Alarms/Notifications/Topic/ops@example.com'],
+    'AwsSolutions-IAM5[Resource::<function>:*]': [
+      'Schedules/PollerRole',
+      'Schedules/SkuRefreshRole',
+      'Schedules/NotifierSweepRole',
+      'Schedules/ReconcilerRole',
+    ],
+    'Serverless-SNSRedrivePolicy': [
+      expect.stringMatching(/^DlqNotifier\/Function\/Topic/),
+      'DlqAlerting/Notifications/Topic/ops@example.com',
+      'Alarms/Notifications/Topic/ops@example.com',
+    ],
   });
 });

@@ -14,7 +14,19 @@ import { DEAD_LETTER_AGE_ALARM_SECONDS } from '../../lib/constructs/operational-
 import { POWERTOOLS_SERVICE_NAME } from '../../lib/constructs/service-function.ts';
 import { WEBHOOK_PATH } from '../../lib/constructs/webhook-api.ts';
 import { RECONCILE_INDEX } from '../../functions/adapters/dynamodb/table-definitions.ts';
-import { actionsOf, FUNCTION_PATHS, SUBSCRIBER_TOPIC_ARN, functionId, functionResource, logicalId, resources, statementsOf, synth, type FunctionName, type Synthesized } from './synth.ts';
+import {
+  actionsOf,
+  FUNCTION_PATHS,
+  SUBSCRIBER_TOPIC_ARN,
+  functionId,
+  functionResource,
+  logicalId,
+  resources,
+  statementsOf,
+  synth,
+  type FunctionName,
+  type Synthesized,
+} from './synth.ts';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -85,7 +97,12 @@ describe('worker event source', () => {
     const reconcilerConcurrency = Number(functionResource(s, 'reconciler').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
     expect(maxConcurrency).toBeGreaterThanOrEqual(2);
     expect(maxConcurrency * workerConcurrency + refreshConcurrency + reconcilerConcurrency).toBeLessThanOrEqual(5); // cdk.json's budget
-    expect({ maxConcurrency, workerConcurrency, refreshConcurrency, reconcilerConcurrency }).toEqual({ maxConcurrency: 3, workerConcurrency: 1, refreshConcurrency: 1, reconcilerConcurrency: 1 });
+    expect({ maxConcurrency, workerConcurrency, refreshConcurrency, reconcilerConcurrency }).toEqual({
+      maxConcurrency: 3,
+      workerConcurrency: 1,
+      refreshConcurrency: 1,
+      reconcilerConcurrency: 1,
+    });
 
     const larger = synth({ netsuiteConcurrencyBudget: '15' });
     const [largerMapping] = Object.values(resources(larger.template, 'AWS::Lambda::EventSourceMapping'));
@@ -141,16 +158,21 @@ describe('functions', () => {
 });
 
 describe('credentials', () => {
-  const secretId = (boundary: SecretBoundary) => logicalId(s.stack, s.template, 'AWS::SecretsManager::Secret', `/Secrets/${boundary[0]!.toUpperCase()}${boundary.slice(1)}Secret/`);
+  const secretId = (boundary: SecretBoundary) =>
+    logicalId(s.stack, s.template, 'AWS::SecretsManager::Secret', `/Secrets/${boundary[0]!.toUpperCase()}${boundary.slice(1)}Secret/`);
   const arnVariables = SECRET_BOUNDARY_NAMES.map((boundary) => SECRET_BOUNDARIES[boundary].arnVariable as string);
 
   test('no function environment holds a credential: only the ARNs of the secrets it reads, as references', () => {
     for (const name of names) {
       const env = functionResource(s, name).Properties.Environment.Variables as Record<string, unknown>;
       for (const key of CREDENTIAL_KEYS) expect(env).not.toHaveProperty(key);
-      expect(Object.keys(env).filter((key) => /TOKEN|SECRET|PASSWORD|PRIVATE|SLACK/.test(key) && !arnVariables.includes(key) && key !== 'WEBHOOK_SECRET_HEADER')).toEqual([]);
+      expect(
+        Object.keys(env).filter((key) => /TOKEN|SECRET|PASSWORD|PRIVATE|SLACK/.test(key) && !arnVariables.includes(key) && key !== 'WEBHOOK_SECRET_HEADER'),
+      ).toEqual([]);
       const named = Object.fromEntries(Object.entries(env).filter(([key]) => arnVariables.includes(key)));
-      expect(named).toEqual(Object.fromEntries(SECRETS_READ_BY[name].map((boundary) => [SECRET_BOUNDARIES[boundary].arnVariable, { Ref: secretId(boundary) }])));
+      expect(named).toEqual(
+        Object.fromEntries(SECRETS_READ_BY[name].map((boundary) => [SECRET_BOUNDARIES[boundary].arnVariable, { Ref: secretId(boundary) }])),
+      );
       expect(env).not.toHaveProperty('APP_SECRET_ARN');
       for (const value of Object.values(env)) if (typeof value === 'string') expect(value.length).toBeLessThan(100);
     }
@@ -193,7 +215,9 @@ describe('credentials', () => {
       expect(JSON.stringify(env.APP_SECRET_ARN)).toContain(':secret:prod/bc-netsuite-sync');
       for (const variable of arnVariables) expect(env).not.toHaveProperty(variable);
     }
-    const warnings = imported.stack.node.findAll().flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data)));
+    const warnings = imported.stack.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data)));
     expect(warnings).toEqual(expect.arrayContaining([expect.stringContaining('every function can read every credential')]));
   });
 });
@@ -249,7 +273,9 @@ describe('dead-letter notifier', () => {
     for (const policy of topicPolicies) {
       const statements = policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>;
       const topicRef = policy.Properties.Topics[0];
-      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
       const allow = statements.find((statement) => statement.Effect === 'Allow')!;
       expect(allow).toMatchObject({ Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Resource: topicRef });
       expect(allow.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
@@ -264,7 +290,8 @@ describe('dead-letter notifier', () => {
   });
 
   test('nothing consumes the DLQ (no event source, no pipe)', () => {
-    for (const mapping of Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping'))) expect(mapping.Properties.EventSourceArn).not.toEqual(arnOf(dlqId()));
+    for (const mapping of Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping')))
+      expect(mapping.Properties.EventSourceArn).not.toEqual(arnOf(dlqId()));
     s.template.resourceCountIs('AWS::Pipes::Pipe', 0);
   });
 });
@@ -285,11 +312,17 @@ describe('schedules', () => {
     for (const schedule of schedules()) {
       const roleId = schedule.Target.RoleArn['Fn::GetAtt'][0] as string;
       const target = schedule.Target.Arn['Fn::GetAtt'][0] as string;
-      const policies = Object.values(resources(s.template, 'AWS::IAM::Policy')).filter((policy) => policy.Properties.Roles.some((ref: any) => ref.Ref === roleId));
+      const policies = Object.values(resources(s.template, 'AWS::IAM::Policy')).filter((policy) =>
+        policy.Properties.Roles.some((ref: any) => ref.Ref === roleId),
+      );
       const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
       expect(statements).toHaveLength(1);
       expect(statements[0].Action).toBe('lambda:InvokeFunction');
-      expect(JSON.stringify(statements[0].Resource).match(/"Fn::GetAtt":\["(\w+)"/g)?.every((ref) => ref.includes(target))).toBe(true);
+      expect(
+        JSON.stringify(statements[0].Resource)
+          .match(/"Fn::GetAtt":\["(\w+)"/g)
+          ?.every((ref) => ref.includes(target)),
+      ).toBe(true);
     }
   });
 
@@ -308,9 +341,16 @@ describe('schedules', () => {
 describe('webhook endpoint', () => {
   test('POST /webhooks/bigcommerce → the webhook function, throttled, with access logs', () => {
     const integrationId = logicalId(s.stack, s.template, 'AWS::ApiGatewayV2::Integration', '/WebhookApi/');
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `POST ${WEBHOOK_PATH}`, Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] } });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: `POST ${WEBHOOK_PATH}`,
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+    });
     s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: arnOf(functionId(s, 'webhook')), PayloadFormatVersion: '2.0' });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: arnOf(functionId(s, 'webhook')),
+      PayloadFormatVersion: '2.0',
+    });
     const accessLogsId = logicalId(s.stack, s.template, 'AWS::Logs::LogGroup', '/WebhookApi/AccessLogs/');
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -326,18 +366,32 @@ describe('webhook endpoint', () => {
 describe('least privilege per function', () => {
   const grants = (name: FunctionName) =>
     statementsOf(s, name)
-      .filter((statement) => !actionsOf(statement).some((action) => action.startsWith('logs:') || action.startsWith('xray:') || action.startsWith('secretsmanager:')))
+      .filter(
+        (statement) => !actionsOf(statement).some((action) => action.startsWith('logs:') || action.startsWith('xray:') || action.startsWith('secretsmanager:')),
+      )
       .map((statement) => ({ service: actionsOf(statement)[0]!.split(':')[0], resource: statement.Resource }));
   const table = (path: string) => arnOf(logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', path));
 
   test('each function reaches only what it uses', () => {
     expect(grants('webhook')).toEqual([{ service: 'sqs', resource: arnOf(ordersId()) }]);
-    expect(grants('poller')).toEqual(expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]));
+    expect(grants('poller')).toEqual(
+      expect.arrayContaining([
+        { service: 'sqs', resource: arnOf(ordersId()) },
+        { service: 'dynamodb', resource: table('/Tables/Ledger/') },
+      ]),
+    );
     expect(grants('poller')).toHaveLength(2);
-    expect(grants('worker')).toEqual([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] }]);
+    expect(grants('worker')).toEqual([
+      { service: 'sqs', resource: arnOf(ordersId()) },
+      { service: 'dynamodb', resource: [table('/Tables/Ledger/'), table('/Tables/SkuMap/')] },
+    ]);
     // The SKU map, and the ledger in a statement of its own (limited to its key prefix: see below).
     expect(grants('skuRefresh')).toEqual(
-      expect.arrayContaining([{ service: 'sqs', resource: arnOf(ordersId()) }, { service: 'dynamodb', resource: table('/Tables/SkuMap/') }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]),
+      expect.arrayContaining([
+        { service: 'sqs', resource: arnOf(ordersId()) },
+        { service: 'dynamodb', resource: table('/Tables/SkuMap/') },
+        { service: 'dynamodb', resource: table('/Tables/Ledger/') },
+      ]),
     );
     expect(grants('skuRefresh')).toHaveLength(3);
     // Only the SKU refresh scans, and only the SKU map (its nightly clean-up of items gone from NetSuite).
@@ -345,7 +399,10 @@ describe('least privilege per function', () => {
       const scans = statementsOf(s, name).filter((statement) => actionsOf(statement).includes('dynamodb:Scan'));
       expect(scans.map((statement) => statement.Resource)).toEqual(name === 'skuRefresh' ? [table('/Tables/SkuMap/')] : []);
     }
-    expect(grants('notifier')).toEqual([{ service: 'sqs', resource: arnOf(dlqId()) }, { service: 'dynamodb', resource: table('/Tables/Ledger/') }]);
+    expect(grants('notifier')).toEqual([
+      { service: 'sqs', resource: arnOf(dlqId()) },
+      { service: 'dynamodb', resource: table('/Tables/Ledger/') },
+    ]);
     // The reconciler: the ledger and its reconcile index only (no other index, no queue).
     expect(grants('reconciler')).toEqual([
       { service: 'dynamodb', resource: [table('/Tables/Ledger/'), { 'Fn::Join': ['', [table('/Tables/Ledger/'), `/index/${RECONCILE_INDEX.name}`]] }] },
@@ -358,7 +415,10 @@ describe('ledger access by key prefix', () => {
     const ledger = arnOf(logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/'));
     const expected = { poller: ['poller#*', 'held#*', 'circuit#*'], notifier: ['order#*', 'alert#*', 'circuit#*'], skuRefresh: ['parked#*'] } as const;
     for (const [name, prefixes] of Object.entries(expected) as Array<[FunctionName, readonly string[]]>) {
-      const onLedger = statementsOf(s, name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')) && JSON.stringify(statement.Resource).includes(String(ledger['Fn::GetAtt'][0])));
+      const onLedger = statementsOf(s, name).filter(
+        (statement) =>
+          actionsOf(statement).some((action) => action.startsWith('dynamodb:')) && JSON.stringify(statement.Resource).includes(String(ledger['Fn::GetAtt'][0])),
+      );
       expect(onLedger).toHaveLength(1);
       expect((onLedger[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
       expect(LEDGER_PREFIXES[name as keyof typeof LEDGER_PREFIXES].map((prefix) => `${prefix}*`)).toEqual(prefixes);
@@ -380,7 +440,10 @@ describe('tables', () => {
     });
     const indexes = definition.indexes ?? [];
     expect(table.Properties.AttributeDefinitions).toEqual(
-      [...new Set([definition.partitionKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])])].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      [...new Set([definition.partitionKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])])].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
     );
     expect(table.Properties.GlobalSecondaryIndexes ?? []).toEqual(
       indexes.map((index) => ({
@@ -404,7 +467,10 @@ describe('alarms and dashboard', () => {
     expect(metric('ApproximateAgeOfOldestMessage')).toHaveLength(2);
     expect(metric('ApproximateAgeOfOldestMessage')).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }], Threshold: DEAD_LETTER_AGE_ALARM_SECONDS }),
+        expect.objectContaining({
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }],
+          Threshold: DEAD_LETTER_AGE_ALARM_SECONDS,
+        }),
         expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ordersId(), 'QueueName'] } }] }),
       ]),
     );
@@ -430,7 +496,13 @@ describe('alarms and dashboard', () => {
 
   test('an open circuit (credentials refused, NetSuite down) raises one alarm, from the metric the notifier emits every minute', () => {
     const alarm = resources(s.template, 'AWS::CloudWatch::Alarm')[logicalId(s.stack, s.template, 'AWS::CloudWatch::Alarm', '/Alarms/CircuitOpen/')]!.Properties;
-    expect(alarm).toMatchObject({ Namespace: 'BcNetSuiteSync', MetricName: 'CircuitOpen', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }], Statistic: 'Maximum', Threshold: 1 });
+    expect(alarm).toMatchObject({
+      Namespace: 'BcNetSuiteSync',
+      MetricName: 'CircuitOpen',
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+    });
     expect(alarm.AlarmActions).toContain(SUBSCRIBER_TOPIC_ARN);
   });
 
@@ -442,14 +514,18 @@ describe('alarms and dashboard', () => {
     const withEmail = synth({ alarmTopicArn: '', alarmEmail: 'ops@example.com' });
     const opsTopic = logicalId(withEmail.stack, withEmail.template, 'AWS::SNS::Topic', '/Alarms/Notifications/Topic/');
     withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', TopicArn: { Ref: opsTopic }, Endpoint: 'ops@example.com' });
-    const emailed = resources(withEmail.template, 'AWS::CloudWatch::Alarm')[logicalId(withEmail.stack, withEmail.template, 'AWS::CloudWatch::Alarm', '/Alarms/NotifierErrors/')]!;
+    const emailed = resources(withEmail.template, 'AWS::CloudWatch::Alarm')[
+      logicalId(withEmail.stack, withEmail.template, 'AWS::CloudWatch::Alarm', '/Alarms/NotifierErrors/')
+    ]!;
     expect(emailed.Properties.AlarmActions).toEqual([{ Ref: opsTopic }]);
   });
 
   test('an alarm e-mail, when configured, is subscribed to both topics', () => {
     s.template.resourceCountIs('AWS::SNS::Subscription', 1);
     const withEmail = synth({ alarmEmail: 'ops@example.com' });
-    const emails = Object.values(resources(withEmail.template, 'AWS::SNS::Subscription')).filter((subscription) => subscription.Properties.Protocol === 'email');
+    const emails = Object.values(resources(withEmail.template, 'AWS::SNS::Subscription')).filter(
+      (subscription) => subscription.Properties.Protocol === 'email',
+    );
     expect(emails).toHaveLength(2);
     expect(emails.every((subscription) => subscription.Properties.Endpoint === 'ops@example.com')).toBe(true);
   });
@@ -458,7 +534,8 @@ describe('alarms and dashboard', () => {
     const [dashboard] = Object.values(resources(s.template, 'AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
     for (const name of [...APP_METRICS.outcomes, ...APP_METRICS.intake]) expect(body).toContain(name);
-    for (const name of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Errors', 'Duration', 'Throttles', '5xx']) expect(body).toContain(name);
+    for (const name of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Errors', 'Duration', 'Throttles', '5xx'])
+      expect(body).toContain(name);
     expect(body).toContain('BcNetSuiteSync');
   });
 });
@@ -466,21 +543,37 @@ describe('alarms and dashboard', () => {
 describe('outputs', () => {
   test('the webhook URL, the secret, the queues and the alarm topic', () => {
     const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['WebhookUrl', 'WebhookSecretArn', 'BigcommerceSecretArn', 'NetsuiteSecretArn', 'SlackSecretArn', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'DeadLetterQueueConsole', 'AlarmTopicArn']));
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'WebhookUrl',
+        'WebhookSecretArn',
+        'BigcommerceSecretArn',
+        'NetsuiteSecretArn',
+        'SlackSecretArn',
+        'OrdersQueueUrl',
+        'DeadLetterQueueUrl',
+        'DeadLetterQueueConsole',
+        'AlarmTopicArn',
+      ]),
+    );
     expect(JSON.stringify(outputs.WebhookUrl!.Value)).toContain(WEBHOOK_PATH);
   });
 
   test('what the operator console finds the deployment by: ledger, queues, the SKU refresh function, store and account', () => {
     const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['LedgerTableName', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'SkuRefreshFunctionName', 'StoreHash', 'NetSuiteAccountId']));
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['LedgerTableName', 'OrdersQueueUrl', 'DeadLetterQueueUrl', 'SkuRefreshFunctionName', 'StoreHash', 'NetSuiteAccountId']),
+    );
     expect(outputs.SkuRefreshFunctionName!.Value).toEqual({ Ref: logicalId(s.stack, s.template, 'AWS::Lambda::Function', '/SkuRefresh/') });
   });
 });
 
 describe('console indexes', () => {
-  test('the ledger has keys-only by-state and by-email indexes besides the reconciler\'s, and no new public endpoint', () => {
+  test("the ledger has keys-only by-state and by-email indexes besides the reconciler's, and no new public endpoint", () => {
     const table = resources(s.template, 'AWS::DynamoDB::Table')[logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/')]!;
-    const indexes = (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string } }>).map((index) => [index.IndexName, index.Projection.ProjectionType]);
+    const indexes = (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string } }>).map(
+      (index) => [index.IndexName, index.Projection.ProjectionType],
+    );
     expect(indexes).toEqual([
       ['by-reconcile-state', 'ALL'],
       ['by-state', 'KEYS_ONLY'],
@@ -493,7 +586,9 @@ describe('console indexes', () => {
   test('a stack deployed before the console upgrades one index per deploy (CloudFormation creates one per update)', () => {
     const indexNames = (context: Record<string, unknown>) => {
       const synthesized = synth(context);
-      const table = resources(synthesized.template, 'AWS::DynamoDB::Table')[logicalId(synthesized.stack, synthesized.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/')]!;
+      const table = resources(synthesized.template, 'AWS::DynamoDB::Table')[
+        logicalId(synthesized.stack, synthesized.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/')
+      ]!;
       return (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map((index) => index.IndexName);
     };
     expect(indexNames({ ledgerConsoleIndexes: '0' })).toEqual(['by-reconcile-state']);

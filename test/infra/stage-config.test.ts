@@ -27,7 +27,13 @@ describe('stage config', () => {
   });
 
   test('-c values arrive as strings and are read like cdk.json values', () => {
-    const config = parseStageConfig({ storeHash: 'abc123', netsuiteAccountId: '1234567_SB1', netsuiteConcurrencyBudget: '12', logRetentionDays: '90', subsidiaryId: '7' });
+    const config = parseStageConfig({
+      storeHash: 'abc123',
+      netsuiteAccountId: '1234567_SB1',
+      netsuiteConcurrencyBudget: '12',
+      logRetentionDays: '90',
+      subsidiaryId: '7',
+    });
     expect(config).toMatchObject({ netsuiteConcurrencyBudget: 12, logRetentionDays: 90, subsidiaryId: '7' });
     expect(missingRequiredSettings(config)).toEqual([]);
   });
@@ -57,21 +63,36 @@ describe('stage config', () => {
 
 describe('NetSuite concurrency plan', () => {
   test('the default budget of 5: three workers with 1 request each, 1 for the SKU refresh and 1 for the reconciler', () => {
-    expect(planNetSuiteConcurrency(5, ordersQueue.batchSize)).toEqual({ workerMaxConcurrency: 3, workerConcurrency: 1, skuRefreshConcurrency: 1, reconcilerConcurrency: 1, peakInFlight: 5 });
-    expect(planNetSuiteConcurrency(4, 10)).toEqual({ workerMaxConcurrency: 2, workerConcurrency: 1, skuRefreshConcurrency: 1, reconcilerConcurrency: 1, peakInFlight: 4 });
+    expect(planNetSuiteConcurrency(5, ordersQueue.batchSize)).toEqual({
+      workerMaxConcurrency: 3,
+      workerConcurrency: 1,
+      skuRefreshConcurrency: 1,
+      reconcilerConcurrency: 1,
+      peakInFlight: 5,
+    });
+    expect(planNetSuiteConcurrency(4, 10)).toEqual({
+      workerMaxConcurrency: 2,
+      workerConcurrency: 1,
+      skuRefreshConcurrency: 1,
+      reconcilerConcurrency: 1,
+      peakInFlight: 4,
+    });
   });
 
-  test.each([4, 5, 6, 7, 10, 15, 16, 25, 50, 55, 100, 1000])('budget %i: never above it, at least two workers, no more requests per worker than records per batch', (budget) => {
-    const plan = planNetSuiteConcurrency(budget, ordersQueue.batchSize);
-    expect(plan.workerMaxConcurrency * plan.workerConcurrency + plan.skuRefreshConcurrency + plan.reconcilerConcurrency).toBe(plan.peakInFlight);
-    expect(plan.peakInFlight).toBeLessThanOrEqual(budget);
-    expect(plan.workerMaxConcurrency).toBeGreaterThanOrEqual(2);
-    expect(plan.workerMaxConcurrency).toBeLessThanOrEqual(1000);
-    expect(plan.workerConcurrency).toBeGreaterThanOrEqual(1);
-    expect(plan.workerConcurrency).toBeLessThanOrEqual(ordersQueue.batchSize);
-    // Little of the budget is left unused.
-    expect(budget - plan.peakInFlight).toBeLessThan(Math.max(2, plan.workerConcurrency));
-  });
+  test.each([4, 5, 6, 7, 10, 15, 16, 25, 50, 55, 100, 1000])(
+    'budget %i: never above it, at least two workers, no more requests per worker than records per batch',
+    (budget) => {
+      const plan = planNetSuiteConcurrency(budget, ordersQueue.batchSize);
+      expect(plan.workerMaxConcurrency * plan.workerConcurrency + plan.skuRefreshConcurrency + plan.reconcilerConcurrency).toBe(plan.peakInFlight);
+      expect(plan.peakInFlight).toBeLessThanOrEqual(budget);
+      expect(plan.workerMaxConcurrency).toBeGreaterThanOrEqual(2);
+      expect(plan.workerMaxConcurrency).toBeLessThanOrEqual(1000);
+      expect(plan.workerConcurrency).toBeGreaterThanOrEqual(1);
+      expect(plan.workerConcurrency).toBeLessThanOrEqual(ordersQueue.batchSize);
+      // Little of the budget is left unused.
+      expect(budget - plan.peakInFlight).toBeLessThan(Math.max(2, plan.workerConcurrency));
+    },
+  );
 
   test('a budget too small for two workers, the SKU refresh and the reconciler is refused', () => {
     expect(() => planNetSuiteConcurrency(3, 10)).toThrow(/too small/);

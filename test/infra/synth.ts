@@ -42,7 +42,8 @@ export function resources(template: Template, type: string): Record<string, Reso
 /** The logical id of the one resource of `type` whose construct path contains `pathPart`. */
 export function logicalId(stack: BcNetSuiteSyncStack, template: Template, type: string, pathPart: string): string {
   const matches = Object.entries(resources(template, type)).filter(([, resource]) => String(resource.Metadata?.['aws:cdk:path'] ?? '').includes(pathPart));
-  if (matches.length !== 1) throw new Error(`expected one ${type} at *${pathPart}*, found ${matches.map(([id]) => id).join(', ') || 'none'} in ${stack.stackName}`);
+  if (matches.length !== 1)
+    throw new Error(`expected one ${type} at *${pathPart}*, found ${matches.map(([id]) => id).join(', ') || 'none'} in ${stack.stackName}`);
   return matches[0]![0];
 }
 

@@ -21,7 +21,8 @@ test('an empty order page (204, no body) is an empty list', async () => {
 
 test('lists orders by status and modification date, paging until empty', async () => {
   const client = await start();
-  for (let i = 0; i < 120; i++) bc.addOrder({ statusId: i % 2 === 0 ? 11 : 7, billing: shopper(`s${i}@example.com`), lines: [{ sku: 'A', quantity: 1, priceExTax: '1.0000' }] });
+  for (let i = 0; i < 120; i++)
+    bc.addOrder({ statusId: i % 2 === 0 ? 11 : 7, billing: shopper(`s${i}@example.com`), lines: [{ sku: 'A', quantity: 1, priceExTax: '1.0000' }] });
   const seen: number[] = [];
   for (let page = 1; ; page++) {
     const orders = await client.listOrders({ page, statusId: 11, minDateModified: new Date(Date.now() - 3600_000) });
@@ -50,9 +51,7 @@ test('an unknown order is NotFoundError; a refused write is a permanent error wi
   const client = await start();
   await expect(client.getOrder(999)).rejects.toBeInstanceOf(NotFoundError);
   const orderId = bc.addOrder({ billing: shopper('q@example.com'), lines: [{ sku: 'A', quantity: 1, priceExTax: '1.0000' }] });
-  const failure = await client
-    .upsertOrderMetafield(orderId, { namespace: 'n', key: '', value: 'v', permissionSet: 'read' })
-    .catch((error: unknown) => error);
+  const failure = await client.upsertOrderMetafield(orderId, { namespace: 'n', key: '', value: 'v', permissionSet: 'read' }).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(PermanentError);
   expect((failure as Error).message).toMatch(/^BigCommerce refused metafield of order \d+: 422/);
 });

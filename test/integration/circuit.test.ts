@@ -29,9 +29,16 @@ const sim = () => stack.simulated!;
 
 async function depth(queueUrl: string): Promise<number> {
   const { Attributes = {} } = await stack.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
   );
-  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible) + Number(Attributes.ApproximateNumberOfMessagesDelayed);
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed)
+  );
 }
 
 async function settle() {
@@ -41,11 +48,16 @@ async function settle() {
 
 test('a revoked BigCommerce token with 50 orders queued: one alert, nothing dead-lettered, all 50 synced once the token is restored', async () => {
   sim().bc.revokeAccessToken();
-  const orders = Array.from({ length: 50 }, (_, index) => sim().bc.addOrder({ billing: shopper(`held${index}@example.com`), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] }));
+  const orders = Array.from({ length: 50 }, (_, index) =>
+    sim().bc.addOrder({ billing: shopper(`held${index}@example.com`), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] }),
+  );
   await settle();
 
   // Every order is held, none failed towards the DLQ, and the queue is empty (no receives being spent).
-  const held = new DynamoDbHeldOrders(createDocumentClient({ region: 'us-east-1', endpoint: process.env.TEST_DYNAMODB_ENDPOINT! }), stack.config.aws.ledgerTable);
+  const held = new DynamoDbHeldOrders(
+    createDocumentClient({ region: 'us-east-1', endpoint: process.env.TEST_DYNAMODB_ENDPOINT! }),
+    stack.config.aws.ledgerTable,
+  );
   expect((await held.list()).map((order) => order.orderId).sort()).toEqual([...orders].sort());
   expect(await depth(stack.queues.ordersQueueUrl)).toBe(0);
   expect(await depth(stack.queues.deadLetterQueueUrl)).toBe(0);
@@ -63,7 +75,7 @@ test('a revoked BigCommerce token with 50 orders queued: one alert, nothing dead
   // The first probe is due a second after the circuit opened here; a loaded machine may have opened it later, so
   // poll until it is due rather than trust a fixed sleep. Exactly one held order goes back, as the probe.
   let probed = 0;
-  for (const deadline = Date.now() + 20_000; probed === 0 && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 20_000; probed === 0 && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     probed = (await stack.pollNow()).requeuedHeld ?? 0;
   }
@@ -74,7 +86,12 @@ test('a revoked BigCommerce token with 50 orders queued: one alert, nothing dead
   await stack.notifyNow();
 
   // Final state: 50 sales orders, one each; nothing held, queued or dead-lettered; still one Slack message.
-  expect(sim().ns.salesOrders().map((order) => Number(order.otherRefNum)).sort()).toEqual([...orders].sort());
+  expect(
+    sim()
+      .ns.salesOrders()
+      .map((order) => Number(order.otherRefNum))
+      .sort(),
+  ).toEqual([...orders].sort());
   for (const orderId of orders) expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'synced' });
   expect(await held.list()).toEqual([]);
   expect(await depth(stack.queues.ordersQueueUrl)).toBe(0);

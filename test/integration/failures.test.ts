@@ -39,7 +39,10 @@ const peekExpiry = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 async function deadLetterCount(): Promise<number> {
   const { Attributes = {} } = await stack.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: stack.queues.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: stack.queues.deadLetterQueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
 }
@@ -75,7 +78,11 @@ test('a missing SKU: dead-lettered, one alert naming it; once the item exists th
   expect(refresh.requeued).toEqual([orderId]);
   await settle();
 
-  expect(sim().ns.salesOrders().map((salesOrder) => salesOrder.otherRefNum)).toEqual([String(orderId)]);
+  expect(
+    sim()
+      .ns.salesOrders()
+      .map((salesOrder) => salesOrder.otherRefNum),
+  ).toEqual([String(orderId)]);
   expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'synced' });
 
   // Redriving the stale dead letter afterwards is harmless: still one sales order, no new alert.
@@ -98,7 +105,12 @@ test('a redrive of dead letters after the cause is fixed syncs each order, exact
   await settle();
 
   expect(await deadLetterCount()).toBe(0);
-  expect(sim().ns.salesOrders().map((salesOrder) => Number(salesOrder.otherRefNum)).sort()).toEqual([...orders].sort());
+  expect(
+    sim()
+      .ns.salesOrders()
+      .map((salesOrder) => Number(salesOrder.otherRefNum))
+      .sort(),
+  ).toEqual([...orders].sort());
   expect(sim().ns.server.count({ method: 'POST', path: '/record/v1/salesOrder' })).toBe(3);
 });
 
@@ -115,7 +127,12 @@ test('five orders failing while the alarm is already firing produce five alerts,
   await stack.notifyNow();
 
   expect(slack().messages).toHaveLength(6);
-  for (const orderId of more) expect(slack().texts().filter((text) => text.startsWith(`Order ${orderId} `))).toHaveLength(1);
+  for (const orderId of more)
+    expect(
+      slack()
+        .texts()
+        .filter((text) => text.startsWith(`Order ${orderId} `)),
+    ).toHaveLength(1);
 });
 
 test('an order dead-lettered twice (webhook and poller both delivered it) is announced once', async () => {
@@ -183,7 +200,11 @@ test('order ids BigCommerce does not have are skipped (logged and counted), neve
   await stack.notifyNow();
 
   for (const orderId of unknown) {
-    expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'skipped', attempts: 1, skipReason: `BigCommerce has no order ${orderId} (deleted, or never placed)` });
+    expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({
+      state: 'skipped',
+      attempts: 1,
+      skipReason: `BigCommerce has no order ${orderId} (deleted, or never placed)`,
+    });
   }
   expect(await deadLetterCount()).toBe(0);
   expect(slack().messages).toHaveLength(0);

@@ -26,7 +26,14 @@ afterEach(async () => stack.stop());
 
 const sim = () => stack.simulated!;
 const placeOrder = (statusId = 11) =>
-  sim().bc.addOrder({ statusId, billing: shopper('intake@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 2, priceExTax: '12.2500' }, { sku: 'CAP-BLK', quantity: 1, priceExTax: '15.9900' }] });
+  sim().bc.addOrder({
+    statusId,
+    billing: shopper('intake@example.com'),
+    lines: [
+      { sku: 'MUG-11OZ', quantity: 2, priceExTax: '12.2500' },
+      { sku: 'CAP-BLK', quantity: 1, priceExTax: '15.9900' },
+    ],
+  });
 
 async function settle() {
   await sim().bc.flushWebhooks();
@@ -41,7 +48,11 @@ async function queueDepth(queueUrl = stack.queues.ordersQueueUrl): Promise<numbe
 }
 
 function postWebhook(body: unknown, headers: Record<string, string> = { 'x-webhook-secret': stack.webhookSecret }) {
-  return fetch(stack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(stack.webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 test('a webhook for an Awaiting Fulfillment order becomes one sales order, end to end through the queue', async () => {
@@ -98,7 +109,11 @@ test('a failing record goes back to the queue alone, and a permanent failure rea
   const bad = sim().bc.addOrder({ billing: shopper('bad@example.com'), lines: [{ sku: 'NOT-IN-NETSUITE', quantity: 1, priceExTax: '1.0000' }] });
   await settle();
 
-  expect(sim().ns.salesOrders().map((order) => order.otherRefNum)).toEqual([String(good)]);
+  expect(
+    sim()
+      .ns.salesOrders()
+      .map((order) => order.otherRefNum),
+  ).toEqual([String(good)]);
   expect(await stack.context.ledger.get(orderKey('abc123', bad))).toMatchObject({
     state: 'failed',
     lastErrorMessage: 'SKU NOT-IN-NETSUITE has no NetSuite item',

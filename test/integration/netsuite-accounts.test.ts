@@ -15,7 +15,8 @@ async function start(options: HarnessOptions = {}) {
   h = await startHarness(options);
   h.ns.addItem({ itemId: 'MUG-11OZ' });
 }
-const order = (billing = shopper('john@example.com', 'John', 'Smith'), sku = 'MUG-11OZ') => h.bc.addOrder({ billing, lines: [{ sku, quantity: 1, priceExTax: '12.25' }] });
+const order = (billing = shopper('john@example.com', 'John', 'Smith'), sku = 'MUG-11OZ') =>
+  h.bc.addOrder({ billing, lines: [{ sku, quantity: 1, priceExTax: '12.25' }] });
 
 describe('customers on accounts without auto-numbering', () => {
   test('two new shoppers named John Smith (Customer ID from the name): two customers, the second numbered, and two sales orders', async () => {
@@ -71,7 +72,10 @@ describe('customer data within NetSuite’s limits', () => {
     expect(h.ns.salesOrders()[0]!.shippingAddress).toMatchObject({ addrPhone: '+1 (512) 555-0100 x42' });
     expect(outcome).toMatchObject({
       status: 'synced',
-      warnings: ['customer phone dropped: phone "call me maybe" has fewer than 7 digits', 'address phone dropped: phone "call me maybe" has fewer than 7 digits'],
+      warnings: [
+        'customer phone dropped: phone "call me maybe" has fewer than 7 digits',
+        'address phone dropped: phone "call me maybe" has fewer than 7 digits',
+      ],
     });
   });
 
@@ -132,7 +136,12 @@ describe('items that can be ordered', () => {
     expect((await h.context.erp.findItemsBySku(['DUP'])).get('DUP')).toBe(oldest);
 
     await refreshSkuMap(h.context);
-    expect(await h.context.skuMap.get(['DUP', 'RETIRED'])).toEqual(new Map([['DUP', { itemId: oldest }], ['RETIRED', { itemId: retired }]]));
+    expect(await h.context.skuMap.get(['DUP', 'RETIRED'])).toEqual(
+      new Map([
+        ['DUP', { itemId: oldest }],
+        ['RETIRED', { itemId: retired }],
+      ]),
+    );
     h.ns.setItemInactive(retired, true);
     const second = await refreshSkuMap(h.context);
     expect(second.removed).toBe(1);

@@ -31,11 +31,14 @@ test('OAuth 2.0: one token serves many requests', async () => {
   expect(h.ns.server.count({ path: '/query/v1/suiteql' })).toBe(5);
 });
 
-test.each(['prime256v1', 'secp384r1', 'secp521r1'] as const)('OAuth 2.0 with an EC certificate key on %s: the assertion is signed ES256/384/512 and NetSuite accepts it', async (curve) => {
-  h = await startHarness({ auth: 'oauth2', oauth2KeyCurve: curve });
-  await h.context.erp.findCustomersByEmail('a@example.com');
-  expect(h.ns.server.log.filter((entry) => entry.path.endsWith('/token')).map((entry) => entry.status)).toEqual([200]);
-});
+test.each(['prime256v1', 'secp384r1', 'secp521r1'] as const)(
+  'OAuth 2.0 with an EC certificate key on %s: the assertion is signed ES256/384/512 and NetSuite accepts it',
+  async (curve) => {
+    h = await startHarness({ auth: 'oauth2', oauth2KeyCurve: curve });
+    await h.context.erp.findCustomersByEmail('a@example.com');
+    expect(h.ns.server.log.filter((entry) => entry.path.endsWith('/token')).map((entry) => entry.status)).toEqual([200]);
+  },
+);
 
 test('OAuth 2.0: a rejected token is renewed and the request repeated', async () => {
   h = await startHarness({ auth: 'oauth2' });

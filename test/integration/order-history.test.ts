@@ -162,8 +162,15 @@ test('the history is bounded: past the limit and its slack, the oldest events fo
   const ledger = new DynamoDbLedger(createDocumentClient({ region: 'us-east-1', endpoint: process.env.TEST_DYNAMODB_ENDPOINT! }), table);
   const key = orderKey('abc123', 1);
   await ledger.claim(key, 'worker-1', 60_000, [historyEvent('webhook', 'received'), historyEvent('webhook', 'claimed')]);
-  await ledger.markFailed(key, 'worker-1', { errorClass: 'transient', errorName: 'TransientError', message: 'NetSuite 503' }, { events: [historyEvent('webhook', 'failed')] });
-  const events: HistoryEvent[] = Array.from({ length: HISTORY_LIMIT + HISTORY_TRIM_SLACK }, (_, index) => historyEvent('console', 'retry_requested', `retry ${index}`));
+  await ledger.markFailed(
+    key,
+    'worker-1',
+    { errorClass: 'transient', errorName: 'TransientError', message: 'NetSuite 503' },
+    { events: [historyEvent('webhook', 'failed')] },
+  );
+  const events: HistoryEvent[] = Array.from({ length: HISTORY_LIMIT + HISTORY_TRIM_SLACK }, (_, index) =>
+    historyEvent('console', 'retry_requested', `retry ${index}`),
+  );
   for (const event of events) await ledger.append(key, [event]);
 
   const entry = (await ledger.get(key))!;

@@ -16,7 +16,14 @@ const items: Record<string, string> = {};
 afterEach(async () => h?.close());
 
 /** 8.25 % on everything, in BigCommerce and in NetSuite alike, unless a test says otherwise. */
-const TAXED = { taxCodes: [{ id: '-8', name: '-Not Taxable-', rate: 0 }, { id: '5', name: 'TX 8.25%', rate: 0.0825 }], defaultTaxCode: '5', shippingTaxCode: '5' };
+const TAXED = {
+  taxCodes: [
+    { id: '-8', name: '-Not Taxable-', rate: 0 },
+    { id: '5', name: 'TX 8.25%', rate: 0.0825 },
+  ],
+  defaultTaxCode: '5',
+  shippingTaxCode: '5',
+};
 
 async function start(options: HarnessOptions = {}) {
   h = await startHarness({ netsuite: TAXED, ...options });
@@ -103,12 +110,23 @@ describe('lines without a usable SKU', () => {
     await expect(h.sync(emptySku)).rejects.toThrow(/has no SKU/);
     // What an earlier version left behind: an order parked under the empty SKU, which DynamoDB cannot look up.
     await h.context.parked.park(4242, ['']);
-    expect(await h.context.parked.list()).toEqual(expect.arrayContaining([{ orderId: missing, skus: ['ABC-1'] }, { orderId: 4242, skus: [''] }]));
+    expect(await h.context.parked.list()).toEqual(
+      expect.arrayContaining([
+        { orderId: missing, skus: ['ABC-1'] },
+        { orderId: 4242, skus: [''] },
+      ]),
+    );
 
     h.ns.addItem({ itemId: 'ABC-1' });
     await refreshSkuMap(h.context);
     const enqueued: OrderMessage[] = [];
-    const result = await requeueParkedOrders({ parked: h.context.parked, skuMap: h.context.skuMap, queue: { enqueue: async (messages) => void enqueued.push(...messages) }, storeHash: 'abc123', history: h.context.ledger });
+    const result = await requeueParkedOrders({
+      parked: h.context.parked,
+      skuMap: h.context.skuMap,
+      queue: { enqueue: async (messages) => void enqueued.push(...messages) },
+      storeHash: 'abc123',
+      history: h.context.ledger,
+    });
 
     expect(result.requeued.sort()).toEqual([missing, 4242].sort());
     expect(enqueued.map((message) => message.orderId).sort()).toEqual([missing, 4242].sort());
@@ -144,13 +162,23 @@ describe('every part of the total', () => {
       }),
     });
     const orderId = wrappedWithFee();
-    const bigcommerce = (await (await fetch(`${h.bc.baseUrl}/stores/abc123/v2/orders/${orderId}`, { headers: { 'X-Auth-Token': h.config.bigcommerce.accessToken, Accept: 'application/json' } })).json()) as Record<string, string>;
+    const bigcommerce = (await (
+      await fetch(`${h.bc.baseUrl}/stores/abc123/v2/orders/${orderId}`, {
+        headers: { 'X-Auth-Token': h.config.bigcommerce.accessToken, Accept: 'application/json' },
+      })
+    ).json()) as Record<string, string>;
 
     await h.sync(orderId);
     const [order] = h.ns.salesOrders();
     expect(order!.total.toFixed(2)).toBe(Number(bigcommerce.total_inc_tax).toFixed(2));
     expect(order!.taxTotal.toFixed(2)).toBe(Number(bigcommerce.total_tax).toFixed(2));
-    expect(order!.lines.map((line) => line.description)).toEqual(['MUG-11OZ', 'TSHIRT-RED-M', 'Handling', 'Gift wrapping: Gold paper (MUG-11OZ)', 'Eco packaging']);
+    expect(order!.lines.map((line) => line.description)).toEqual([
+      'MUG-11OZ',
+      'TSHIRT-RED-M',
+      'Handling',
+      'Gift wrapping: Gold paper (MUG-11OZ)',
+      'Eco packaging',
+    ]);
     expect(order!.shippingCost).toBe(7.5);
     expect(order!.discountTotal).toBe(-5); // manual discount and coupon, each counted once
   });
@@ -232,7 +260,9 @@ describe('tax, chosen explicitly', () => {
 
 describe('ship method and addresses', () => {
   test('the mapped ship item is set with the shipping cost, so NetSuite keeps BigCommerce’s cost; states become codes', async () => {
-    await start({ env: ({ ns }) => ({ NETSUITE_SHIP_METHODS: JSON.stringify({ 'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem', basePrice: 15 }) }) }) });
+    await start({
+      env: ({ ns }) => ({ NETSUITE_SHIP_METHODS: JSON.stringify({ 'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem', basePrice: 15 }) }) }),
+    });
     const orderId = h.bc.addOrder({ billing: ann, lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.25' }], shippingCostExTax: '6.95' });
 
     await h.sync(orderId);
@@ -248,7 +278,10 @@ describe('ship method and addresses', () => {
       netsuite: { ...TAXED, multiShipRoutes: true },
       env: ({ ns }) => ({
         NETSUITE_MULTI_SHIP_ROUTES: 'true',
-        NETSUITE_SHIP_METHODS: JSON.stringify({ 'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem', basePrice: 15 }), 'UPS Ground': ns.addItem({ itemId: 'UPS', itemType: 'ShipItem', basePrice: 20 }) }),
+        NETSUITE_SHIP_METHODS: JSON.stringify({
+          'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem', basePrice: 15 }),
+          'UPS Ground': ns.addItem({ itemId: 'UPS', itemType: 'ShipItem', basePrice: 20 }),
+        }),
       }),
     });
     const orderId = h.bc.addOrder({

@@ -64,12 +64,13 @@ async function drain(): Promise<number[]> {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
     if (Messages.length === 0) return ids;
     ids.push(...Messages.map((message) => (JSON.parse(message.Body!) as OrderMessage).orderId));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }),
+    );
   }
 }
 
-const run = (overrides: Partial<PollDeps> = {}) =>
-  pollOrders({ ...deps, owner: randomUUID(), timeLeftMs: () => 60_000, stopBeforeMs: 1_000, ...overrides });
+const run = (overrides: Partial<PollDeps> = {}) => pollOrders({ ...deps, owner: randomUUID(), timeLeftMs: () => 60_000, stopBeforeMs: 1_000, ...overrides });
 
 test('a poll over 600 eligible orders, 50 to a page, enqueues every one of them and no other', async () => {
   const eligible = addOrders(600);

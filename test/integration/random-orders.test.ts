@@ -29,7 +29,10 @@ test(`${ORDERS} random orders: every paid one booked, and zero unexplained cent 
     netsuite: { ...demoTaxSetup, currencies: ['USD', 'EUR'], multiShipRoutes: true },
     env: ({ ns }) => ({
       NETSUITE_MULTI_SHIP_ROUTES: 'true',
-      NETSUITE_SHIP_METHODS: JSON.stringify({ 'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem' }), 'UPS Ground': ns.addItem({ itemId: 'UPS', itemType: 'ShipItem' }) }),
+      NETSUITE_SHIP_METHODS: JSON.stringify({
+        'Flat Rate': ns.addItem({ itemId: 'Ground', itemType: 'ShipItem' }),
+        'UPS Ground': ns.addItem({ itemId: 'UPS', itemType: 'ShipItem' }),
+      }),
       NETSUITE_GIFT_CERTIFICATE_ITEM_ID: ns.addItem({ itemId: 'Gift Certificate', itemType: 'NonInvtPart', taxCode: '-8' }),
       NETSUITE_NO_SKU_ITEM_ID: ns.addItem({ itemId: 'Custom', itemType: 'NonInvtPart' }),
       NETSUITE_WRAPPING_ITEM_ID: ns.addItem({ itemId: 'Gift Wrapping', itemType: 'OthCharge' }),
@@ -43,7 +46,9 @@ test(`${ORDERS} random orders: every paid one booked, and zero unexplained cent 
   const generated = randomOrders(ORDERS, seededRandom(20261201));
   const orderIds = h.bc.addOrders(generated.map((order) => order.seed));
   const limit = pLimit(4);
-  const outcomes = await Promise.all(orderIds.map((orderId) => limit(() => syncOrder(orderId, { ...h.context, workerId: randomUUID() }).catch((error: unknown) => error))));
+  const outcomes = await Promise.all(
+    orderIds.map((orderId) => limit(() => syncOrder(orderId, { ...h.context, workerId: randomUUID() }).catch((error: unknown) => error))),
+  );
 
   const failures = outcomes.filter((outcome) => outcome instanceof Error);
   expect(failures.map((failure) => (failure as Error).message)).toEqual([]);

@@ -11,7 +11,15 @@ import { shopper } from '../support/sync-harness.ts';
 let stack: LocalStack;
 afterEach(async () => stack?.stop());
 
-const TAXED = { taxCodes: [{ id: '-8', name: '-Not Taxable-', rate: 0 }, { id: '5', name: 'TX 8.25%', rate: 0.0825 }, { id: '6', name: 'TX 9%', rate: 0.09 }], defaultTaxCode: '5', shippingTaxCode: '5' };
+const TAXED = {
+  taxCodes: [
+    { id: '-8', name: '-Not Taxable-', rate: 0 },
+    { id: '5', name: 'TX 8.25%', rate: 0.0825 },
+    { id: '6', name: 'TX 9%', rate: 0.09 },
+  ],
+  defaultTaxCode: '5',
+  shippingTaxCode: '5',
+};
 
 async function start(options: Partial<LocalStackOptions> = {}) {
   stack = await startLocalStack({
@@ -28,7 +36,8 @@ async function start(options: Partial<LocalStackOptions> = {}) {
 
 const sim = () => stack.simulated!;
 const ledgerEntry = (orderId: number) => stack.context.ledger.get(orderKey('abc123', orderId));
-const place = (sku: string) => sim().bc.addOrder({ billing: shopper('ann@example.com'), taxRate: 0.0825, lines: [{ sku, quantity: 2, priceExTax: '12.25' }], shippingCostExTax: '5' });
+const place = (sku: string) =>
+  sim().bc.addOrder({ billing: shopper('ann@example.com'), taxRate: 0.0825, lines: [{ sku, quantity: 2, priceExTax: '12.25' }], shippingCostExTax: '5' });
 
 async function settle() {
   await sim().bc.flushWebhooks();

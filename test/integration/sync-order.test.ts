@@ -20,7 +20,13 @@ afterEach(async () => h.close());
 
 const nsRequests = () => h.ns.server.count({ path: '/services/rest/record' }) + h.ns.server.count({ path: '/services/rest/query' });
 
-function placeOrder(email = 'ann@example.com', lines = [{ sku: 'MUG-11OZ', quantity: 2, priceExTax: '12.5000' }, { sku: 'TSHIRT-RED-M', quantity: 1, priceExTax: '19.9900' }]) {
+function placeOrder(
+  email = 'ann@example.com',
+  lines = [
+    { sku: 'MUG-11OZ', quantity: 2, priceExTax: '12.5000' },
+    { sku: 'TSHIRT-RED-M', quantity: 1, priceExTax: '19.9900' },
+  ],
+) {
   return h.bc.addOrder({ billing: shopper(email), shipping: [shopper(email)], lines, shippingCostExTax: '5.0000' });
 }
 
@@ -42,8 +48,15 @@ test('one order: the customer is created once and every line lands on the right 
   expect(salesOrder!.entity).toBe(customer!.id);
 
   // The NetSuite id is written back to the storefront order.
-  expect(h.bc.metafields(orderId)).toEqual([expect.objectContaining({ namespace: 'bc_netsuite_sync', key: 'netsuite_sales_order_id', value: salesOrderIdOf(outcome) })]);
-  expect(await h.context.ledger.get(`order#abc123#${orderId}`)).toMatchObject({ state: 'synced', salesOrderId: salesOrderIdOf(outcome), attempts: 1, writeBackDone: true });
+  expect(h.bc.metafields(orderId)).toEqual([
+    expect.objectContaining({ namespace: 'bc_netsuite_sync', key: 'netsuite_sales_order_id', value: salesOrderIdOf(outcome) }),
+  ]);
+  expect(await h.context.ledger.get(`order#abc123#${orderId}`)).toMatchObject({
+    state: 'synced',
+    salesOrderId: salesOrderIdOf(outcome),
+    attempts: 1,
+    writeBackDone: true,
+  });
 });
 
 test('re-running a synced order creates nothing and asks NetSuite nothing', async () => {
@@ -75,9 +88,14 @@ test("a shopper o'brien@example.com named O'Brien is matched when known and crea
   await h.sync(first);
   expect(h.ns.salesOrders()[0]!.entity).toBe(known);
 
-  const newcomer = h.bc.addOrder({ billing: shopper("d'arcy.o'neil@example.com", "D'Arcy", "O'Neil"), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.5000' }] });
+  const newcomer = h.bc.addOrder({
+    billing: shopper("d'arcy.o'neil@example.com", "D'Arcy", "O'Neil"),
+    lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.5000' }],
+  });
   await h.sync(newcomer);
-  await h.sync(h.bc.addOrder({ billing: shopper("d'arcy.o'neil@example.com", "D'Arcy", "O'Neil"), lines: [{ sku: 'POSTER-A2', quantity: 3, priceExTax: '8.0000' }] }));
+  await h.sync(
+    h.bc.addOrder({ billing: shopper("d'arcy.o'neil@example.com", "D'Arcy", "O'Neil"), lines: [{ sku: 'POSTER-A2', quantity: 3, priceExTax: '8.0000' }] }),
+  );
 
   const created = h.ns.customers().filter((customer) => customer.email === "d'arcy.o'neil@example.com");
   expect(created).toHaveLength(1);
@@ -151,7 +169,10 @@ test('an order with 60 lines becomes a sales order with 60 lines, paging BigComm
   h = await startHarness({ env: { BIGCOMMERCE_PAGE_SIZE: '50' } });
   const skus = Array.from({ length: 60 }, (_, index) => `SKU-${String(index + 1).padStart(3, '0')}`);
   const ids = new Map(skus.map((sku) => [sku, h.ns.addItem({ itemId: sku })]));
-  const orderId = h.bc.addOrder({ billing: shopper('bulk@example.com'), lines: skus.map((sku, index) => ({ sku, quantity: index + 1, priceExTax: '1.2500' })) });
+  const orderId = h.bc.addOrder({
+    billing: shopper('bulk@example.com'),
+    lines: skus.map((sku, index) => ({ sku, quantity: index + 1, priceExTax: '1.2500' })),
+  });
 
   await h.sync(orderId);
 
@@ -175,7 +196,12 @@ test('a missing SKU is a permanent error naming it, and nothing is created in Ne
   expect((failure as MissingSkuError).message).toBe("SKU GHOST-1, SKU O'REILLY-BOOK have no NetSuite item");
   expect(h.ns.salesOrders()).toHaveLength(0);
   expect(h.ns.customers()).toHaveLength(0);
-  expect(await h.context.ledger.get(`order#abc123#${orderId}`)).toMatchObject({ state: 'failed', lastErrorClass: 'permanent', lastErrorName: 'MissingSkuError', missingSkus: ['GHOST-1', "O'REILLY-BOOK"] });
+  expect(await h.context.ledger.get(`order#abc123#${orderId}`)).toMatchObject({
+    state: 'failed',
+    lastErrorClass: 'permanent',
+    lastErrorName: 'MissingSkuError',
+    missingSkus: ['GHOST-1', "O'REILLY-BOOK"],
+  });
 
   expect(await h.context.parked.list()).toEqual([{ orderId, skus: ['GHOST-1', "O'REILLY-BOOK"] }]);
 

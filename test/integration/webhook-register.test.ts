@@ -24,14 +24,25 @@ let bc: BigCommerceSimulator;
 let client: BigCommerceClient;
 
 beforeEach(async () => {
-  bc = await BigCommerceSimulator.start({ storeHash: 'abc123', accessToken: 'tok', allowInsecureDestinations: false, rateLimit: { quota: 1000, windowMs: 1000 } });
+  bc = await BigCommerceSimulator.start({
+    storeHash: 'abc123',
+    accessToken: 'tok',
+    allowInsecureDestinations: false,
+    rateLimit: { quota: 1000, windowMs: 1000 },
+  });
   // A page size of 2 makes listing three or more hooks page.
   client = new BigCommerceClient({ storeHash: 'abc123', accessToken: 'tok', apiUrl: bc.baseUrl, timeoutMs: 5000, pageSize: 2 });
 });
 afterEach(async () => bc.close());
 
 const register = (options: { secret?: string; header?: string; destination?: string; dryRun?: boolean } = {}) =>
-  registerWebhooks({ client, destination: options.destination ?? DESTINATION, secretHeader: options.header ?? HEADER, secret: options.secret ?? SECRET, dryRun: options.dryRun ?? false });
+  registerWebhooks({
+    client,
+    destination: options.destination ?? DESTINATION,
+    secretHeader: options.header ?? HEADER,
+    secret: options.secret ?? SECRET,
+    dryRun: options.dryRun ?? false,
+  });
 
 const writes = () => bc.server.log.filter((entry) => entry.method !== 'GET');
 
@@ -41,7 +52,12 @@ test('the first run creates the three order hooks, active, with the secret heade
   expect(bc.webhooks()).toEqual(
     ORDER_SCOPES.map((scope) => expect.objectContaining({ scope, destination: DESTINATION, is_active: true, headers: { [HEADER]: SECRET } })),
   );
-  expect(hooks.map((hook) => hook.id).sort()).toEqual(bc.webhooks().map((hook) => hook.id).sort());
+  expect(hooks.map((hook) => hook.id).sort()).toEqual(
+    bc
+      .webhooks()
+      .map((hook) => hook.id)
+      .sort(),
+  );
 });
 
 test('a second run changes nothing', async () => {
@@ -78,7 +94,12 @@ test('a new secret or header name replaces the header on every hook, without cre
 });
 
 test('hooks for other scopes or destinations are kept, and listed', async () => {
-  const other = await client.createHook({ scope: 'store/order/created', destination: 'https://old.example.invalid/hook', isActive: true, headers: { [HEADER]: 'old-secret-000000' } });
+  const other = await client.createHook({
+    scope: 'store/order/created',
+    destination: 'https://old.example.invalid/hook',
+    isActive: true,
+    headers: { [HEADER]: 'old-secret-000000' },
+  });
   const product = await client.createHook({ scope: 'store/product/updated', destination: DESTINATION, isActive: true, headers: {} });
   const { hooks } = await register();
   expect(hooks.map((hook) => hook.id)).toEqual(expect.arrayContaining([other.id, product.id]));
@@ -116,7 +137,9 @@ describe('the npm script', () => {
   test('refuses a destination BigCommerce would not deliver to, and missing settings, with exit code 2', async () => {
     await expect(script(['--url', 'http://hooks.example.invalid/x'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('https on port 443') });
     await expect(script([])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--url is required') });
-    await expect(run(process.execPath, [path.join(ROOT, 'operator/webhook-register.ts'), '--url', DESTINATION], { env: { ...env(), WEBHOOK_SECRET: 'short' }, cwd: ROOT })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [path.join(ROOT, 'operator/webhook-register.ts'), '--url', DESTINATION], { env: { ...env(), WEBHOOK_SECRET: 'short' }, cwd: ROOT }),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('WEBHOOK_SECRET: must be at least 16 characters'),
     });

@@ -31,7 +31,10 @@ const message = (orderId: number) => ({ storeHash: 'abc123', orderId, source: 'w
 
 test('only failed records come back, each with its retry delay; concurrent batches keep their own results', async () => {
   const postponed: Array<[string, number]> = [];
-  const handler = createWorkerHandler(async () => ({ sync: h.context, redelivery: { postpone: async (handle, seconds) => void postponed.push([handle, seconds]) } }));
+  const handler = createWorkerHandler(async () => ({
+    sync: h.context,
+    redelivery: { postpone: async (handle, seconds) => void postponed.push([handle, seconds]) },
+  }));
   const good = () => h.bc.addOrder({ billing: shopper('w@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] });
   const missing = h.bc.addOrder({ billing: shopper('w@example.com'), lines: [{ sku: 'NOPE', quantity: 1, priceExTax: '1.0000' }] });
 
@@ -42,7 +45,10 @@ test('only failed records come back, each with its retry delay; concurrent batch
   expect(a).toEqual({ batchItemFailures: [{ itemIdentifier: 'a2' }] });
   expect(b).toEqual({ batchItemFailures: [{ itemIdentifier: 'b2' }] });
   // Both failures are permanent (an unreadable message, a missing SKU): straight back, towards the DLQ.
-  expect(postponed.sort()).toEqual([['rh-a2', 0], ['rh-b2', 0]]);
+  expect(postponed.sort()).toEqual([
+    ['rh-a2', 0],
+    ['rh-b2', 0],
+  ]);
   expect(h.ns.salesOrders()).toHaveLength(3);
 });
 
@@ -54,7 +60,10 @@ test('an order enqueued in a paid status and cancelled before it was read: skipp
     const orderId = h.bc.addOrder({ statusId: 5, billing: shopper('w@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] });
     const unpaid = h.bc.addOrder({ statusId: 7, billing: shopper('w@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] });
 
-    const result = await handler({ Records: [record('p1', { ...message(orderId), statusId: 11 }), record('p2', { ...message(unpaid), statusId: 7 })] }, lambdaContext('worker', 60_000));
+    const result = await handler(
+      { Records: [record('p1', { ...message(orderId), statusId: 11 }), record('p2', { ...message(unpaid), statusId: 7 })] },
+      lambdaContext('worker', 60_000),
+    );
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(h.ns.salesOrders()).toHaveLength(0);
@@ -92,5 +101,10 @@ test('a NetSuite request that hangs fails its own record before the worker times
   expect(postponed[0]![1]).toBeGreaterThanOrEqual(15);
   const failedOrder = orders[Number(failed.slice(1))]!;
   expect(await h.context.ledger.get(`order#abc123#${failedOrder}`)).toMatchObject({ state: 'failed', lastErrorClass: 'transient' });
-  expect(h.ns.salesOrders().map((order) => Number(order.otherRefNum)).sort()).toEqual(orders.filter((orderId) => orderId !== failedOrder).sort());
+  expect(
+    h.ns
+      .salesOrders()
+      .map((order) => Number(order.otherRefNum))
+      .sort(),
+  ).toEqual(orders.filter((orderId) => orderId !== failedOrder).sort());
 });

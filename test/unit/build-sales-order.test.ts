@@ -108,7 +108,16 @@ test('maps lines with amounts, references, the currency and the order date in th
   expect(draft.lines).toHaveLength(2); // the bundle's zero-priced pick-list child is carried by its parent
   expect(draft.discount).toBeUndefined();
   expect(draft.shipMethodId).toBeUndefined(); // no ship method map configured
-  expect(booked).toEqual({ orderDate: '2026-02-28', currency: 'USD', total: m('60.48'), tax: m('4.48'), bigcommerceTax: m('4.48'), shipping: m('5'), discount: zeroMoney, itemIds: ['11', '12'] });
+  expect(booked).toEqual({
+    orderDate: '2026-02-28',
+    currency: 'USD',
+    total: m('60.48'),
+    tax: m('4.48'),
+    bigcommerceTax: m('4.48'),
+    shipping: m('5'),
+    discount: zeroMoney,
+    itemIds: ['11', '12'],
+  });
 });
 
 test("each line's amount is BigCommerce's own line total, not rate × quantity re-rounded", () => {
@@ -148,7 +157,9 @@ test('a gift certificate line books on the configured item, and is never looked 
 
 test('a line without a SKU books on the fallback item, or fails naming the line', () => {
   const custom = order({ lines: [line(1, '', 1, '51')] });
-  expect(() => skusToResolve(custom, settings)).toThrow(new PermanentError("order 101: line 'Engraved plaque' has no SKU (set NETSUITE_NO_SKU_ITEM_ID to book such lines on one item)"));
+  expect(() => skusToResolve(custom, settings)).toThrow(
+    new PermanentError("order 101: line 'Engraved plaque' has no SKU (set NETSUITE_NO_SKU_ITEM_ID to book such lines on one item)"),
+  );
   expect(skusToResolve(custom, { ...settings, noSkuItemId: '801' })).toEqual([]);
   expect(build(custom, { noSkuItemId: '801' }).draft.lines[0]).toMatchObject({ itemId: '801', amount: 51 });
 });
@@ -168,7 +179,10 @@ test('wrapping and handling go into the shipping charge, or onto their own items
 });
 
 test('wrapping books one line per wrapped line, as BigCommerce charges and taxes it', () => {
-  const wrappedLines = [line(1, 'MUG', 2, '10.5', { wrappingExTax: m('2.71'), wrappingName: 'Gold paper' }), line(2, 'KIT', 1, '30', { wrappingExTax: m('3.72') })];
+  const wrappedLines = [
+    line(1, 'MUG', 2, '10.5', { wrappingExTax: m('2.71'), wrappingName: 'Gold paper' }),
+    line(2, 'KIT', 1, '30', { wrappingExTax: m('3.72') }),
+  ];
   const { draft } = build(order({ lines: wrappedLines, wrappingExTax: m('6.43') }), { wrappingItemId: '810' });
   expect(draft.lines.slice(2).map((l) => [l.itemId, l.amount, l.description])).toEqual([
     ['810', 2.71, 'Gift wrapping: Gold paper (MUG)'],
@@ -202,7 +216,13 @@ test("tax mode line: BigCommerce's tax on the tax item, and every line carries t
 
   const byClass = buildSalesOrder(
     order(),
-    { ...refs, taxByClass: [{ name: 'Default Tax Class', amount: m('4.08') }, { name: 'Shipping', amount: m('0.4') }] },
+    {
+      ...refs,
+      taxByClass: [
+        { name: 'Default Tax Class', amount: m('4.08') },
+        { name: 'Shipping', amount: m('0.4') },
+      ],
+    },
     { ...settings, taxMode: 'line', taxLines: 'class', taxItemId: '830', nonTaxableTaxCodeId: '-8' },
   );
   expect(byClass.draft.lines.slice(2).map((l) => [l.description, l.amount])).toEqual([
@@ -226,7 +246,12 @@ test('an order with two shipping addresses is refused unless multiple shipping r
 });
 
 test('a digital order has no shipping address and no shipping charge', () => {
-  const digital = order({ consignments: [], shippingExTax: zeroMoney, lines: [line(1, 'MUG', 2, '10.5', { type: 'digital', addressId: 0 })], subtotalExTax: m('21') });
+  const digital = order({
+    consignments: [],
+    shippingExTax: zeroMoney,
+    lines: [line(1, 'MUG', 2, '10.5', { type: 'digital', addressId: 0 })],
+    subtotalExTax: m('21'),
+  });
   const { draft } = build(digital);
   expect(draft.shippingAddress).toBeUndefined();
   expect(draft.shippingCost).toBeUndefined();

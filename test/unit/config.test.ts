@@ -27,10 +27,12 @@ test('applies the documented defaults', () => {
 
 test('tax-inclusive prices are refused at startup with the reason, in both tax modes', () => {
   expect(() => loadConfig({ ...base, SYNC_PRICE_BASIS: 'inc_tax' })).toThrow(/NetSuite would add its own tax on top/);
-  expect(() => loadConfig({ ...base, SYNC_PRICE_BASIS: 'inc_tax', SYNC_TAX_MODE: 'line', NETSUITE_TAX_ITEM_ID: '5', NETSUITE_NON_TAXABLE_TAX_CODE_ID: '-8' })).toThrow(
-    /the tax line already carries BigCommerce's tax/,
+  expect(() =>
+    loadConfig({ ...base, SYNC_PRICE_BASIS: 'inc_tax', SYNC_TAX_MODE: 'line', NETSUITE_TAX_ITEM_ID: '5', NETSUITE_NON_TAXABLE_TAX_CODE_ID: '-8' }),
+  ).toThrow(/the tax line already carries BigCommerce's tax/);
+  expect(() => loadConfig({ ...base, SYNC_TAX_MODE: 'line' })).toThrow(
+    'NETSUITE_TAX_ITEM_ID, NETSUITE_NON_TAXABLE_TAX_CODE_ID must be set when SYNC_TAX_MODE=line',
   );
-  expect(() => loadConfig({ ...base, SYNC_TAX_MODE: 'line' })).toThrow('NETSUITE_TAX_ITEM_ID, NETSUITE_NON_TAXABLE_TAX_CODE_ID must be set when SYNC_TAX_MODE=line');
 });
 
 test('the ship method map is JSON, matched without case or extra spaces', () => {
@@ -63,7 +65,9 @@ test('names every missing or malformed variable', () => {
 });
 
 const pem = (type: 'rsa' | 'ec' | 'ed25519', options: Record<string, unknown> = {}) =>
-  generateKeyPairSync(type as 'rsa', options as { modulusLength: number }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  generateKeyPairSync(type as 'rsa', options as { modulusLength: number })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
 const oauth2 = (key: string) => ({ ...base, NETSUITE_AUTH: 'oauth2', NETSUITE_CLIENT_ID: 'id', NETSUITE_CERTIFICATE_ID: 'kid', NETSUITE_PRIVATE_KEY: key });
 
 test('repairs private keys pasted with literal \\n', () => {
@@ -80,10 +84,11 @@ test('the assertion algorithm follows the key: PS256 for RSA 3072/4096, ES256/38
 });
 
 test('a key NetSuite cannot take stops the configuration at start, saying why (never a retried request)', () => {
-  expect(() => loadConfig(oauth2('-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----'))).toThrow('NETSUITE_PRIVATE_KEY is not a readable PEM private key');
+  expect(() => loadConfig(oauth2('-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----'))).toThrow(
+    'NETSUITE_PRIVATE_KEY is not a readable PEM private key',
+  );
   expect(() => loadConfig(oauth2(pem('rsa', { modulusLength: 2048 })))).toThrow(/2048-bit RSA key; NetSuite takes RSA keys of 3072 or 4096 bits/);
   expect(() => loadConfig(oauth2(pem('ed25519')))).toThrow(/is a ed25519 key; NetSuite takes RSA 3072\/4096/);
   expect(() => loadConfig(oauth2(pem('ec', { namedCurve: 'secp256k1' })))).toThrow(/an EC key on secp256k1/);
   expect(() => loadConfig(oauth2(pem('ec', { namedCurve: 'secp256k1' })))).toThrow(ConfigError);
 });
-

@@ -11,7 +11,9 @@ test('a retry whose wait would end after the deadline is not made: the last erro
     return Promise.reject(new TransientError('NetSuite 503', { status: 503 }));
   };
   // Eight attempts at up to 10 s each would take over a minute.
-  await expect(withDeadline(Date.now() + 300, () => withRetry(failing, { attempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 }, () => 0.99))).rejects.toThrow('NetSuite 503');
+  await expect(withDeadline(Date.now() + 300, () => withRetry(failing, { attempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 }, () => 0.99))).rejects.toThrow(
+    'NetSuite 503',
+  );
   expect(Date.now() - started).toBeLessThan(300);
   expect(attempts).toBeGreaterThanOrEqual(1);
 });

@@ -15,7 +15,16 @@ function mrkdwnObjects(value: unknown): Array<Record<string, unknown>> {
 test.each([
   ['failed order', slackMessage({ messageId: 'm1', storeHash: 'abc123', orderId: 7, reason: hostile }, undefined)],
   ['digest', digestMessage({ storeHash: 'abc123', count: 9, topReasons: [{ reason: hostile, count: 9 }], orderIds: [7], unreadable: 0 }, undefined)],
-  ['drift', driftMessage({ storeHash: 'abc123', orderId: 7, salesOrderId: '1', currency: 'USD', drift: [{ component: 'tax', netsuite: '1', bigcommerce: '2', cause: hostile }] })],
+  [
+    'drift',
+    driftMessage({
+      storeHash: 'abc123',
+      orderId: 7,
+      salesOrderId: '1',
+      currency: 'USD',
+      drift: [{ component: 'tax', netsuite: '1', bigcommerce: '2', cause: hostile }],
+    }),
+  ],
 ])('%s: the top-level text is escaped like the blocks, and every mrkdwn object is verbatim', (_, message) => {
   const text = String(message.text);
   expect(text).not.toContain('<!channel>');

@@ -29,9 +29,7 @@ function sign(method: string, url: string): string {
 }
 
 test("Oracle's REST example signs to the published signature", () => {
-  expect(sign('GET', 'https://123456.suitetalk.api.netsuite.com/services/rest/record/v1/employee/40')).toBe(
-    'B5OIWznZ2YP0OB7VrJrGkYsTh+8H+5T9Hag+o92q0zY=',
-  );
+  expect(sign('GET', 'https://123456.suitetalk.api.netsuite.com/services/rest/record/v1/employee/40')).toBe('B5OIWznZ2YP0OB7VrJrGkYsTh+8H+5T9Hag+o92q0zY=');
 });
 
 test("Oracle's RESTlet example with query parameters signs to the published signature", () => {

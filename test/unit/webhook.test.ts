@@ -29,7 +29,12 @@ test.each(['store/order/created', 'store/order/updated', 'store/order/statusUpda
 
 test('a status change carries the new status into the message, so the worker can tell a paid order that was skipped', async () => {
   const { sent, call } = setup();
-  const body = JSON.stringify({ scope: 'store/order/statusUpdated', store_id: '1', producer: 'stores/abc123', data: { type: 'order', id: 250, status: { previous_status_id: 1, new_status_id: 11 } } });
+  const body = JSON.stringify({
+    scope: 'store/order/statusUpdated',
+    store_id: '1',
+    producer: 'stores/abc123',
+    data: { type: 'order', id: 250, status: { previous_status_id: 1, new_status_id: 11 } },
+  });
   expect((await call(body)).statusCode).toBe(200);
   expect(sent).toEqual([expect.objectContaining({ orderId: 250, statusId: 11 })]);
   const { sent: plain, call: callPlain } = setup();
@@ -88,7 +93,9 @@ test('with a signing secret, the Standard Webhooks signature is required and ver
 
   expect((await call(body, { ...headers, 'webhook-signature': sign('wrong-key') })).statusCode).toBe(401);
   expect((await call(body, { 'x-webhook-secret': secret })).statusCode).toBe(401);
-  expect((await call(body, { ...headers, 'webhook-timestamp': String(Number(timestamp) - 600), 'webhook-signature': sign(signingSecret) })).statusCode).toBe(401);
+  expect((await call(body, { ...headers, 'webhook-timestamp': String(Number(timestamp) - 600), 'webhook-signature': sign(signingSecret) })).statusCode).toBe(
+    401,
+  );
   expect(sent).toEqual([]);
   expect((await call(body, { ...headers, 'webhook-signature': `v1,bm9wZQ== ${sign(signingSecret)}` })).statusCode).toBe(200);
   expect(sent).toHaveLength(1);

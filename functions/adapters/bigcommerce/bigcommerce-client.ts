@@ -183,7 +183,12 @@ export class BigCommerceClient {
       await this.waitForQuota();
       let response: Response<string>;
       try {
-        response = await this.http(path, { method, searchParams: options.searchParams, json: options.json, timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) } });
+        response = await this.http(path, {
+          method,
+          searchParams: options.searchParams,
+          json: options.json,
+          timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) },
+        });
       } catch (error) {
         throw networkFailure(error, 'bigcommerce', what) ?? error;
       }
@@ -207,7 +212,8 @@ export class BigCommerceClient {
   private async waitForQuota(): Promise<void> {
     const wait = this.quota.resetAt - Date.now();
     if (this.quota.left <= 0 && wait > 0) {
-      if (wait >= timeLeftMs()) throw new TransientError('BigCommerce quota spent until after the deadline', { source: 'bigcommerce', status: 429, retryAfterMs: wait });
+      if (wait >= timeLeftMs())
+        throw new TransientError('BigCommerce quota spent until after the deadline', { source: 'bigcommerce', status: 429, retryAfterMs: wait });
       await sleep(wait);
     }
   }
@@ -232,7 +238,10 @@ export class BigCommerceClient {
     }
     const result = schema.safeParse(body);
     if (!result.success) {
-      const issues = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      const issues = result.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+        .join('; ');
       throw new PermanentError(`unexpected BigCommerce response for ${what}: ${issues}`, { source: 'bigcommerce', status });
     }
     return result.data;
@@ -257,7 +266,8 @@ export function errorText(body: string): string {
   const wrapped = (parsed as { data?: unknown })?.data;
   const v3 = v3ErrorSchema.safeParse(Array.isArray(wrapped) ? wrapped[0] : parsed);
   if (v3.success) {
-    const fields = v3.data.errors && !Array.isArray(v3.data.errors) ? Object.entries(v3.data.errors).map(([field, message]) => `${field}: ${String(message)}`) : [];
+    const fields =
+      v3.data.errors && !Array.isArray(v3.data.errors) ? Object.entries(v3.data.errors).map(([field, message]) => `${field}: ${String(message)}`) : [];
     return [v3.data.title, v3.data.detail, ...fields].filter(Boolean).join('; ');
   }
   return body.slice(0, 200);

@@ -16,7 +16,10 @@ const money = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
 });
 
-const text = z.string().nullish().transform((value) => value ?? '');
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? '');
 
 /** RFC 2822 in v2 ("Tue, 05 Mar 2019 21:40:11 +0000"), ISO 8601 in v3. */
 const instant = z.string().transform((value, ctx) => {

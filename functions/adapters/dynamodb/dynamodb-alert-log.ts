@@ -46,7 +46,13 @@ export class DynamoDbAlertLog extends DynamoDbTable implements AlertLog {
   async release(key: string, owner: string): Promise<void> {
     try {
       await this.db.send(
-        new DeleteCommand({ TableName: this.tableName, Key: itemKey(key), ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }),
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: itemKey(key),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -66,7 +66,12 @@ export class DynamoDbCircuits extends DynamoDbTable implements CircuitStore {
 
   async recordSuccess(service: CircuitService): Promise<void> {
     await this.db.send(
-      new UpdateCommand({ TableName: this.tableName, Key: key(service), UpdateExpression: 'SET suspectFailures = :zero, outageFailures = :zero', ExpressionAttributeValues: { ':zero': 0 } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(service),
+        UpdateExpression: 'SET suspectFailures = :zero, outageFailures = :zero',
+        ExpressionAttributeValues: { ':zero': 0 },
+      }),
     );
   }
 

@@ -32,7 +32,20 @@ export interface OrderSummary {
   drift?: LedgerEntry['drift'];
 }
 
-const SUMMARY_FIELDS = ['pk', '#state', 'updatedAt', 'attempts', 'salesOrderId', 'lastErrorClass', 'lastErrorName', 'lastErrorMessage', 'missingSkus', 'skipReason', 'deadLetteredAt', 'drift'];
+const SUMMARY_FIELDS = [
+  'pk',
+  '#state',
+  'updatedAt',
+  'attempts',
+  'salesOrderId',
+  'lastErrorClass',
+  'lastErrorName',
+  'lastErrorMessage',
+  'missingSkus',
+  'skipReason',
+  'deadLetteredAt',
+  'drift',
+];
 
 export interface OrderPage {
   orders: OrderSummary[];
@@ -158,8 +171,13 @@ export class DynamoDbLedgerViews extends DynamoDbTable {
   private async summaries(keys: string[]): Promise<OrderSummary[]> {
     const byKey = new Map<string, Record<string, unknown>>();
     for (let start = 0; start < keys.length; start += 100) {
-      let request: Record<string, { Keys: Array<Record<string, unknown>>; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
-        [this.tableName]: { Keys: keys.slice(start, start + 100).map((pk) => ({ pk })), ProjectionExpression: SUMMARY_FIELDS.join(', '), ExpressionAttributeNames: { '#state': 'state' } },
+      let request:
+        Record<string, { Keys: Array<Record<string, unknown>>; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
+        [this.tableName]: {
+          Keys: keys.slice(start, start + 100).map((pk) => ({ pk })),
+          ProjectionExpression: SUMMARY_FIELDS.join(', '),
+          ExpressionAttributeNames: { '#state': 'state' },
+        },
       };
       for (let round = 0; request && Object.keys(request).length > 0 && round < 10; round++) {
         const result = await this.db.send(new BatchGetCommand({ RequestItems: request }));

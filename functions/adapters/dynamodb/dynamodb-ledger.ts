@@ -129,7 +129,13 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
             ':events': [
               outcome.state === 'reconciled'
                 ? historyEvent('reconciler', 'reconciled', "NetSuite's totals match what BigCommerce charged, to the cent", undefined, new Date(this.now()))
-                : historyEvent('reconciler', 'drift', outcome.drift.map((part) => part.cause).join('; '), { components: outcome.drift.map((part) => part.component).join(',') }, new Date(this.now())),
+                : historyEvent(
+                    'reconciler',
+                    'drift',
+                    outcome.drift.map((part) => part.cause).join('; '),
+                    { components: outcome.drift.map((part) => part.component).join(',') },
+                    new Date(this.now()),
+                  ),
             ],
           },
         }),
@@ -237,7 +243,13 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
   }
 
   /** Ends this worker's lease with a final state; a null field is removed. */
-  private async release(orderKey: string, owner: string, state: 'failed' | 'skipped', trail: AttemptTrail, given: Record<string, string | string[] | null>): Promise<void> {
+  private async release(
+    orderKey: string,
+    owner: string,
+    state: 'failed' | 'skipped',
+    trail: AttemptTrail,
+    given: Record<string, string | string[] | null>,
+  ): Promise<void> {
     const fields: Record<string, string | string[] | null> = {
       ...given,
       ...(trail.emailHash ? { emailHash: trail.emailHash } : {}),
@@ -281,7 +293,9 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
 function trailFacts(trail: AttemptTrail): { set: string; values: Record<string, string> } {
   const facts = { ...(trail.emailHash ? { emailHash: trail.emailHash } : {}), ...(trail.customerId ? { customerId: trail.customerId } : {}) };
   return {
-    set: Object.keys(facts).map((name) => `, ${name} = :${name}`).join(''),
+    set: Object.keys(facts)
+      .map((name) => `, ${name} = :${name}`)
+      .join(''),
     values: Object.fromEntries(Object.entries(facts).map(([name, value]) => [`:${name}`, value])),
   };
 }

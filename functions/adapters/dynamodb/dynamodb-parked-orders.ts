@@ -32,7 +32,9 @@ export class DynamoDbParkedOrders extends DynamoDbTable implements ParkedOrders 
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // First parked order: create the map, unless a concurrent writer just did (then set our entry in it).
       try {
-        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...this.key, orders: { [orderId]: skus } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await this.db.send(
+          new PutCommand({ TableName: this.tableName, Item: { ...this.key, orders: { [orderId]: skus } }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
       } catch (raced) {
         if (!(raced instanceof ConditionalCheckFailedException)) throw raced;
         await this.park(orderId, skus);

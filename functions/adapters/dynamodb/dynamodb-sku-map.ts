@@ -22,7 +22,10 @@ export class DynamoDbSkuMap extends DynamoDbTable implements SkuMapStore {
         for (const item of result.Responses?.[this.tableName] ?? []) {
           // TTL deletes lazily (up to days later), so an expired negative entry is treated as never seen.
           if (item.missing === true && Number(item.expiresAt) <= nowSeconds) continue;
-          found.set(String(item.sku), item.missing === true ? { missing: true, ...(item.reason ? { reason: String(item.reason) } : {}) } : { itemId: String(item.itemId) });
+          found.set(
+            String(item.sku),
+            item.missing === true ? { missing: true, ...(item.reason ? { reason: String(item.reason) } : {}) } : { itemId: String(item.itemId) },
+          );
         }
         keys = (result.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
       }

@@ -41,7 +41,12 @@ export const STATE_INDEX = { name: 'by-state', partitionKey: 'state', sortKey: '
 export const EMAIL_INDEX = { name: 'by-email', partitionKey: 'emailHash', sortKey: 'updatedAt', keysOnly: true } as const;
 
 /** Order ledger (one item per storefront order), customer id cache and, later, the poller cursor. */
-export const ledgerTable: TableDefinition = { id: 'ledger', partitionKey: 'pk', timeToLiveAttribute: 'expiresAt', indexes: [RECONCILE_INDEX, STATE_INDEX, EMAIL_INDEX] };
+export const ledgerTable: TableDefinition = {
+  id: 'ledger',
+  partitionKey: 'pk',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [RECONCILE_INDEX, STATE_INDEX, EMAIL_INDEX],
+};
 
 /** SKU → NetSuite item id, bulk-loaded from NetSuite; negative entries expire. */
 export const skuMapTable: TableDefinition = { id: 'sku-map', partitionKey: 'sku', timeToLiveAttribute: 'expiresAt' };

@@ -23,8 +23,7 @@ const orderData = z.looseObject({
 });
 
 export type WebhookEvent =
-  | { kind: 'order'; scope: string; orderId: number; statusId?: number; producer?: string }
-  | { kind: 'other'; scope: string; producer?: string };
+  { kind: 'order'; scope: string; orderId: number; statusId?: number; producer?: string } | { kind: 'other'; scope: string; producer?: string };
 
 export class WebhookRejection extends Error {
   readonly statusCode: 400 | 401;
@@ -58,7 +57,8 @@ function verifySignature(headers: Record<string, string | undefined>, body: stri
   const timestamp = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];
   if (!id || !timestamp || !signatures) throw new WebhookRejection(401, 'missing webhook signature headers');
-  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300) throw new WebhookRejection(401, 'webhook timestamp outside the 5-minute window');
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300)
+    throw new WebhookRejection(401, 'webhook timestamp outside the 5-minute window');
   const key = signingSecret.startsWith('whsec_') ? Buffer.from(signingSecret.slice(6), 'base64') : Buffer.from(signingSecret);
   const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();
   const valid = signatures.split(' ').some((candidate) => {

@@ -46,14 +46,17 @@ export function assertionAlgorithm(privateKeyPem: string): { key: KeyObject; alg
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
     const bits = details.modulusLength ?? 0;
-    if (bits !== 3072 && bits !== 4096) throw new ConfigError(`NETSUITE_PRIVATE_KEY is a ${bits}-bit RSA key; NetSuite takes RSA keys of 3072 or 4096 bits`, { source: 'config' });
+    if (bits !== 3072 && bits !== 4096)
+      throw new ConfigError(`NETSUITE_PRIVATE_KEY is a ${bits}-bit RSA key; NetSuite takes RSA keys of 3072 or 4096 bits`, { source: 'config' });
     return { key, algorithm: 'PS256' };
   }
   const curves: Record<string, AssertionAlgorithm> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
   const algorithm = key.asymmetricKeyType === 'ec' ? curves[details.namedCurve ?? ''] : undefined;
   if (!algorithm) {
     const kind = key.asymmetricKeyType === 'ec' ? `an EC key on ${details.namedCurve}` : `a ${key.asymmetricKeyType} key`;
-    throw new ConfigError(`NETSUITE_PRIVATE_KEY is ${kind}; NetSuite takes RSA 3072/4096 (PS256) or EC P-256, P-384, P-521 (ES256, ES384, ES512)`, { source: 'config' });
+    throw new ConfigError(`NETSUITE_PRIVATE_KEY is ${kind}; NetSuite takes RSA 3072/4096 (PS256) or EC P-256, P-384, P-521 (ES256, ES384, ES512)`, {
+      source: 'config',
+    });
   }
   return { key, algorithm };
 }

@@ -136,7 +136,7 @@ export class NetSuiteClient {
   private async send(method: 'GET' | 'POST' | 'PATCH', path: string, what: string, options: SendOptions = {}): Promise<Response<string>> {
     const url = new URL(`${this.options.apiUrl}${path}`);
     for (const [name, value] of Object.entries(options.searchParams ?? {})) url.searchParams.set(name, String(value));
-    const policy = method === 'GET' || options.retrySafe ? this.options.retry ?? defaultRetryPolicy : { ...defaultRetryPolicy, attempts: 1 };
+    const policy = method === 'GET' || options.retrySafe ? (this.options.retry ?? defaultRetryPolicy) : { ...defaultRetryPolicy, attempts: 1 };
     return withRetry(
       () =>
         // The budget covers one attempt, not the backoff between attempts.

@@ -119,10 +119,8 @@ export class NetSuiteErp implements Erp {
 
   async *listItems(): AsyncIterable<Array<{ sku: string; itemId: string }>> {
     // Keyset paging: offset paging stops at NetSuite's 100,000-row cap, catalogues can be bigger.
-    for (let lastId = 0; ; ) {
-      const { rows, hasMore } = await this.client.suiteqlPage(
-        `SELECT id, ${this.skuField} AS sku FROM item WHERE ${ORDERABLE} AND id > ${lastId} ORDER BY id`,
-      );
+    for (let lastId = 0; ;) {
+      const { rows, hasMore } = await this.client.suiteqlPage(`SELECT id, ${this.skuField} AS sku FROM item WHERE ${ORDERABLE} AND id > ${lastId} ORDER BY id`);
       const page = rows.filter((row) => row.sku).map((row) => ({ sku: row.sku!, itemId: row.id! }));
       if (page.length > 0) yield page;
       if (!hasMore || rows.length === 0) return;
@@ -145,12 +143,15 @@ export class NetSuiteErp implements Erp {
     if (missing.length > 0) {
       // Keyed by id, so new entries are added (PATCH merges); the label finds them again on any retry.
       await this.client.updateRecord('customer', customerId, {
-        addressBook: { items: missing.map(({ key, address }) => ({ label: key, defaultBilling: false, defaultShipping: false, addressBookAddress: { ...address } })) },
+        addressBook: {
+          items: missing.map(({ key, address }) => ({ label: key, defaultBilling: false, defaultShipping: false, addressBookAddress: { ...address } })),
+        },
       });
       known = await byLabel();
     }
     const found = new Map(addresses.flatMap(({ key }) => (known.has(key) ? [[key, known.get(key)!] as const] : [])));
-    if (found.size < addresses.length) throw new TransientError(`customer ${customerId}: the ship-to addresses just added are not readable yet`, { source: 'netsuite' });
+    if (found.size < addresses.length)
+      throw new TransientError(`customer ${customerId}: the ship-to addresses just added are not readable yet`, { source: 'netsuite' });
     return found;
   }
 
@@ -158,7 +159,11 @@ export class NetSuiteErp implements Erp {
     // The order's lines say which ship group each address ended up in.
     const order = await this.client.getRecord('salesOrder', salesOrderId, { expand: true });
     const lines = shipLinesSchema.safeParse(order?.item);
-    const groupOf = new Map((lines.success ? lines.data.items : []).filter((line) => line.shipAddress && line.shipGroup !== undefined).map((line) => [String(line.shipAddress!.id), line.shipGroup!]));
+    const groupOf = new Map(
+      (lines.success ? lines.data.items : [])
+        .filter((line) => line.shipAddress && line.shipGroup !== undefined)
+        .map((line) => [String(line.shipAddress!.id), line.shipGroup!]),
+    );
     const items = rates.map((rate) => {
       const id = groupOf.get(rate.addressId);
       if (id === undefined) throw new PermanentError(`sales order ${salesOrderId} has no ship group for address ${rate.addressId}`, { source: 'netsuite' });

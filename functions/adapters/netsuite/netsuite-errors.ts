@@ -35,7 +35,8 @@ export function parseErrorBody(body: string): NetSuiteErrorDetail | undefined {
  * not exist, and a strict write names it. Said in the error, so the person reading it knows what to check.
  */
 const FIELD_NEEDS: Record<string, string> = {
-  price: 'the Multiple Prices feature (Setup > Company > Enable Features > Items & Inventory) for the Custom price level; without it, set NETSUITE_PRICE_LEVEL=none',
+  price:
+    'the Multiple Prices feature (Setup > Company > Enable Features > Items & Inventory) for the Custom price level; without it, set NETSUITE_PRICE_LEVEL=none',
   class: 'the Classes feature (Enable Features > Company); set by NETSUITE_CLASS_ID',
   department: 'the Departments feature (Enable Features > Company); set by NETSUITE_DEPARTMENT_ID',
   location: 'the Locations feature (Enable Features > Company); set by NETSUITE_LOCATION_ID',

@@ -57,5 +57,7 @@ export function tbaAuthorizationHeader(
   };
   const signature = tbaSignature(signatureBaseString(request.method, request.url, oauthParams), credentials.consumerSecret, credentials.tokenSecret);
   const fields = { realm: tbaRealm(accountId), ...oauthParams, oauth_signature: signature };
-  return `OAuth ${Object.entries(fields).map(([name, value]) => `${name}="${percentEncode(value)}"`).join(', ')}`;
+  return `OAuth ${Object.entries(fields)
+    .map(([name, value]) => `${name}="${percentEncode(value)}"`)
+    .join(', ')}`;
 }

@@ -93,7 +93,11 @@ export function digestMessage(digest: FailedOrdersDigest, deadLetterConsoleUrl: 
       { type: 'section', text: mrkdwn(`*Orders*: ${links}${unreadable}${more}`.slice(0, 2900)) },
       {
         type: 'context',
-        elements: [mrkdwn(`One message for all of them, so a storm stays readable. Fix the top reason first (it is often one cause: a credential, an item, a setting), then redrive. ${redriveHint(deadLetterConsoleUrl)}`)],
+        elements: [
+          mrkdwn(
+            `One message for all of them, so a storm stays readable. Fix the top reason first (it is often one cause: a credential, an item, a setting), then redrive. ${redriveHint(deadLetterConsoleUrl)}`,
+          ),
+        ],
       },
     ],
   };
@@ -110,12 +114,19 @@ export function driftMessage(alert: DriftAlert): Record<string, unknown> {
       {
         type: 'section',
         text: mrkdwn(
-          `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>* → NetSuite sales order ${escapeMrkdwn(alert.salesOrderId)} (${escapeMrkdwn(alert.currency)})\n${parts}`.slice(0, 2900),
+          `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>* → NetSuite sales order ${escapeMrkdwn(alert.salesOrderId)} (${escapeMrkdwn(alert.currency)})\n${parts}`.slice(
+            0,
+            2900,
+          ),
         ),
       },
       {
         type: 'context',
-        elements: [mrkdwn('The sales order stays as booked. Correct it in NetSuite (or the setting named above, for the next orders); `npm run reconcile` lists every drift.')],
+        elements: [
+          mrkdwn(
+            'The sales order stays as booked. Correct it in NetSuite (or the setting named above, for the next orders); `npm run reconcile` lists every drift.',
+          ),
+        ],
       },
     ],
   };
@@ -129,10 +140,17 @@ export function circuitMessage(alert: CircuitAlert): Record<string, unknown> {
     text: notificationText(`${title}. ${alert.advice}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
-      { type: 'section', text: mrkdwn(`*What happened*\n>${escapeMrkdwn(alert.reason).slice(0, 1000)}\n*What to do*\n${escapeMrkdwn(alert.advice)}`.slice(0, 2900)) },
+      {
+        type: 'section',
+        text: mrkdwn(`*What happened*\n>${escapeMrkdwn(alert.reason).slice(0, 1000)}\n*What to do*\n${escapeMrkdwn(alert.advice)}`.slice(0, 2900)),
+      },
       {
         type: 'context',
-        elements: [mrkdwn(`Since ${new Date(alert.openedAt).toISOString()}. Orders are held, not failed: nothing reaches the dead-letter queue, and a probe (one order, at growing intervals) resumes the sync by itself once ${api} accepts us again. The CircuitOpen alarm says the same.`)],
+        elements: [
+          mrkdwn(
+            `Since ${new Date(alert.openedAt).toISOString()}. Orders are held, not failed: nothing reaches the dead-letter queue, and a probe (one order, at growing intervals) resumes the sync by itself once ${api} accepts us again. The CircuitOpen alarm says the same.`,
+          ),
+        ],
       },
     ],
   };
@@ -162,28 +180,35 @@ export class SlackAlerter implements Alerter, DriftAlerter, CircuitAlerter {
   }
 
   private async post(body: Record<string, unknown>): Promise<void> {
-    await withRetry(async () => {
-      let response;
-      try {
-        response = await got.post(this.options.webhookUrl, {
-          json: body,
-          throwHttpErrors: false,
-          retry: { limit: 0 },
-          timeout: { request: requestTimeoutMs(this.options.timeoutMs ?? 10_000, 'Slack webhook') },
-          responseType: 'text',
-        });
-      } catch (error) {
-        throw networkFailure(error, 'slack', 'Slack webhook') ?? error;
-      }
-      const status = response.statusCode;
-      if (status === 200) return;
-      if (status === 429 || status >= 500) {
-        const retryAfter = numericHeader(response.headers, 'retry-after');
-        throw new TransientError(`Slack webhook: ${status} ${response.body.slice(0, 100)}`, { source: 'slack', status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}) });
-      }
-      // invalid_payload, no_service (webhook revoked), channel_is_archived…: a person must fix the webhook.
-      throw new PermanentError(`Slack refused the alert: ${status} ${response.body.slice(0, 100)}`, { source: 'slack', status });
-    }, this.options.retry ?? { ...defaultRetryPolicy, attempts: 4 });
+    await withRetry(
+      async () => {
+        let response;
+        try {
+          response = await got.post(this.options.webhookUrl, {
+            json: body,
+            throwHttpErrors: false,
+            retry: { limit: 0 },
+            timeout: { request: requestTimeoutMs(this.options.timeoutMs ?? 10_000, 'Slack webhook') },
+            responseType: 'text',
+          });
+        } catch (error) {
+          throw networkFailure(error, 'slack', 'Slack webhook') ?? error;
+        }
+        const status = response.statusCode;
+        if (status === 200) return;
+        if (status === 429 || status >= 500) {
+          const retryAfter = numericHeader(response.headers, 'retry-after');
+          throw new TransientError(`Slack webhook: ${status} ${response.body.slice(0, 100)}`, {
+            source: 'slack',
+            status,
+            ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}),
+          });
+        }
+        // invalid_payload, no_service (webhook revoked), channel_is_archived…: a person must fix the webhook.
+        throw new PermanentError(`Slack refused the alert: ${status} ${response.body.slice(0, 100)}`, { source: 'slack', status });
+      },
+      this.options.retry ?? { ...defaultRetryPolicy, attempts: 4 },
+    );
   }
 }
 

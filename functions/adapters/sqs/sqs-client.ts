@@ -3,8 +3,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '../../common/powertools.ts';
 
 export function createSqsClient(options: { region: string; sqsEndpoint?: string }): SQSClient {
-  return tracer.captureAWSv3Client(new SQSClient({
-    region: options.region,
-    ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  }));
+  return tracer.captureAWSv3Client(
+    new SQSClient({
+      region: options.region,
+      ...(options.sqsEndpoint ? { endpoint: options.sqsEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    }),
+  );
 }

@@ -5,6 +5,8 @@ import { SqsQueue } from './sqs-queue.ts';
 
 export class SqsRedelivery extends SqsQueue implements RedeliveryControl {
   async postpone(receiptHandle: string, seconds: number): Promise<void> {
-    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.min(43_200, seconds) }));
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.min(43_200, seconds) }),
+    );
   }
 }

@@ -116,7 +116,8 @@ export class BigCommerceSimulator {
         if (req.headers['x-auth-token'] !== accessToken || !this.tokenValid) return { reject: this.withoutRateHeaders(errorFor(req.path, 401)) };
         // A token without the scope a route needs: 403 "You don't have a required scope to access the endpoint"
         // (seen for tokens lacking scopes, NangoHQ/nango#7026; 403 = missing scope in BigCommerce's status codes).
-        if (this.ordersScope === 'read-only' && req.method !== 'GET') return { reject: this.withoutRateHeaders(errorFor(req.path, 403, MISSING_SCOPE_MESSAGE)) };
+        if (this.ordersScope === 'read-only' && req.method !== 'GET')
+          return { reject: this.withoutRateHeaders(errorFor(req.path, 403, MISSING_SCOPE_MESSAGE)) };
         if (!this.limiter.take()) return { reject: this.rateLimited(req) };
         return { release: () => {} };
       },

@@ -97,7 +97,8 @@ export function buildOrder(seed: SeedOrder, id: number, ids: IdSource, now: numb
   };
   const { totalIncTax } = orderTotals(order);
   if (totalIncTax < 0) throw new Error(`${where}: discounts exceed the order total`);
-  if (order.giftCertificateAmount + order.storeCreditAmount > totalIncTax) throw new Error(`${where}: gift certificate and store credit exceed the order total`);
+  if (order.giftCertificateAmount + order.storeCreditAmount > totalIncTax)
+    throw new Error(`${where}: gift certificate and store credit exceed the order total`);
   return order;
 }
 
@@ -142,14 +143,7 @@ function chargeOrderLevelShipping(seed: SeedOrder, shipping: StoredShippingAddre
   first.costTax = taxOn(orderLevel, rate);
 }
 
-function buildLines(
-  seed: SeedOrder,
-  shipping: StoredShippingAddress[],
-  digital: boolean,
-  rate: number,
-  ids: IdSource,
-  where: string,
-): StoredLine[] {
+function buildLines(seed: SeedOrder, shipping: StoredShippingAddress[], digital: boolean, rate: number, ids: IdSource, where: string): StoredLine[] {
   const lines: StoredLine[] = [];
   seed.lines.forEach((lineSeed, index) => {
     const what = `${where} line ${index}`;

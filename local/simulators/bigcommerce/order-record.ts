@@ -155,7 +155,16 @@ export function orderTotals(order: StoredOrder): OrderTotals {
   // the tax-inclusive total, tax is not reduced. Wrapping is in it by the spec's own field list; fees are charged to
   // the shopper, so they are in it too (the spec does not say so: UNCONFIRMED, see README.md here).
   const totalIncTax =
-    subtotalExTax + subtotalTax + shippingExTax + shippingTax + handlingExTax + handlingTax + wrappingExTax + wrappingTax + feesExTax + feesTax -
+    subtotalExTax +
+    subtotalTax +
+    shippingExTax +
+    shippingTax +
+    handlingExTax +
+    handlingTax +
+    wrappingExTax +
+    wrappingTax +
+    feesExTax +
+    feesTax -
     order.discountAmount -
     order.couponDiscount;
   return {

@@ -116,7 +116,10 @@ export function parseSort(query: URLSearchParams): Parsed<(a: StoredOrder, b: St
 
 /** `include=consignments|consignments.line_items|fees` (comma list) and `consignment_structure=object`. */
 export function parseIncludes(query: URLSearchParams): Parsed<OrderIncludes> {
-  const parts = (query.get('include') ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  const parts = (query.get('include') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const unknown = parts.find((part) => !['consignments', 'consignments.line_items', 'fees'].includes(part));
   if (unknown) return invalid('include', `unknown include '${unknown}'`);
   const structure = query.get('consignment_structure');

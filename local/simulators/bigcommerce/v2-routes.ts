@@ -23,12 +23,38 @@ function collection<T>(items: T[], query: URLSearchParams): SimResponse {
 
 // Fields the order response carries but a PUT may not set; the real API names the first one it finds.
 const READ_ONLY_ORDER_FIELDS = new Set([
-  'id', 'date_modified', 'date_shipped', 'cart_id', 'status', 'custom_status', 'subtotal_tax', 'shipping_cost_tax',
-  'shipping_cost_tax_class_id', 'handling_cost_tax', 'handling_cost_tax_class_id', 'wrapping_cost_tax',
-  'wrapping_cost_tax_class_id', 'payment_status', 'store_credit_amount', 'gift_certificate_amount', 'currency_id',
-  'currency_code', 'currency_exchange_rate', 'default_currency_id', 'coupon_discount', 'shipping_address_count',
-  'total_tax', 'is_email_opt_in', 'items_total', 'item_total', 'items_shipped', 'refunded_amount', 'external_id', 'tax_provider_id',
-  'store_default_currency_code', 'store_default_to_transactional_exchange_rate',
+  'id',
+  'date_modified',
+  'date_shipped',
+  'cart_id',
+  'status',
+  'custom_status',
+  'subtotal_tax',
+  'shipping_cost_tax',
+  'shipping_cost_tax_class_id',
+  'handling_cost_tax',
+  'handling_cost_tax_class_id',
+  'wrapping_cost_tax',
+  'wrapping_cost_tax_class_id',
+  'payment_status',
+  'store_credit_amount',
+  'gift_certificate_amount',
+  'currency_id',
+  'currency_code',
+  'currency_exchange_rate',
+  'default_currency_id',
+  'coupon_discount',
+  'shipping_address_count',
+  'total_tax',
+  'is_email_opt_in',
+  'items_total',
+  'item_total',
+  'items_shipped',
+  'refunded_amount',
+  'external_id',
+  'tax_provider_id',
+  'store_default_currency_code',
+  'store_default_to_transactional_exchange_rate',
 ]);
 const WRITABLE_ORDER_FIELDS = new Set(['status_id', 'staff_notes', 'customer_message']);
 
@@ -63,7 +89,11 @@ export function handleV2(req: SimRequest, rest: string, context: V2Context): Sim
     return methodNotAllowed();
   }
   if (!get) return methodNotAllowed();
-  if (sub === '/products') return collection(order.lines.map((line) => renderLine(order, line)), query);
+  if (sub === '/products')
+    return collection(
+      order.lines.map((line) => renderLine(order, line)),
+      query,
+    );
   const line = /^\/products\/(\d+)$/.exec(sub);
   if (line) {
     const found = order.lines.find((candidate) => candidate.id === Number(line[1]));
@@ -71,7 +101,10 @@ export function handleV2(req: SimRequest, rest: string, context: V2Context): Sim
   }
   // The documented path has an underscore; the links the API itself serves do not. Both answer.
   if (sub === '/shipping_addresses' || sub === '/shippingaddresses') {
-    return collection(order.shipping.map((address) => renderShippingAddress(order, address, apiBase)), query);
+    return collection(
+      order.shipping.map((address) => renderShippingAddress(order, address, apiBase)),
+      query,
+    );
   }
   const address = /^\/(?:shipping_addresses|shippingaddresses)\/(\d+)$/.exec(sub);
   if (address) {
@@ -144,7 +177,10 @@ function updateOrder(state: StoreState, order: StoredOrder, body: string, apiBas
   if (statusId !== undefined && (typeof statusId !== 'number' || !statusById(statusId))) {
     return v2Error(400, `The field 'status_id' is invalid: no order status has id ${JSON.stringify(statusId)}.`);
   }
-  for (const [name, value] of [['staff_notes', staffNotes], ['customer_message', customerMessage]] as const) {
+  for (const [name, value] of [
+    ['staff_notes', staffNotes],
+    ['customer_message', customerMessage],
+  ] as const) {
     if (value !== undefined && typeof value !== 'string') return v2Error(400, `The field '${name}' is invalid: expected a string.`);
   }
   const previousStatusId = order.statusId;

@@ -172,7 +172,13 @@ export function renderTaxes(order: StoredOrder, details: boolean): V2Tax[] {
   type Part = { className: string; amount: number; type: V2Tax['line_item_type']; lineId: number | null; addressId: number };
   const parts: Part[] = [
     ...order.lines.map((line): Part => ({ className: line.taxClass, amount: line.totalTax, type: 'item', lineId: line.id, addressId: line.addressId })),
-    ...order.lines.map((line): Part => ({ className: 'Gift Wrapping', amount: line.wrappingTax, type: 'gift-wrapping', lineId: line.id, addressId: line.addressId })),
+    ...order.lines.map((line): Part => ({
+      className: 'Gift Wrapping',
+      amount: line.wrappingTax,
+      type: 'gift-wrapping',
+      lineId: line.id,
+      addressId: line.addressId,
+    })),
     ...order.shipping.map((address): Part => ({ className: 'Shipping', amount: address.costTax, type: 'shipping', lineId: null, addressId: address.id })),
     ...order.shipping.map((address): Part => ({ className: 'Handling', amount: address.handlingTax, type: 'handling', lineId: null, addressId: address.id })),
     { className: 'Handling', amount: order.handlingTax, type: 'handling' as const, lineId: null, addressId: 0 },

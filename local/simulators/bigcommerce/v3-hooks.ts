@@ -155,7 +155,11 @@ function list(query: URLSearchParams, context: HooksContext): SimResponse {
     .filter((hook) => isActive === undefined || hook.isActive === isActive)
     .filter((hook) => scope === null || hook.scope === scope)
     .filter((hook) => destination === null || hook.destination === destination);
-  return v3Page(matching.map((hook) => renderHook(hook, context.storeHash)), page, limit);
+  return v3Page(
+    matching.map((hook) => renderHook(hook, context.storeHash)),
+    page,
+    limit,
+  );
 }
 
 function admin(query: URLSearchParams, context: HooksContext): SimResponse {

@@ -127,7 +127,9 @@ export function readAddress(value: unknown, path: string): Json {
 
 const STATE_SHORT_NAMES: Record<string, ReadonlySet<string>> = {
   US: new Set(
-    'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP'.split(' '),
+    'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP'.split(
+      ' ',
+    ),
   ),
   CA: new Set('AB BC MB NB NL NT NS NU ON PE QC SK YT'.split(' ')),
 };

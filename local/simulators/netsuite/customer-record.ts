@@ -1,17 +1,5 @@
 /** Builds a customer record from a request body, enforcing the rules NetSuite applies on create and update. */
-import {
-  checkLength,
-  customFields,
-  get,
-  missing,
-  optBoolean,
-  optListRef,
-  optRef,
-  optString,
-  readAddress,
-  Rejected,
-  sublistItems,
-} from './body-fields.ts';
+import { checkLength, customFields, get, missing, optBoolean, optListRef, optRef, optString, readAddress, Rejected, sublistItems } from './body-fields.ts';
 import { invalidFieldValue, userError } from './errors.ts';
 import { isoNow, type RecordStore } from './record-store.ts';
 import type { AddressBookEntry, CustomerRecord, Json } from './records.ts';

@@ -53,12 +53,9 @@ export function userError(detail: string, extra: Partial<ErrorDetail> = {}): Sim
 /** Invalid value or reference in the body. Note Oracle's text says "resource" without "a". */
 export function invalidFieldValue(value: unknown, field: string, path: string): SimResponse {
   const shown = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-  return nsError(
-    400,
-    'INVALID_CONTENT',
-    `Error while accessing resource: You have entered an Invalid Field Value ${shown} for the following field: ${field}`,
-    { 'o:errorPath': path },
-  );
+  return nsError(400, 'INVALID_CONTENT', `Error while accessing resource: You have entered an Invalid Field Value ${shown} for the following field: ${field}`, {
+    'o:errorPath': path,
+  });
 }
 
 export function invalidRequest(detail: string, extra: Partial<ErrorDetail> = {}): SimResponse {

@@ -135,7 +135,12 @@ export class NetSuiteSimulator {
       },
       clock,
       {
-        currencies: (options.currencies ?? ['USD']).map((symbol, index) => ({ id: String(index + 1), symbol, name: CURRENCY_NAMES[symbol] ?? symbol, isBaseCurrency: index === 0 })),
+        currencies: (options.currencies ?? ['USD']).map((symbol, index) => ({
+          id: String(index + 1),
+          symbol,
+          name: CURRENCY_NAMES[symbol] ?? symbol,
+          isBaseCurrency: index === 0,
+        })),
         tax: {
           codes: new Map(taxCodes.map((code) => [code.id, { ...code }])),
           defaultCode: options.defaultTaxCode ?? taxCodes[0]!.id,
@@ -252,13 +257,16 @@ export class NetSuiteSimulator {
     const body: Json = { ...fields };
     if (input.subsidiary !== undefined) body.subsidiary = { id: input.subsidiary };
     if (currency !== undefined) body.currency = { id: this.currencyId(currency) };
-    if (otherCurrencies) body.currencyList = { items: [currency ?? this.store.baseCurrency.symbol, ...otherCurrencies].map((code) => ({ currency: { id: this.currencyId(code) } })) };
+    if (otherCurrencies)
+      body.currencyList = {
+        items: [currency ?? this.store.baseCurrency.symbol, ...otherCurrencies].map((code) => ({ currency: { id: this.currencyId(code) } })),
+      };
     try {
       const customer = buildCustomer(lowerKeys(body), body, this.store, { seeding: true, ...(otherSubsidiaries ? { otherSubsidiaries } : {}) });
       this.store.saveCustomer(customer);
       return customer.id;
     } catch (error) {
-      if (error instanceof Rejected) throw new Error(`NetSuite simulator: addCustomer rejected: ${JSON.stringify(error.response.body)}`);
+      if (error instanceof Rejected) throw new Error(`NetSuite simulator: addCustomer rejected: ${JSON.stringify(error.response.body)}`, { cause: error });
       throw error;
     }
   }

@@ -26,20 +26,58 @@ export interface AccountFeatures {
 type Needs = keyof AccountFeatures | null;
 
 const SALES_ORDER: Record<string, Needs> = {
-  entity: null, externalid: null, otherrefnum: null, trandate: null, memo: null, item: null, shippingcost: null, shipmethod: null,
-  shippingtaxcode: null, discountitem: null, discountrate: null, orderstatus: null, shippingaddress: null, billingaddress: null,
-  currency: 'multipleCurrencies', subsidiary: 'oneWorld', location: 'locations', department: 'departments', class: 'classes',
-  ismultishipto: 'multiShipRoutes', shipgroup: 'multiShipRoutes',
+  entity: null,
+  externalid: null,
+  otherrefnum: null,
+  trandate: null,
+  memo: null,
+  item: null,
+  shippingcost: null,
+  shipmethod: null,
+  shippingtaxcode: null,
+  discountitem: null,
+  discountrate: null,
+  orderstatus: null,
+  shippingaddress: null,
+  billingaddress: null,
+  currency: 'multipleCurrencies',
+  subsidiary: 'oneWorld',
+  location: 'locations',
+  department: 'departments',
+  class: 'classes',
+  ismultishipto: 'multiShipRoutes',
+  shipgroup: 'multiShipRoutes',
 };
 const SALES_ORDER_LINE: Record<string, Needs> = {
-  item: null, quantity: null, rate: null, amount: null, description: null, taxcode: null,
-  price: 'multiplePrices', location: 'locations', department: 'departments', class: 'classes',
-  shipaddress: 'multiShipRoutes', shipmethod: 'multiShipRoutes',
+  item: null,
+  quantity: null,
+  rate: null,
+  amount: null,
+  description: null,
+  taxcode: null,
+  price: 'multiplePrices',
+  location: 'locations',
+  department: 'departments',
+  class: 'classes',
+  shipaddress: 'multiShipRoutes',
+  shipmethod: 'multiShipRoutes',
 };
 const CUSTOMER: Record<string, Needs> = {
-  entityid: null, autoname: null, companyname: null, firstname: null, lastname: null, isperson: null, email: null, phone: null,
-  externalid: null, isinactive: null, addressbook: null, category: null,
-  subsidiary: 'oneWorld', currency: 'multipleCurrencies', currencylist: 'multipleCurrencies',
+  entityid: null,
+  autoname: null,
+  companyname: null,
+  firstname: null,
+  lastname: null,
+  isperson: null,
+  email: null,
+  phone: null,
+  externalid: null,
+  isinactive: null,
+  addressbook: null,
+  category: null,
+  subsidiary: 'oneWorld',
+  currency: 'multipleCurrencies',
+  currencylist: 'multipleCurrencies',
 };
 const FIELDS: Record<string, { body: Record<string, Needs>; lines?: { sublist: string; fields: Record<string, Needs> }; custom: string[] }> = {
   salesOrder: { body: SALES_ORDER, lines: { sublist: 'item', fields: SALES_ORDER_LINE }, custom: ['custbody'] },
@@ -77,18 +115,31 @@ export function unknownProperties(type: string, body: Json, features: AccountFea
  * Applies the request's property-name validation to `body`: with `error`, an unknown property fails the request;
  * otherwise the unknown properties are dropped (from a copy) and named in the warning header of the response.
  */
-export function validatePropertyNames(req: SimRequest, type: string, body: Json, features: AccountFeatures): { body: Json; warningHeaders: Record<string, string> } {
+export function validatePropertyNames(
+  req: SimRequest,
+  type: string,
+  body: Json,
+  features: AccountFeatures,
+): { body: Json; warningHeaders: Record<string, string> } {
   const unknown = unknownProperties(type, body, features);
   if (unknown.length === 0) return { body, warningHeaders: {} };
   const mode = String(req.headers['x-netsuite-propertynamevalidation'] ?? 'warning').toLowerCase();
   if (mode === 'error') {
     const [first] = unknown;
     const name = first!.split('.').pop();
-    throw new Rejected(nsError(400, 'INVALID_CONTENT', `Error while accessing a resource. Invalid field name: ${name}. The field does not exist on record ${type}, or the feature it needs is disabled.`, { 'o:errorPath': first! }));
+    throw new Rejected(
+      nsError(
+        400,
+        'INVALID_CONTENT',
+        `Error while accessing a resource. Invalid field name: ${name}. The field does not exist on record ${type}, or the feature it needs is disabled.`,
+        { 'o:errorPath': first! },
+      ),
+    );
   }
   const kept = structuredClone(body);
   for (const path of unknown) drop(kept, path);
-  const headers: Record<string, string> = mode === 'ignore' ? {} : { 'X-NetSuite-PropertyValidation': unknown.map((path) => `Property ${path} is not defined and was ignored`).join(', ') };
+  const headers: Record<string, string> =
+    mode === 'ignore' ? {} : { 'X-NetSuite-PropertyValidation': unknown.map((path) => `Property ${path} is not defined and was ignored`).join(', ') };
   return { body: kept, warningHeaders: headers };
 }
 

@@ -28,13 +28,23 @@ interface WritableType {
 
 const WRITABLE: Record<string, WritableType> = {
   customer: {
-    find: (store, ref) => resolve(ref, (id) => store.customers.get(id), (ext) => store.customers.byExternalId(ext)),
+    find: (store, ref) =>
+      resolve(
+        ref,
+        (id) => store.customers.get(id),
+        (ext) => store.customers.byExternalId(ext),
+      ),
     build: (input, body, store, existing) => buildCustomer(input, body, store, { existing: existing as CustomerRecord | undefined }),
     save: (store, record) => store.saveCustomer(record as CustomerRecord),
     view: (_store, record, base, expand) => customerView(record as CustomerRecord, base, expand),
   },
   salesOrder: {
-    find: (store, ref) => resolve(ref, (id) => store.salesOrders.get(id), (ext) => store.salesOrders.byExternalId(ext)),
+    find: (store, ref) =>
+      resolve(
+        ref,
+        (id) => store.salesOrders.get(id),
+        (ext) => store.salesOrders.byExternalId(ext),
+      ),
     build: (input, body, store, existing) => buildSalesOrder(input, body, store, existing as SalesOrderRecord | undefined),
     save: (store, record) => store.saveSalesOrder(record as SalesOrderRecord),
     view: (store, record, base, expand) => salesOrderView(record as SalesOrderRecord, store, base, expand),
@@ -60,7 +70,11 @@ export function handleRecord(req: SimRequest, store: RecordStore): SimResponse {
   const itemType = Object.entries(ITEM_RECORD_TYPES).find(([, recordType]) => recordType === type)?.[0];
   if (itemType !== undefined) {
     if (req.method !== 'GET' || ref === undefined || sub !== undefined) return unsupported(req);
-    const item = resolve(ref, (id) => store.items.get(id), (ext) => store.items.byExternalId(ext));
+    const item = resolve(
+      ref,
+      (id) => store.items.get(id),
+      (ext) => store.items.byExternalId(ext),
+    );
     return item && item.itemType === itemType ? singular(itemView(item, base)) : notFound();
   }
 
@@ -162,7 +176,12 @@ function mergeInput(existing: Json, patch: Json, replace: Set<string>): Json {
 }
 
 function replaced(req: SimRequest): Set<string> {
-  return new Set((req.query.get('replace') ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    (req.query.get('replace') ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 function written(req: SimRequest, type: string, id: string): SimResponse {

@@ -47,7 +47,9 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   const currency = optRef(input, 'currency') ?? existing?.currency ?? customer.currency;
   if (!store.currencies.has(currency)) throw new Rejected(invalidFieldValue(currency, 'currency', 'currency'));
   if (!customer.currencies.includes(currency)) {
-    throw new Rejected(nsError(400, 'INVALID_KEY_OR_REF', `Invalid currency reference key ${currency} for entity ${customer.id}.`, { 'o:errorPath': 'currency' }));
+    throw new Rejected(
+      nsError(400, 'INVALID_KEY_OR_REF', `Invalid currency reference key ${currency} for entity ${customer.id}.`, { 'o:errorPath': 'currency' }),
+    );
   }
 
   let subsidiary = optListRef(input, 'subsidiary', lists.subsidiaries);
@@ -79,11 +81,14 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
       throw new Rejected(userError('You cannot update items and shipping rates at the same time on transactions that have multiple shipping routes enabled.'));
     }
     for (const header of ['shippingCost', 'shipMethod', 'shippingAddress']) {
-      if (get(given, header) !== undefined) throw new Rejected(userError(`${header} is set per ship group on transactions that have multiple shipping routes enabled.`));
+      if (get(given, header) !== undefined)
+        throw new Rejected(userError(`${header} is set per ship group on transactions that have multiple shipping routes enabled.`));
     }
   }
 
-  const shippingAddress = isMultiShipTo ? undefined : (readSubrecordAddress(input, 'shippingAddress') ?? existing?.shippingAddress ?? defaultAddress(customer, 'defaultShipping'));
+  const shippingAddress = isMultiShipTo
+    ? undefined
+    : (readSubrecordAddress(input, 'shippingAddress') ?? existing?.shippingAddress ?? defaultAddress(customer, 'defaultShipping'));
   const billingAddress = readSubrecordAddress(input, 'billingAddress') ?? existing?.billingAddress ?? defaultAddress(customer, 'defaultBilling');
   // Tax follows the destination: the ship-to state, or the billing one for an order that ships nowhere.
   const taxState = stateOf(get(input, 'shippingAddress') === undefined && !existing?.shippingAddress ? billingAddress : shippingAddress);
@@ -179,10 +184,19 @@ function readShipGroups(input: Json, store: RecordStore, customer: CustomerRecor
       const id = groups.length + 1;
       const state = stateOf(addressBookEntry(customer, line.shipAddress));
       const override = given.get(id);
-      const shippingTaxCode = override?.taxCode ?? store.tax.shippingCode ?? (state === undefined ? undefined : store.tax.byState.get(state)) ?? store.tax.defaultCode;
-      if (!store.tax.codes.has(shippingTaxCode)) throw new Rejected(invalidFieldValue(shippingTaxCode, 'shippingtaxcode', `shipGroup.items[${id - 1}].shippingTaxCode`));
+      const shippingTaxCode =
+        override?.taxCode ?? store.tax.shippingCode ?? (state === undefined ? undefined : store.tax.byState.get(state)) ?? store.tax.defaultCode;
+      if (!store.tax.codes.has(shippingTaxCode))
+        throw new Rejected(invalidFieldValue(shippingTaxCode, 'shippingtaxcode', `shipGroup.items[${id - 1}].shippingTaxCode`));
       const shippingRate = cents(override?.rate ?? store.items.get(line.shipMethod!)?.basePrice ?? 0);
-      group = { id, shipAddress: line.shipAddress!, shipMethod: line.shipMethod!, shippingRate, shippingTaxCode, shippingTax: cents(shippingRate * store.tax.codes.get(shippingTaxCode)!.rate) };
+      group = {
+        id,
+        shipAddress: line.shipAddress!,
+        shipMethod: line.shipMethod!,
+        shippingRate,
+        shippingTaxCode,
+        shippingTax: cents(shippingRate * store.tax.codes.get(shippingTaxCode)!.rate),
+      };
       groups.push(group);
     }
     line.shipGroup = group.id;
@@ -221,7 +235,8 @@ function readLines(input: Json, store: RecordStore, stateCode: string | undefine
       const address = addressBookEntry(multiShipCustomer, shipAddress);
       if (!address) throw new Rejected(invalidFieldValue(shipAddress, 'shipaddress', `${path}.shipAddress`));
       const shipItem = store.items.get(shipMethod);
-      if (!shipItem || shipItem.isInactive || shipItem.itemType !== 'ShipItem') throw new Rejected(invalidFieldValue(shipMethod, 'shipmethod', `${path}.shipMethod`));
+      if (!shipItem || shipItem.isInactive || shipItem.itemType !== 'ShipItem')
+        throw new Rejected(invalidFieldValue(shipMethod, 'shipmethod', `${path}.shipMethod`));
       const state = stateOf(address);
       shipTo = { shipAddress, shipMethod, stateCode: state === undefined ? undefined : store.tax.byState.get(state) };
     }

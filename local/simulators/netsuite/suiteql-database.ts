@@ -154,13 +154,31 @@ export class SuiteqlDatabase {
     insertLine.run(0, id, 0, 'T', 'F', null, null, null, null, order.total, order.total, text(order.memo));
     let sequence = 0;
     const lastLine = Math.max(0, ...order.lines.map((line) => line.line));
-    const add = (item: string | null, itemType: string | null, amount: number, extra: { quantity?: number; rate?: number; memo?: string; taxLine?: boolean } = {}) => {
+    const add = (
+      item: string | null,
+      itemType: string | null,
+      amount: number,
+      extra: { quantity?: number; rate?: number; memo?: string; taxLine?: boolean } = {},
+    ) => {
       sequence += 1;
       const lineId = sequence <= order.lines.length ? order.lines[sequence - 1]!.line : lastLine + sequence - order.lines.length;
-      insertLine.run(lineId, id, sequence, 'F', extra.taxLine ? 'T' : 'F', item === null ? null : Number(item), itemType, extra.quantity === undefined ? null : -extra.quantity,
-        extra.rate ?? null, -amount, -amount, text(extra.memo));
+      insertLine.run(
+        lineId,
+        id,
+        sequence,
+        'F',
+        extra.taxLine ? 'T' : 'F',
+        item === null ? null : Number(item),
+        itemType,
+        extra.quantity === undefined ? null : -extra.quantity,
+        extra.rate ?? null,
+        -amount,
+        -amount,
+        text(extra.memo),
+      );
     };
-    for (const line of order.lines) add(line.item, null, line.amount, { quantity: line.quantity, rate: line.rate, ...(line.description ? { memo: line.description } : {}) });
+    for (const line of order.lines)
+      add(line.item, null, line.amount, { quantity: line.quantity, rate: line.rate, ...(line.description ? { memo: line.description } : {}) });
     if (order.discountItem !== undefined && order.discountTotal !== 0) add(order.discountItem, 'Discount', order.discountTotal);
     if (order.isMultiShipTo) for (const group of order.shipGroups) add(group.shipMethod, 'ShipItem', group.shippingRate);
     else if (order.shipMethod !== undefined || (order.shippingCost ?? 0) !== 0) add(order.shipMethod ?? null, 'ShipItem', order.shippingCost ?? 0);

@@ -21,7 +21,9 @@ export interface SuiteqlOptions {
 
 export function runSuiteql(req: SimRequest, database: SuiteqlDatabase, options: SuiteqlOptions): SimResponse {
   if (req.method !== 'POST') return nsError(405, 'INVALID_REQUEST', `Method ${req.method} is not allowed on the query resource.`);
-  const prefer = String(req.headers.prefer ?? '').split(',').map((token) => token.trim().toLowerCase());
+  const prefer = String(req.headers.prefer ?? '')
+    .split(',')
+    .map((token) => token.trim().toLowerCase());
   if (!prefer.includes('transient')) {
     return nsError(400, 'INVALID_HEADER', 'The Prefer header must contain "transient" for SuiteQL queries.', { 'o:errorHeader': 'Prefer' });
   }
@@ -36,7 +38,8 @@ export function runSuiteql(req: SimRequest, database: SuiteqlDatabase, options: 
   } catch {
     return invalidRequest('Invalid content in the request body: the body must be a JSON object.');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalidRequest('Invalid content in the request body: the body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return invalidRequest('Invalid content in the request body: the body must be a JSON object.');
   const { q, params } = body as { q?: unknown; params?: unknown };
   if (typeof q !== 'string' || q.trim() === '') return queryError(INVALID_QUERY);
 
@@ -52,7 +55,7 @@ export function runSuiteql(req: SimRequest, database: SuiteqlDatabase, options: 
   const shape = scanSql(q);
   if (shape.statements !== 1 || shape.firstKeyword !== 'SELECT') return queryError(INVALID_QUERY);
   // SQLite-only syntax Oracle refuses; letting it through would hide a query that fails on NetSuite.
-  if (shape.words.has('LIMIT')) return searchError("Invalid or unsupported search (LIMIT is not SuiteQL; page with the limit and offset query parameters).");
+  if (shape.words.has('LIMIT')) return searchError('Invalid or unsupported search (LIMIT is not SuiteQL; page with the limit and offset query parameters).');
   // Without params SQLite would silently bind NULL to a stray `?`.
   if (shape.placeholders !== bound.length) {
     return searchError(`The query has ${shape.placeholders} parameter placeholders but ${bound.length} values were given.`);
@@ -94,8 +97,10 @@ function readPaging(query: URLSearchParams): { limit: number; offset: number; gi
   }
   const offset = rawOffset === null ? 0 : strictInteger(rawOffset);
   if (offset === undefined || offset < 0) return { error: paramError('offset', `Invalid value for the offset query parameter: ${rawOffset}.`) };
-  if (offset % limit !== 0) return { error: paramError('offset', `Invalid value for the offset query parameter: ${rawOffset}. The offset must be a multiple of the limit.`) };
-  if (offset >= MAX_RESULTS) return { error: paramError('offset', `Invalid value for the offset query parameter: ${rawOffset}. A query returns at most ${MAX_RESULTS} results.`) };
+  if (offset % limit !== 0)
+    return { error: paramError('offset', `Invalid value for the offset query parameter: ${rawOffset}. The offset must be a multiple of the limit.`) };
+  if (offset >= MAX_RESULTS)
+    return { error: paramError('offset', `Invalid value for the offset query parameter: ${rawOffset}. A query returns at most ${MAX_RESULTS} results.`) };
   return { limit, offset, given: rawLimit !== null || rawOffset !== null };
 }
 

@@ -67,7 +67,11 @@ export class TbaVerifier {
 
     const oauthParams: Record<string, string> = {};
     for (const [name, value] of Object.entries(params)) if (name.startsWith('oauth_')) oauthParams[name] = value;
-    const expected = tbaSignature(signatureBaseString({ method: req.method, url: req.url, oauthParams }), this.credentials.consumerSecret, this.credentials.tokenSecret);
+    const expected = tbaSignature(
+      signatureBaseString({ method: req.method, url: req.url, oauthParams }),
+      this.credentials.consumerSecret,
+      this.credentials.tokenSecret,
+    );
     if (!constantTimeEqual(expected, params.oauth_signature ?? '')) return 'InvalidSignature';
 
     // Checked after the signature so a forged request cannot burn a legitimate client's nonce.

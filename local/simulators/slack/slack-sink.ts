@@ -19,18 +19,28 @@ const text = (status: number, body: string, headers: Record<string, string> = {}
   headers: { 'Content-Type': 'text/html', ...headers },
 });
 
+interface SlackBlockShape {
+  type?: unknown;
+  text?: { type?: unknown; text?: unknown };
+  fields?: unknown;
+  elements?: unknown;
+}
+
 function invalidBlocks(blocks: unknown): string | undefined {
   if (!Array.isArray(blocks)) return 'blocks must be an array';
   if (blocks.length > 50) return 'no more than 50 blocks';
-  for (const block of blocks as Array<Record<string, any>>) {
+  // The payload is untrusted JSON: every field is checked before use.
+  for (const block of blocks as Array<SlackBlockShape | null>) {
     if (!block || typeof block.type !== 'string') return 'every block needs a type';
-    if (block.type === 'header' && (block.text?.type !== 'plain_text' || String(block.text?.text ?? '').length > 150)) return 'header text must be plain_text of at most 150 characters';
+    if (block.type === 'header' && (block.text?.type !== 'plain_text' || String(block.text?.text ?? '').length > 150))
+      return 'header text must be plain_text of at most 150 characters';
     if (block.type === 'section') {
       if (block.text && String(block.text.text ?? '').length > 3000) return 'section text is limited to 3000 characters';
       if (block.fields && (!Array.isArray(block.fields) || block.fields.length > 10)) return 'a section holds at most 10 fields';
       if (!block.text && !block.fields) return 'a section needs text or fields';
     }
-    if (block.type === 'context' && (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 10)) return 'context needs 1 to 10 elements';
+    if (block.type === 'context' && (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 10))
+      return 'context needs 1 to 10 elements';
   }
   return undefined;
 }
@@ -49,7 +59,10 @@ export class SlackSink {
     this.tokens = this.burst;
     this.server = new SimServer({
       handle: (req) => this.handle(req),
-      faultResponse: (fault) => (fault.kind === 'rate-limit' ? text(429, 'rate_limited', { 'Retry-After': '1' }) : text(fault.status, fault.status >= 500 ? 'internal_error' : 'invalid_payload')),
+      faultResponse: (fault) =>
+        fault.kind === 'rate-limit'
+          ? text(429, 'rate_limited', { 'Retry-After': '1' })
+          : text(fault.status, fault.status >= 500 ? 'internal_error' : 'invalid_payload'),
     });
   }
 

@@ -84,7 +84,11 @@ describe('customers', () => {
     ns = await NetSuiteSimulator.start({ tba, oneWorld: true, subsidiaries: ['1', '2', '3'] });
     const customer = ns.addCustomer({ email: 'a@example.com', firstName: 'A', lastName: 'B', subsidiary: '1', otherSubsidiaries: ['2'] });
     const item = ns.addItem({ itemId: 'MUG' });
-    const order = (subsidiary: string) => ({ entity: { id: customer }, subsidiary: { id: subsidiary }, item: { items: [{ item: { id: item }, quantity: 1, rate: 5 }] } });
+    const order = (subsidiary: string) => ({
+      entity: { id: customer },
+      subsidiary: { id: subsidiary },
+      item: { items: [{ item: { id: item }, quantity: 1, rate: 5 }] },
+    });
     expect((await call('POST', '/record/v1/salesOrder', order('2'))).status).toBe(204);
     const refused = await call('POST', '/record/v1/salesOrder', order('3'));
     expect(refused.body!['o:errorDetails'][0]).toMatchObject({ 'o:errorPath': 'subsidiary' });

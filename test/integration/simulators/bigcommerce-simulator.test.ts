@@ -55,7 +55,17 @@ describe('v2 order object', () => {
     expect(body.date_created).toBe('Mon, 03 Mar 2025 09:15:00 +0000');
     expect(body.date_modified).toMatch(RFC_2822);
     expect(body.date_shipped).toBe('');
-    for (const field of ['subtotal_ex_tax', 'subtotal_inc_tax', 'subtotal_tax', 'shipping_cost_inc_tax', 'total_ex_tax', 'total_inc_tax', 'total_tax', 'discount_amount', 'coupon_discount']) {
+    for (const field of [
+      'subtotal_ex_tax',
+      'subtotal_inc_tax',
+      'subtotal_tax',
+      'shipping_cost_inc_tax',
+      'total_ex_tax',
+      'total_inc_tax',
+      'total_tax',
+      'discount_amount',
+      'coupon_discount',
+    ]) {
       expect(body[field]).toMatch(MONEY);
     }
     // 2 × 19.50 + 12.25 = 51.25; 8.25 % tax on it is 4.23 (rounded to the cent).
@@ -91,7 +101,10 @@ describe('v2 order object', () => {
 
     const { body: lines } = await json(`/v2/orders/${id}/products`);
     const share = (kind: string) =>
-      lines.reduce((sum: number, line: any) => sum + line.applied_discounts.filter((d: any) => d.id === kind).reduce((s: number, d: any) => s + units(d.amount), 0), 0);
+      lines.reduce(
+        (sum: number, line: any) => sum + line.applied_discounts.filter((d: any) => d.id === kind).reduce((s: number, d: any) => s + units(d.amount), 0),
+        0,
+      );
     expect(share('manual-discount')).toBe(units('5'));
     const { body: coupons } = await json(`/v2/orders/${id}/coupons`);
     expect(coupons).toEqual([expect.objectContaining({ code: 'WELCOME10', amount: 10, discount: 10, type: 2, order_id: id })]);
@@ -138,7 +151,14 @@ describe('v2 sub-resources', () => {
     expect(page3.headers.get('content-type')).toBeNull();
     expect(await page3.text()).toBe('');
     const line = all[0];
-    expect(line).toMatchObject({ order_id: id, sku: 'STICKER-01', is_bundled_product: false, parent_order_product_id: null, applied_discounts: [], product_options: [] });
+    expect(line).toMatchObject({
+      order_id: id,
+      sku: 'STICKER-01',
+      is_bundled_product: false,
+      parent_order_product_id: null,
+      applied_discounts: [],
+      product_options: [],
+    });
     expect(line.order_address_id).toBeGreaterThan(0);
     const single = await json(`/v2/orders/${id}/products/${line.id}`);
     expect(single.body).toEqual(line);
@@ -148,7 +168,13 @@ describe('v2 sub-resources', () => {
     const id = idOf((seed) => seed.lines.some((line) => line.parentLineIndex !== undefined));
     const { body: lines } = await json(`/v2/orders/${id}/products`);
     const [parent, child] = lines;
-    expect(child).toMatchObject({ is_bundled_product: true, parent_order_product_id: parent.id, price_ex_tax: '0.0000', total_inc_tax: '0.0000', sku: 'MUG-11OZ' });
+    expect(child).toMatchObject({
+      is_bundled_product: true,
+      parent_order_product_id: parent.id,
+      price_ex_tax: '0.0000',
+      total_inc_tax: '0.0000',
+      sku: 'MUG-11OZ',
+    });
     expect(parent.product_options).toEqual([expect.objectContaining({ type: 'Product Pick List', display_value: 'Ceramic Mug 11oz' })]);
   });
 
@@ -197,7 +223,16 @@ describe('v2 order list', () => {
     const extra = bc.addOrders(
       Array.from({ length: 45 }, (_, index) => ({
         dateCreated: new Date(Date.parse('2025-01-01T00:00:00Z') + index * 60_000),
-        billing: { firstName: 'Bulk', lastName: `Buyer${index}`, street1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', countryIso2: 'US', email: `bulk${index}@example.com` },
+        billing: {
+          firstName: 'Bulk',
+          lastName: `Buyer${index}`,
+          street1: '1 Main St',
+          city: 'Austin',
+          state: 'Texas',
+          zip: '78701',
+          countryIso2: 'US',
+          email: `bulk${index}@example.com`,
+        },
         lines: [{ sku: 'CAP-BLK', quantity: 1, priceExTax: '15.99' }],
       })),
     );
@@ -321,7 +356,10 @@ describe('gateway behaviour', () => {
     bc.setOrdersScope('read-only');
     try {
       expect((await call(`/v2/orders/${ids[0]}`)).status).toBe(200);
-      const write = await call(`/v3/orders/${ids[0]}/metafields`, { method: 'POST', body: JSON.stringify({ namespace: 'n', key: 'k', value: 'v', permission_set: 'read' }) });
+      const write = await call(`/v3/orders/${ids[0]}/metafields`, {
+        method: 'POST',
+        body: JSON.stringify({ namespace: 'n', key: 'k', value: 'v', permission_set: 'read' }),
+      });
       expect(write.status).toBe(403);
       expect(await write.json()).toMatchObject({ status: 403, title: "You don't have a required scope to access the endpoint" });
     } finally {

@@ -123,7 +123,10 @@ describe('management API (/v3/hooks)', () => {
       meta: {},
     });
     // No custom headers reads back as null.
-    const bare = await api(bc, '/hooks', { method: 'POST', body: { scope: 'store/order/updated', destination: 'https://example.com/hooks', is_active: false } });
+    const bare = await api(bc, '/hooks', {
+      method: 'POST',
+      body: { scope: 'store/order/updated', destination: 'https://example.com/hooks', is_active: false },
+    });
     expect(bare.body.data).toMatchObject({ headers: null, is_active: false });
     expect(bc.webhooks().map((h) => h.scope)).toEqual(['store/order/created', 'store/order/updated']);
   });
@@ -132,7 +135,12 @@ describe('management API (/v3/hooks)', () => {
     const bc = await store();
     const missing = await api(bc, '/hooks', { method: 'POST', body: { scope: 'store/order/created' } });
     expect(missing.res.status).toBe(422);
-    expect(missing.body).toMatchObject({ status: 422, title: 'JSON data is missing or invalid', type: expect.any(String), errors: { destination: 'error.path.missing.' } });
+    expect(missing.body).toMatchObject({
+      status: 422,
+      title: 'JSON data is missing or invalid',
+      type: expect.any(String),
+      errors: { destination: 'error.path.missing.' },
+    });
     for (const body of [
       { scope: 'store/order/create', destination: 'https://example.com/x' },
       { scope: 'orders', destination: 'https://example.com/x' },
@@ -284,7 +292,11 @@ describe('delivery', () => {
     // Staff notes, or a PUT of the status it already has: updated, no statusUpdated.
     r.received.length = 0;
     for (const body of [{ staff_notes: 'called the customer' }, { status_id: 5 }]) {
-      await fetch(`${bc.v2Url}/orders/${id}`, { method: 'PUT', headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      await fetch(`${bc.v2Url}/orders/${id}`, {
+        method: 'PUT',
+        headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     }
     await bc.flushWebhooks();
     expect(scopes(r)).toEqual(['store/order/updated', 'store/order/updated']);

@@ -32,17 +32,32 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const v2 = async (path: string) => {
-  const res = await fetch(`${h.bc.baseUrl}/stores/abc123/v2${path}`, { headers: { 'X-Auth-Token': h.config.bigcommerce.accessToken, Accept: 'application/json' } });
+  const res = await fetch(`${h.bc.baseUrl}/stores/abc123/v2${path}`, {
+    headers: { 'X-Auth-Token': h.config.bigcommerce.accessToken, Accept: 'application/json' },
+  });
   return res.status === 204 ? undefined : ((await res.json()) as any);
 };
 const units = (money: string | number) => Math.round(Number(money) * 10_000);
 
 describe('BigCommerce', () => {
   test('fees: a link without include=fees, the fee objects with it and at /fees, and in total_inc_tax (spec L1180-1221, L4438-4443, L5693-5747)', async () => {
-    const id = h.bc.addOrder({ billing: shopper('a@example.com'), taxRate: 0.1, lines: [{ sku: 'X', quantity: 1, priceExTax: '10' }], fees: [{ name: 'Eco packaging', costExTax: '2' }] });
+    const id = h.bc.addOrder({
+      billing: shopper('a@example.com'),
+      taxRate: 0.1,
+      lines: [{ sku: 'X', quantity: 1, priceExTax: '10' }],
+      fees: [{ name: 'Eco packaging', costExTax: '2' }],
+    });
     expect((await v2(`/orders/${id}`)).fees).toEqual({ url: expect.stringContaining(`/orders/${id}/fees`), resource: `/orders/${id}/fees` });
     const order = await v2(`/orders/${id}?include=fees`);
-    expect(order.fees).toEqual([expect.objectContaining({ type: 'custom_fee', display_name_customer: 'Eco packaging', cost_ex_tax: '2.0000', cost_inc_tax: '2.2000', cost_tax: '0.2000' })]);
+    expect(order.fees).toEqual([
+      expect.objectContaining({
+        type: 'custom_fee',
+        display_name_customer: 'Eco packaging',
+        cost_ex_tax: '2.0000',
+        cost_inc_tax: '2.2000',
+        cost_tax: '0.2000',
+      }),
+    ]);
     expect((await v2(`/orders/${id}/fees`)).fees).toHaveLength(1);
     // 10 + 1 tax + 2 fee + 0.2 fee tax
     expect(order.total_inc_tax).toBe('13.2000');
@@ -50,7 +65,11 @@ describe('BigCommerce', () => {
   });
 
   test('gift wrapping: per line (a line total), summed on the order, taxed, and in total_inc_tax (spec L3140-3157, L4650-4655)', async () => {
-    const id = h.bc.addOrder({ billing: shopper('a@example.com'), taxRate: 0.1, lines: [{ sku: 'X', quantity: 2, priceExTax: '10', wrappingCostExTax: '3', wrappingName: 'Gold' }] });
+    const id = h.bc.addOrder({
+      billing: shopper('a@example.com'),
+      taxRate: 0.1,
+      lines: [{ sku: 'X', quantity: 2, priceExTax: '10', wrappingCostExTax: '3', wrappingName: 'Gold' }],
+    });
     const [line] = await v2(`/orders/${id}/products`);
     expect(line).toMatchObject({ wrapping_name: 'Gold', wrapping_cost_ex_tax: '3.0000', wrapping_cost_tax: '0.3000', total_ex_tax: '20.0000' });
     expect(await v2(`/orders/${id}`)).toMatchObject({ wrapping_cost_ex_tax: '3.0000', wrapping_cost_inc_tax: '3.3000', total_inc_tax: '25.3000' });
@@ -67,18 +86,42 @@ describe('BigCommerce', () => {
     });
     const [custom, gift] = await v2(`/orders/${id}/products`);
     expect(custom).toMatchObject({ sku: '', product_id: 0, variant_id: 0, type: 'physical', total_tax: '4.0000' });
-    expect(gift).toMatchObject({ sku: '', product_id: 0, type: 'giftcertificate', gift_certificate_id: expect.any(Number), total_tax: '0.0000', order_address_id: 0 });
+    expect(gift).toMatchObject({
+      sku: '',
+      product_id: 0,
+      type: 'giftcertificate',
+      gift_certificate_id: expect.any(Number),
+      total_tax: '0.0000',
+      order_address_id: 0,
+    });
     const { consignments } = await v2(`/orders/${id}?include=consignments.line_items&consignment_structure=object`);
     expect(consignments.email.gift_certificates).toEqual([expect.objectContaining({ line_items: [expect.objectContaining({ id: gift.id })] })]);
   });
 
   test('multi-currency: currency_code is the display currency, default_currency_code the one paid in (spec L13-41, L4361-4388)', async () => {
-    const id = h.bc.addOrder({ billing: shopper('a@example.com'), currencyCode: 'EUR', displayCurrencyCode: 'GBP', storeDefaultCurrencyCode: 'USD', exchangeRate: '0.92', lines: [{ sku: 'X', quantity: 1, priceExTax: '10' }] });
-    expect(await v2(`/orders/${id}`)).toMatchObject({ currency_code: 'GBP', default_currency_code: 'EUR', store_default_currency_code: 'USD', store_default_to_transactional_exchange_rate: '0.9200000000' });
+    const id = h.bc.addOrder({
+      billing: shopper('a@example.com'),
+      currencyCode: 'EUR',
+      displayCurrencyCode: 'GBP',
+      storeDefaultCurrencyCode: 'USD',
+      exchangeRate: '0.92',
+      lines: [{ sku: 'X', quantity: 1, priceExTax: '10' }],
+    });
+    expect(await v2(`/orders/${id}`)).toMatchObject({
+      currency_code: 'GBP',
+      default_currency_code: 'EUR',
+      store_default_currency_code: 'USD',
+      store_default_to_transactional_exchange_rate: '0.9200000000',
+    });
   });
 
   test('gift certificate and store credit are payments: the total stays what the order costs (spec L4353-4360)', async () => {
-    const id = h.bc.addOrder({ billing: shopper('a@example.com'), lines: [{ sku: 'X', quantity: 1, priceExTax: '30' }], giftCertificateAmount: '10', storeCreditAmount: '5' });
+    const id = h.bc.addOrder({
+      billing: shopper('a@example.com'),
+      lines: [{ sku: 'X', quantity: 1, priceExTax: '30' }],
+      giftCertificateAmount: '10',
+      storeCreditAmount: '5',
+    });
     expect(await v2(`/orders/${id}`)).toMatchObject({ total_inc_tax: '30.0000', gift_certificate_amount: '10.0000', store_credit_amount: '5.0000' });
   });
 
@@ -86,7 +129,10 @@ describe('BigCommerce', () => {
     const id = h.bc.addOrder({
       billing: shopper('a@example.com'),
       taxRate: 0.1,
-      lines: [{ sku: 'X', quantity: 1, priceExTax: '10' }, { sku: 'E', quantity: 1, priceExTax: '20', taxRate: 0.05, taxClass: 'Digital Goods' }],
+      lines: [
+        { sku: 'X', quantity: 1, priceExTax: '10' },
+        { sku: 'E', quantity: 1, priceExTax: '20', taxRate: 0.05, taxClass: 'Digital Goods' },
+      ],
       shippingCostExTax: '5',
     });
     const rows = await v2(`/orders/${id}/taxes`);
@@ -107,7 +153,10 @@ describe('BigCommerce', () => {
         { ...shopper('a@example.com'), costExTax: '5' },
         { ...shopper('b@example.com', 'Bob'), city: 'Dallas', costExTax: '7', shippingMethod: 'UPS Ground' },
       ],
-      lines: [{ sku: 'X', quantity: 1, priceExTax: '10' }, { sku: 'Y', quantity: 1, priceExTax: '10', addressIndex: 1 }],
+      lines: [
+        { sku: 'X', quantity: 1, priceExTax: '10' },
+        { sku: 'Y', quantity: 1, priceExTax: '10', addressIndex: 1 },
+      ],
     });
     const { consignments, shipping_address_count } = await v2(`/orders/${id}?include=consignments&consignment_structure=object`);
     expect(shipping_address_count).toBe(2);
@@ -124,7 +173,8 @@ describe('BigCommerce', () => {
 });
 
 describe('NetSuite', () => {
-  const create = (body: Record<string, unknown>) => h.context.netsuite.createRecord('salesOrder', { entity: { id: customerId }, ...body }, { retrySafe: false });
+  const create = (body: Record<string, unknown>) =>
+    h.context.netsuite.createRecord('salesOrder', { entity: { id: customerId }, ...body }, { retrySafe: false });
   const read = async (id: string) => h.ns.salesOrders().find((order) => order.id === id)!;
   const line = (extra: Record<string, unknown> = {}) => ({ item: { id: mug }, quantity: 2, rate: 10, ...extra });
   const texas = { addr1: '1 Main St', city: 'Austin', state: 'TX', zip: '78701', country: 'US' };
@@ -133,7 +183,12 @@ describe('NetSuite', () => {
     const id = await create({ shippingAddress: texas, shippingCost: 10, item: { items: [line(), line({ taxCode: { id: '-8' } })] } });
     // 8.25 % of 20 = 1.65 on the first line, none on the second, 8.25 % of 10 shipping = 0.83
     expect(await read(id)).toMatchObject({ taxTotal: 2.48, total: 20 + 20 + 10 + 2.48 });
-    const exempt = await create({ shippingAddress: texas, shippingCost: 10, shippingTaxCode: { id: '-8' }, item: { items: [line({ taxCode: { id: '-8' } })] } });
+    const exempt = await create({
+      shippingAddress: texas,
+      shippingCost: 10,
+      shippingTaxCode: { id: '-8' },
+      item: { items: [line({ taxCode: { id: '-8' } })] },
+    });
     expect(await read(exempt)).toMatchObject({ taxTotal: 0, total: 30 });
   });
 
@@ -155,7 +210,11 @@ describe('NetSuite', () => {
     expect(failure).toMatchObject({ details: { status: 400, code: 'INVALID_KEY_OR_REF', path: 'currency' } });
     expect((failure as Error).message).toContain(`Invalid currency reference key ${eur} for entity ${customerId}`);
     const both = h.ns.addCustomer({ email: 'eu@example.com', firstName: 'Eu', lastName: 'Ro', currency: 'USD', otherCurrencies: ['EUR'] });
-    const id = await h.context.netsuite.createRecord('salesOrder', { entity: { id: both }, currency: { id: eur }, item: { items: [line()] } }, { retrySafe: false });
+    const id = await h.context.netsuite.createRecord(
+      'salesOrder',
+      { entity: { id: both }, currency: { id: eur }, item: { items: [line()] } },
+      { retrySafe: false },
+    );
     expect((await read(id)).currency).toBe(eur);
   });
 
@@ -168,13 +227,21 @@ describe('NetSuite', () => {
   test('multiple shipping routes: a ship-to and ship item per line, one group per pair rated by its item, rates set apart from items', async () => {
     const customer = h.ns.addCustomer({ email: 'msr@example.com', firstName: 'M', lastName: 'S' });
     await h.context.netsuite.updateRecord('customer', customer, {
-      addressBook: { items: [{ label: 'A', addressBookAddress: texas }, { label: 'B', addressBookAddress: { ...texas, city: 'Miami', state: 'FL', zip: '33131' } }] },
+      addressBook: {
+        items: [
+          { label: 'A', addressBookAddress: texas },
+          { label: 'B', addressBookAddress: { ...texas, city: 'Miami', state: 'FL', zip: '33131' } },
+        ],
+      },
     });
     const msrLine = (address: string) => line({ shipAddress: { id: address }, shipMethod: { id: shipItem } });
-    const make = (body: Record<string, unknown>) => h.context.netsuite.createRecord('salesOrder', { entity: { id: customer }, isMultiShipTo: true, ...body }, { retrySafe: false });
+    const make = (body: Record<string, unknown>) =>
+      h.context.netsuite.createRecord('salesOrder', { entity: { id: customer }, isMultiShipTo: true, ...body }, { retrySafe: false });
 
     await expect(make({ item: { items: [line()] } })).rejects.toThrow(/Please enter value\(s\) for: Ship To/);
-    await expect(make({ item: { items: [msrLine('1')] }, shipGroup: { items: [{ id: 1, shippingRate: 3 }] } })).rejects.toThrow(/cannot update items and shipping rates at the same time/);
+    await expect(make({ item: { items: [msrLine('1')] }, shipGroup: { items: [{ id: 1, shippingRate: 3 }] } })).rejects.toThrow(
+      /cannot update items and shipping rates at the same time/,
+    );
     await expect(make({ shippingCost: 5, item: { items: [msrLine('1')] } })).rejects.toThrow(/set per ship group/);
 
     const id = await make({ item: { items: [msrLine('1'), msrLine('2'), msrLine('1')] } });
@@ -182,22 +249,38 @@ describe('NetSuite', () => {
       [1, '1', 12.5],
       [2, '2', 12.5],
     ]);
-    await h.context.netsuite.updateRecord('salesOrder', id, { shipGroup: { items: [{ id: 1, shippingRate: 4 }, { id: 2, shippingRate: 6 }] } });
+    await h.context.netsuite.updateRecord('salesOrder', id, {
+      shipGroup: {
+        items: [
+          { id: 1, shippingRate: 4 },
+          { id: 2, shippingRate: 6 },
+        ],
+      },
+    });
     // Lines: 3 × 20, taxed 8.25 % in Texas (two lines) and 7 % in Florida; shipping 4 (TX) + 6 (FL), taxed likewise.
     expect(await read(id)).toMatchObject({ shippingCost: 10, taxTotal: 5.45 }); // 1.65 + 1.65 + 1.40 + 0.33 + 0.42
   });
 
   test('SuiteQL sees the currency table, and sales order totals as NetSuite books them: main line positive, other lines opposite', async () => {
     const discount = h.ns.addItem({ itemId: 'DISCOUNT', itemType: 'Discount' });
-    const id = await create({ shippingAddress: texas, shipMethod: { id: shipItem }, shippingCost: 5, discountItem: { id: discount }, discountRate: -3, item: { items: [line()] } });
-    expect(await h.context.netsuite.suiteql("SELECT id, symbol, isbasecurrency FROM currency ORDER BY id")).toEqual([
+    const id = await create({
+      shippingAddress: texas,
+      shipMethod: { id: shipItem },
+      shippingCost: 5,
+      discountItem: { id: discount },
+      discountRate: -3,
+      item: { items: [line()] },
+    });
+    expect(await h.context.netsuite.suiteql('SELECT id, symbol, isbasecurrency FROM currency ORDER BY id')).toEqual([
       { id: '1', symbol: 'USD', isbasecurrency: 'T' },
       { id: '2', symbol: 'EUR', isbasecurrency: 'F' },
     ]);
     const [header] = await h.context.netsuite.suiteql(`SELECT foreigntotal, taxtotal, currency FROM transaction WHERE id = ${id}`);
     // 20 - 3 + 5 + 8.25 % of 20 (1.65) + of 5 (0.41)
     expect(header).toEqual({ foreigntotal: '24.06', taxtotal: '2.06', currency: '1' });
-    const lines = await h.context.netsuite.suiteql(`SELECT mainline, taxline, itemtype, foreignamount FROM transactionline WHERE transaction = ${id} ORDER BY linesequencenumber`);
+    const lines = await h.context.netsuite.suiteql(
+      `SELECT mainline, taxline, itemtype, foreignamount FROM transactionline WHERE transaction = ${id} ORDER BY linesequencenumber`,
+    );
     expect(lines).toEqual([
       { mainline: 'T', taxline: 'F', foreignamount: '24.06' },
       { mainline: 'F', taxline: 'F', itemtype: 'InvtPart', foreignamount: '-20' },
@@ -206,6 +289,13 @@ describe('NetSuite', () => {
       { mainline: 'F', taxline: 'T', itemtype: 'TaxItem', foreignamount: '-2.06' },
     ]);
     // And the product reads them back as positive parts.
-    expect((await h.context.erp.readSalesOrderTotals([id])).get(id)).toEqual({ salesOrderId: id, currency: 'USD', total: units('24.06'), tax: units('2.06'), shipping: units('5'), discount: units('3') });
+    expect((await h.context.erp.readSalesOrderTotals([id])).get(id)).toEqual({
+      salesOrderId: id,
+      currency: 'USD',
+      total: units('24.06'),
+      tax: units('2.06'),
+      shipping: units('5'),
+      discount: units('3'),
+    });
   });
 });

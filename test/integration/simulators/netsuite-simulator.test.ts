@@ -84,7 +84,9 @@ function tbaHeader(method: string, url: string, overrides: TbaOverrides = {}): s
   };
   const signature = tbaSignature(signatureBaseString({ method, url, oauthParams: params }), overrides.consumerSecret ?? TBA.consumerSecret, TBA.tokenSecret);
   const fields = { realm: overrides.realm ?? ACCOUNT, ...params, oauth_signature: signature };
-  return `OAuth ${Object.entries(fields).map(([k, v]) => `${k}="${percentEncode(v)}"`).join(', ')}`;
+  return `OAuth ${Object.entries(fields)
+    .map(([k, v]) => `${k}="${percentEncode(v)}"`)
+    .join(', ')}`;
 }
 
 async function assertion(overrides: { alg?: string; kid?: string; aud?: string; iss?: string; scope?: unknown; key?: CryptoKey; lifetime?: number } = {}) {
@@ -124,7 +126,12 @@ async function api(method: string, path: string, body?: unknown, headers: Record
   });
 }
 
-async function suiteql(q: string, query = 'limit=1000&offset=0', extra: Json = {}, headers: Record<string, string> = { Prefer: 'transient' }): Promise<Response> {
+async function suiteql(
+  q: string,
+  query = 'limit=1000&offset=0',
+  extra: Json = {},
+  headers: Record<string, string> = { Prefer: 'transient' },
+): Promise<Response> {
   return api('POST', `/services/rest/query/v1/suiteql${query ? `?${query}` : ''}`, { q, ...extra }, headers);
 }
 
@@ -284,9 +291,7 @@ describe('OAuth 2.0 client credentials', () => {
     try {
       const expired = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
       expect(expired.status).toBe(401);
-      expect(expired.headers.get('www-authenticate')).toBe(
-        `Bearer realm="${ACCOUNT}", error="invalid_token", error_description="Invalid login attempt."`,
-      );
+      expect(expired.headers.get('www-authenticate')).toBe(`Bearer realm="${ACCOUNT}", error="invalid_token", error_description="Invalid login attempt."`);
       expect((await errorOf(expired)).code).toBe('INVALID_LOGIN');
     } finally {
       now = saved;
@@ -335,7 +340,11 @@ describe('records', () => {
       otherRefNum: '1001',
       subtotal: 39,
       total: 43.95,
-      entity: { id: customerId, refName: expect.stringContaining("O'Brien"), links: [{ rel: 'self', href: expect.stringContaining(`/customer/${customerId}`) }] },
+      entity: {
+        id: customerId,
+        refName: expect.stringContaining("O'Brien"),
+        links: [{ rel: 'self', href: expect.stringContaining(`/customer/${customerId}`) }],
+      },
       item: { links: [{ rel: 'self', href: `${location}/item` }] },
       custbody_channel: 'bc',
     });
@@ -346,7 +355,9 @@ describe('records', () => {
       item: { items: Json[] };
     };
     expect(expanded.id).toBe(id);
-    expect(expanded.item.items).toEqual([expect.objectContaining({ item: expect.objectContaining({ id: itemId, refName: 'SKU-1' }), quantity: 2, rate: 19.5, amount: 39 })]);
+    expect(expanded.item.items).toEqual([
+      expect.objectContaining({ item: expect.objectContaining({ id: itemId, refName: 'SKU-1' }), quantity: 2, rate: 19.5, amount: 39 }),
+    ]);
 
     const snapshot = ns.salesOrders().find((candidate) => candidate.id === id);
     expect(snapshot).toMatchObject({
@@ -394,10 +405,23 @@ describe('records', () => {
   test.each<[string, () => Json, string, string | undefined, string]>([
     ['unknown customer', () => ({ entity: { id: '424242' } }), 'INVALID_CONTENT', 'entity', '424242 for the following field: entity'],
     ['unknown item', () => ({ item: { items: [{ item: { id: '424242' }, quantity: 1 }] } }), 'INVALID_CONTENT', 'item.items[0].item', 'field: item'],
-    ['a customer id used as an item', () => ({ item: { items: [{ item: { id: customerId }, quantity: 1 }] } }), 'INVALID_CONTENT', 'item.items[0].item', 'field: item'],
+    [
+      'a customer id used as an item',
+      () => ({ item: { items: [{ item: { id: customerId }, quantity: 1 }] } }),
+      'INVALID_CONTENT',
+      'item.items[0].item',
+      'field: item',
+    ],
     [
       'inactive item',
-      () => ({ item: { items: [{ item: { id: itemId }, quantity: 1 }, { item: { id: String(Number(itemId) + 1) }, quantity: 1 }] } }),
+      () => ({
+        item: {
+          items: [
+            { item: { id: itemId }, quantity: 1 },
+            { item: { id: String(Number(itemId) + 1) }, quantity: 1 },
+          ],
+        },
+      }),
       'INVALID_CONTENT',
       'item.items[1].item',
       'field: item',
@@ -432,7 +456,9 @@ describe('records', () => {
     });
     expect(ok.status).toBe(204);
     const saved = ns.customers().find((candidate) => candidate.id === idFrom(ok));
-    expect(saved?.addressBook).toEqual([expect.objectContaining({ defaultShipping: true, addressBookAddress: { addr1: '2 Side St', city: 'Austin', country: 'US' } })]);
+    expect(saved?.addressBook).toEqual([
+      expect.objectContaining({ defaultShipping: true, addressBookAddress: { addr1: '2 Side St', city: 'Austin', country: 'US' } }),
+    ]);
   });
 
   test('malformed JSON → 400 INVALID_REQUEST', async () => {
@@ -449,7 +475,11 @@ describe('records', () => {
     const updated = await api('PUT', `${path}?replace=item`, { memo: 'changed', item: { items: [{ item: { id: itemId }, quantity: 3, rate: 1 }] } });
     expect(updated.status).toBe(204);
     expect(idFrom(updated)).toBe(id);
-    expect(ns.salesOrders().find((candidate) => candidate.id === id)).toMatchObject({ memo: 'changed', total: 12.95, lines: [expect.objectContaining({ quantity: 3 })] });
+    expect(ns.salesOrders().find((candidate) => candidate.id === id)).toMatchObject({
+      memo: 'changed',
+      total: 12.95,
+      lines: [expect.objectContaining({ quantity: 3 })],
+    });
   });
 });
 
