@@ -11,9 +11,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { defaultRetrySchedule } from '../../functions/core/retry-schedule.ts';
 import { startLocalConsole } from '../../operator/console/local-console.ts';
-import { startLocalStack, type LocalStack } from '../../local/runtime/local-stack.ts';
+import { type LocalStack } from '../../local/runtime/local-stack.ts';
+import { startTestStack } from '../support/test-stack.ts';
 import { demoStore } from '../../local/simulators/bigcommerce/fixtures/demo-store.ts';
 import { demoTaxSetup, seedDemoAccount } from '../../local/simulators/netsuite/fixtures/demo-account.ts';
 import { shopper } from '../support/sync-harness.ts';
@@ -35,11 +35,9 @@ const screenshots = process.env.SCREENSHOT_DIR;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`);
-  stack = await startLocalStack({
-    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
-    retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },
+  stack = await startTestStack({
     env: { POLLER_INITIAL_LOOKBACK_HOURS: String(3 * 365 * 24) },
-    simulator: { netsuite: demoTaxSetup, rateLimit: { quota: 5000, windowMs: 1000 } },
+    simulator: { netsuite: demoTaxSetup },
     seed: ({ ns }) => seedDemoAccount(ns, { skip: [MISSING_SKU] }),
   });
   consoleAt = await startLocalConsole(stack);

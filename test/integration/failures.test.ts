@@ -5,17 +5,13 @@
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { orderKey } from '../../functions/core/external-ids.ts';
-import { defaultRetrySchedule } from '../../functions/core/retry-schedule.ts';
-import { startLocalStack, type LocalStack } from '../../local/runtime/local-stack.ts';
+import { type LocalStack } from '../../local/runtime/local-stack.ts';
+import { startTestStack } from '../support/test-stack.ts';
 import { shopper } from '../support/sync-harness.ts';
 
 let stack: LocalStack;
 beforeEach(async () => {
-  stack = await startLocalStack({
-    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
-    // Test-time timings: the production schedule's shape, capped at one second per wait.
-    retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },
-    simulator: { rateLimit: { quota: 5000, windowMs: 1000 } },
+  stack = await startTestStack({
     seed: ({ ns }) => {
       ns.addItem({ itemId: 'MUG-11OZ' });
     },

@@ -4,17 +4,14 @@
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { orderKey } from '../../functions/core/external-ids.ts';
-import { defaultRetrySchedule } from '../../functions/core/retry-schedule.ts';
 import { ordersQueue } from '../../functions/adapters/sqs/queue-definitions.ts';
-import { startLocalStack, type LocalStack } from '../../local/runtime/local-stack.ts';
+import { type LocalStack } from '../../local/runtime/local-stack.ts';
+import { startTestStack } from '../support/test-stack.ts';
 import { shopper } from '../support/sync-harness.ts';
 
 let stack: LocalStack;
 beforeEach(async () => {
-  stack = await startLocalStack({
-    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
-    // Production waits 5–15 s before retrying an order another worker holds; a second keeps tests quick.
-    retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },
+  stack = await startTestStack({
     simulator: { rateLimit: { quota: 1000, windowMs: 1000 } },
     seed: ({ ns }) => {
       ns.addItem({ itemId: 'MUG-11OZ' });

@@ -10,17 +10,14 @@ import { ledgerTable } from '../../functions/adapters/dynamodb/table-definitions
 import { orderKey } from '../../functions/core/external-ids.ts';
 import { emailHash, HISTORY_LIMIT, HISTORY_TRIM_SLACK, historyEvent } from '../../functions/core/order-history.ts';
 import type { HistoryEvent, LedgerEntry } from '../../functions/core/ports.ts';
-import { defaultRetrySchedule } from '../../functions/core/retry-schedule.ts';
 import { createTables } from '../../local/engines/create-tables.ts';
-import { startLocalStack, type LocalStack } from '../../local/runtime/local-stack.ts';
+import { type LocalStack } from '../../local/runtime/local-stack.ts';
+import { startTestStack } from '../support/test-stack.ts';
 import { shopper } from '../support/sync-harness.ts';
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({
-    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
-    retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },
-    simulator: { rateLimit: { quota: 5000, windowMs: 1000 } },
+  stack = await startTestStack({
     seed: ({ ns }) => {
       ns.addItem({ itemId: 'MUG-11OZ' });
     },

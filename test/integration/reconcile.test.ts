@@ -4,8 +4,8 @@
  * driven through the webhook and the queue as BigCommerce drives them.
  */
 import { orderKey } from '../../functions/core/external-ids.ts';
-import { defaultRetrySchedule } from '../../functions/core/retry-schedule.ts';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/runtime/local-stack.ts';
+import { type LocalStack, type LocalStackOptions } from '../../local/runtime/local-stack.ts';
+import { startTestStack } from '../support/test-stack.ts';
 import { shopper } from '../support/sync-harness.ts';
 
 let stack: LocalStack;
@@ -22,10 +22,8 @@ const TAXED = {
 };
 
 async function start(options: Partial<LocalStackOptions> = {}) {
-  stack = await startLocalStack({
-    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT!,
-    retrySchedule: { delaySeconds: (error, receiveCount) => Math.min(1, defaultRetrySchedule.delaySeconds(error, receiveCount)) },
-    simulator: { rateLimit: { quota: 5000, windowMs: 1000 }, netsuite: TAXED },
+  stack = await startTestStack({
+    simulator: { netsuite: TAXED },
     seed: ({ ns }) => {
       ns.addItem({ itemId: 'MUG-11OZ' });
       ns.addItem({ itemId: 'BEANS-250G', taxCode: '6' }); // NetSuite taxes this item at 9 %, the store at 8.25 %
