@@ -1,13 +1,14 @@
 // ESLint flat config: typescript-eslint's recommended rules on every TypeScript and JavaScript file we own.
 // Formatting is Prettier's job (.prettierrc.json), so no stylistic rules here.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['node_modules/', 'cdk.out/', '.local-data/', 'coverage/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
