@@ -65,15 +65,22 @@ export class DynamoDbLedgerViews extends DynamoDbTable {
     return `order#${this.storeHash}#${orderId}`;
   }
 
+  /** The keys-only state index, one state's partition. */
+  private inState(state: LedgerState) {
+    return {
+      TableName: this.tableName,
+      IndexName: STATE_INDEX.name,
+      KeyConditionExpression: '#state = :state',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': state },
+    };
+  }
+
   /** One page of orders in a state, most recently changed first. */
   async listByState(state: LedgerState, options: { limit?: number; cursor?: string } = {}): Promise<OrderPage> {
     const page = await this.db.send(
       new QueryCommand({
-        TableName: this.tableName,
-        IndexName: STATE_INDEX.name,
-        KeyConditionExpression: '#state = :state',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':state': state },
+        ...this.inState(state),
         ScanIndexForward: false,
         Limit: options.limit ?? 50,
         ExclusiveStartKey: decodeCursor(options.cursor),
@@ -94,11 +101,7 @@ export class DynamoDbLedgerViews extends DynamoDbTable {
     do {
       const page = await this.db.send(
         new QueryCommand({
-          TableName: this.tableName,
-          IndexName: STATE_INDEX.name,
-          KeyConditionExpression: '#state = :state',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':state': state },
+          ...this.inState(state),
           Select: 'COUNT',
           Limit: cap - count,
           ExclusiveStartKey: startKey,
