@@ -202,7 +202,13 @@ export interface OrderLedger extends OrderHistory {
    * Records the sales order, the totals it booked (the order then awaits reconciliation) and the snapshot of what
    * was applied, which later changes are diffed against.
    */
-  markSynced(orderKey: string, owner: string, salesOrderId: string, applied: { booked: BookedTotals; snapshot: OrderSnapshot }, trail?: AttemptTrail): Promise<void>;
+  markSynced(
+    orderKey: string,
+    owner: string,
+    salesOrderId: string,
+    applied: { booked: BookedTotals; snapshot: OrderSnapshot },
+    trail?: AttemptTrail,
+  ): Promise<void>;
   markWriteBackDone(orderKey: string, events?: HistoryEvent[]): Promise<void>;
   /** Releases the lease and records that the order is not (yet) in a status that triggers a sync. */
   markSkipped(orderKey: string, owner: string, reason: string, trail?: AttemptTrail): Promise<void>;

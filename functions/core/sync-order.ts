@@ -266,11 +266,7 @@ async function shipToAddresses(
   return new Map(withKeys.map(({ consignment, key }) => [consignment.addressId, ids.get(key)!]));
 }
 
-async function createSalesOrder(
-  orderId: number,
-  deps: SyncDeps,
-  trail: AttemptTrail,
-): Promise<CreatedSalesOrder | { skipped: string }> {
+async function createSalesOrder(orderId: number, deps: SyncDeps, trail: AttemptTrail): Promise<CreatedSalesOrder | { skipped: string }> {
   const plan = await planSalesOrder(orderId, deps, { trail });
   if ('skipped' in plan) return plan;
   const { order, customer, draft, booked, lineSkus, freshSkus, warnings } = plan;
