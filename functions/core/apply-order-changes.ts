@@ -15,12 +15,9 @@ import { orderKey } from './external-ids.ts';
 import { SALES_ORDER_STATUS_NAMES, type ErpSalesOrder, type SalesOrderLineChange, type StoreOrder } from './model.ts';
 import { historyEvent } from './order-history.ts';
 import { snapshotOf, type OrderSnapshot, type SnapshotLine } from './order-snapshot.ts';
-import { statusName } from './order-statuses.ts';
+import { CANCEL_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { AppliedChanges, HistoryEvent, LedgerEntry } from './ports.ts';
 import { planSalesOrder, type SyncDeps } from './sync-order.ts';
-
-/** BigCommerce Cancelled and Declined (lifecycle.md §1.1). */
-export const CANCEL_STATUS_IDS: ReadonlySet<number> = new Set([5, 6]);
 
 export type ChangeOutcome =
   | { status: 'unchanged'; orderId: number; salesOrderId: string }
@@ -74,7 +71,7 @@ async function applyOrderState(order: StoreOrder, entry: LedgerEntry, salesOrder
     const announcing = refused.messageId !== undefined && refused.messageId === deps.trigger?.messageId;
     return announcing ? { ...none(), refusal: refused.reason } : none();
   }
-  if (CANCEL_STATUS_IDS.has(order.statusId)) {
+  if (CANCEL_STATUS_IDS.includes(order.statusId)) {
     if (snapshot?.cancelled) return none();
     return cancel(order, snapshot, salesOrderId, deps);
   }
