@@ -9,7 +9,7 @@ import { DynamoDbTable } from './dynamodb-table.ts';
 
 export const POLLER_KEY_PREFIX = 'poller#';
 const LEASE_KEY = `${POLLER_KEY_PREFIX}lease`;
-const cursorKey = (statusId: number) => `${POLLER_KEY_PREFIX}cursor#${statusId}`;
+const cursorKey = (statusId: number | 'refunds') => `${POLLER_KEY_PREFIX}cursor#${statusId}`;
 
 export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
   async acquireLease(owner: string, leaseMs: number): Promise<boolean> {
@@ -47,13 +47,13 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
     }
   }
 
-  async getCursor(statusId: number): Promise<PollerCursor | undefined> {
+  async getCursor(statusId: number | 'refunds'): Promise<PollerCursor | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: cursorKey(statusId) }, ConsistentRead: true }));
     if (!result.Item) return undefined;
     return { at: new Date(Number(result.Item.cursorMs)), recent: (result.Item.recent as Record<string, number> | undefined) ?? {} };
   }
 
-  async advanceCursor(statusId: number, cursor: PollerCursor): Promise<void> {
+  async advanceCursor(statusId: number | 'refunds', cursor: PollerCursor): Promise<void> {
     const to = cursor.at.getTime();
     try {
       await this.db.send(
