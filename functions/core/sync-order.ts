@@ -1,7 +1,7 @@
 import { buildSalesOrder, skusToResolve, type BookedTotals, type SalesOrderSettings } from './build-sales-order.ts';
 import { AlreadyExistsError, MissingSkuError, NotFoundError, PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey, shipToAddressKey } from './external-ids.ts';
-import { statusName } from './order-statuses.ts';
+import { REFUND_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import { emailHash, historyEvent } from './order-history.ts';
 import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
@@ -23,6 +23,14 @@ export interface SyncSettings extends SalesOrderSettings {
   customerEntityId?: 'auto' | 'email' | 'name';
   /** OneWorld: a shopper known only in another subsidiary gets a customer of ours, or the order fails. */
   otherSubsidiaryCustomer?: 'create' | 'fail';
+  /** Item that refunded amounts not tied to a line (ORDER, FEE, gift wrapping) book on (NETSUITE_REFUND_ITEM_ID). */
+  refundItemId?: string;
+  /** deposit: captured payments become customer deposits on the sales order (SYNC_PAYMENTS; default off). */
+  payments?: 'off' | 'deposit';
+  /** Record test-gateway payments too (a sandbox store). */
+  includeTestPayments?: boolean;
+  /** Unset: deposits go to Undeposited Funds. */
+  depositAccountId?: string;
 }
 
 export interface SyncDeps {
@@ -132,11 +140,14 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
   // After the ledger says synced, nothing below can lead to a second sales order.
   await writeBack(orderId, result.salesOrderId, key, deps, source);
-  const { warnings, snapshot: _snapshot, ...synced } = result;
+  // Payments (and refunds) that came before the sales order do not wait for another event. A refund before it is
+  // rare: a refunded order is not in a trigger status, so this runs only when its status says refunded.
+  if (settings.payments === 'deposit' || REFUND_STATUS_IDS.includes(result.order.statusId)) await applyOrderChanges(orderId, deps, { order: result.order });
+  const { warnings, snapshot: _snapshot, order: _order, ...synced } = result;
   return { status: 'synced', orderId, ...synced, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-type CreatedSalesOrder = { salesOrderId: string; created: boolean; booked: BookedTotals; snapshot: OrderSnapshot; warnings: string[] };
+type CreatedSalesOrder = { salesOrderId: string; created: boolean; booked: BookedTotals; snapshot: OrderSnapshot; order: StoreOrder; warnings: string[] };
 
 /** How a skip for an order BigCommerce does not have begins (the worker counts these apart). */
 export const UNKNOWN_ORDER = 'BigCommerce has no order';
@@ -289,7 +300,7 @@ async function createSalesOrder(orderId: number, deps: SyncDeps, trail: AttemptT
     // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
     // crash between the create and here (the retry finds the order by externalId and sets the same rates).
     if (draft.shipGroups) await deps.erp.setShipGroupRates(created.salesOrderId, draft.shipGroups);
-    return { ...created, booked, snapshot: snapshotOf(draft, order.dateModified, order.statusId), warnings };
+    return { ...created, booked, snapshot: snapshotOf(draft, order.dateModified, order.statusId), order, warnings };
   } catch (error) {
     const refusedLine = error instanceof SyncError ? /^item\.items\[(\d+)\]\.item$/.exec(error.details.path ?? '') : null;
     const refusedSku = refusedLine ? lineSkus[Number(refusedLine[1])] : undefined;
