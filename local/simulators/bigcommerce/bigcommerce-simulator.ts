@@ -174,6 +174,20 @@ export class BigCommerceSimulator {
     this.state.setStatus(orderId, statusId);
   }
 
+  /** Same as updateOrderStatus (the name the lifecycle tests use). */
+  setStatus(orderId: number, statusId: number): void {
+    this.state.setStatus(orderId, statusId);
+  }
+
+  /**
+   * Edits the order exactly as `PUT /v2/orders/{id}` with `fields` as the body would (same code): products by id
+   * (quantity 0 removes), new products without id, shipping_addresses, billing_address, shipping cost, status_id.
+   * Throws with the 400's message when the PUT would be refused. Returns the order as GET serves it afterwards.
+   */
+  editOrder(orderId: number, fields: Record<string, unknown>): V2Order {
+    return renderOrder(this.state.editOrder(orderId, fields), this.v2Url);
+  }
+
   /** The order as GET /v2/orders/{id} serves it, or undefined. */
   getOrder(orderId: number): V2Order | undefined {
     const order = this.state.orders.get(orderId);

@@ -198,6 +198,7 @@ function buildLines(seed: SeedOrder, shipping: StoredShippingAddress[], digital:
       productOptions: [],
       manualDiscount: 0,
       couponDiscount: 0,
+      quantityRefunded: 0,
     };
     if (parent) {
       parent.productOptions.push({

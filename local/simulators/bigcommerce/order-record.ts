@@ -68,6 +68,8 @@ export interface StoredLine {
   /** This line's share of the order's manual discount and coupon discount. */
   manualDiscount: Units;
   couponDiscount: Units;
+  /** Units of this line refunded through v3 payment actions. */
+  quantityRefunded: number;
 }
 
 export interface StoredCoupon {

@@ -7,7 +7,7 @@
 import { buildOrder, type IdSource } from './build-order.ts';
 import { truncateToSecond } from './dates.ts';
 import type { StoredOrder } from './order-record.ts';
-import { statusById } from './order-statuses.ts';
+import { applyOrderEdit } from './order-edits.ts';
 import type { SeedOrder } from './seed-order.ts';
 
 export interface StoredMetafield {
@@ -74,10 +74,21 @@ export class StoreState {
 
   /** A status change is a modification: date_modified moves to now (whole seconds), as in the real store. */
   setStatus(orderId: number, statusId: number): StoredOrder {
+    return this.editOrder(orderId, { status_id: statusId });
+  }
+
+  /**
+   * An edit as `PUT /v2/orders/{id}` makes it (see order-edits.ts): applied whole or not at all (EditError), then
+   * recorded as a modification — even one that changed nothing, as the real API does not report "unchanged".
+   */
+  editOrder(orderId: number, fields: Record<string, unknown>): StoredOrder {
     const order = this.requireOrder(orderId);
-    if (!statusById(statusId)) throw new Error(`unknown statusId ${statusId}`);
     const previousStatusId = order.statusId;
-    order.statusId = statusId;
+    applyOrderEdit(order, fields, {
+      nextLineId: () => this.ids.next('line'),
+      productIdFor: (sku) => this.ids.productIdFor(sku),
+      variantIdFor: (sku) => this.ids.variantIdFor(sku),
+    });
     this.modified(order, previousStatusId);
     return order;
   }

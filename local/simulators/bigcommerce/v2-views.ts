@@ -257,8 +257,9 @@ export function renderLine(order: StoredOrder, line: StoredLine): V2OrderProduct
     cost_price_inc_tax: '0.0000',
     cost_price_ex_tax: '0.0000',
     cost_price_tax: '0.0000',
-    is_refunded: false,
-    quantity_refunded: 0,
+    // Refunds through v3 payment actions count here; refund_amount "always returns 0" (L3124).
+    is_refunded: line.quantityRefunded > 0,
+    quantity_refunded: line.quantityRefunded,
     refund_amount: '0.0000',
     return_id: 0,
     wrapping_id: line.wrappingExTax > 0 ? 1 : 0,
