@@ -5,7 +5,8 @@
 import { toRfc2822 } from './dates.ts';
 import { formatMoney, moneyNumber } from './money.ts';
 import { orderTotals, type StoredLine, type StoredOrder, type StoredShippingAddress } from './order-record.ts';
-import { paymentStatusFor, statusById } from './order-statuses.ts';
+import { paymentStatusOf } from './order-payments.ts';
+import { statusById } from './order-statuses.ts';
 import type {
   V2AppliedDiscount,
   V2Consignments,
@@ -77,7 +78,7 @@ export function renderOrder(order: StoredOrder, apiBase: string, includes: Order
     items_shipped: 0,
     payment_method: order.paymentMethod,
     payment_provider_id: '',
-    payment_status: paymentStatusFor(order.statusId),
+    payment_status: paymentStatusOf(order),
     refunded_amount: formatMoney(0),
     order_is_digital: order.shipping.length === 0,
     store_credit_amount: formatMoney(order.storeCreditAmount),

@@ -179,3 +179,227 @@ describe('order edits (PUT /v2/orders/{id})', () => {
     ]);
   });
 });
+
+describe('transactions (GET /v3/orders/{id}/transactions)', () => {
+  test('a paid order carries its purchase; an unpaid one answers 204', async () => {
+    const paid = bc.addOrder(ORDER);
+    const { res, body } = await api(`/v3/orders/${paid}/transactions`);
+    expect(res.status).toBe(200);
+    expect(body.data).toEqual([
+      expect.objectContaining({ order_id: String(paid), event: 'purchase', method: 'credit_card', amount: 45.5, currency: 'USD', status: 'ok' }),
+    ]);
+    expect(body.meta.pagination).toMatchObject({ total: 1, count: 1, current_page: 1 });
+    const unpaid = bc.addOrder({ ...ORDER, statusId: 7 });
+    const empty = await api(`/v3/orders/${unpaid}/transactions`);
+    expect(empty.res.status).toBe(204);
+    expect(empty.body).toBeUndefined();
+    expect((await api('/v3/orders/999999/transactions')).res.status).toBe(404);
+  });
+
+  test('an authorization-only order cannot be refunded until captured; capture fires transaction/created and updated', async () => {
+    const id = bc.addOrder({ ...ORDER, paymentCaptured: false });
+    expect(bc.getOrder(id)?.payment_status).toBe('authorized');
+    const [mug] = bc.getOrderProducts(id);
+    const refused = await api(`/v3/orders/${id}/payment_actions/refunds`, {
+      method: 'POST',
+      body: { items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 }], payments: [{ provider_id: 'testgateway', amount: 10, offline: false }] },
+    });
+    expect(refused.res.status).toBe(422);
+    expect(refused.body.data[0]).toMatchObject({ status: 422, title: 'You must receive payment of the order before you can issue a refund' });
+
+    now += 60_000;
+    const capture = bc.capture(id);
+    const [authorization] = bc.transactions(id);
+    expect(authorization).toMatchObject({ event: 'authorization', amount: 45.5 });
+    expect(capture).toMatchObject({ event: 'capture', amount: 45.5, reference_transaction_id: authorization!.id });
+    expect(bc.getOrder(id)).toMatchObject({ payment_status: 'captured', date_modified: new Date(now).toUTCString().replace('GMT', '+0000') });
+    expect(() => bc.capture(id)).toThrow(/no authorized payment/);
+    const events = await eventsOf(id);
+    expect(events.map((event) => event.scope)).toEqual(['store/order/created', 'store/order/transaction/created', 'store/order/updated']);
+    // The documented shape (lifecycle §1.4; the callback schema's richer one conflicts: UNCONFIRMED).
+    expect(events[1]!.data).toEqual({ type: 'transaction', order_id: id, transaction_id: String(capture.id) });
+  });
+});
+
+describe('refunds (v3 payment actions)', () => {
+  const refundOf = (id: number, body: unknown) => api(`/v3/orders/${id}/payment_actions/refunds`, { method: 'POST', body });
+
+  test('quote, partial refund, then the rest: lines, status, payment_status, transactions and webhooks follow', async () => {
+    const id = bc.addOrder(ORDER);
+    const [mug, cap] = bc.getOrderProducts(id);
+    const [address] = (await api(`/v2/orders/${id}/shipping_addresses`)).body;
+    const items = [
+      { item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 },
+      { item_type: 'SHIPPING', item_id: address.id, amount: 5.5 },
+    ];
+    const quote = await api(`/v3/orders/${id}/payment_actions/refund_quotes`, { method: 'POST', body: { items } });
+    expect(quote.res.status).toBe(201);
+    // One mug: (20 + 2 tax − 2 manual-discount share) / 2 = 10.00 with 1.00 tax; shipping 5.50 with 0.50 tax.
+    expect(quote.body.data).toMatchObject({ order_id: id, total_refund_amount: 15.5, total_refund_tax_amount: 1.5, tax_inclusive: true });
+    // A guest cannot be refunded to store credit, so it is not offered.
+    expect(quote.body.data.refund_methods.flat().map((option: any) => option.provider_id)).toEqual(['testgateway', 'custom']);
+
+    now += 60_000;
+    const created = await refundOf(id, { items, payments: [{ provider_id: 'testgateway', amount: 15.5, offline: false }], reason: 'damaged' });
+    expect(created.res.status).toBe(201);
+    expect(created.body.data).toEqual({
+      id: expect.any(Number),
+      order_id: id,
+      user_id: 0,
+      created: new Date(now).toISOString().replace('.000Z', '+00:00'),
+      reason: 'damaged',
+      total_amount: 15.5,
+      total_tax: 1.5,
+      uses_merchant_override_values: false,
+      items: [
+        { item_type: 'PRODUCT', item_id: mug!.id, reason: '', quantity: 1, requested_amount: null },
+        { item_type: 'SHIPPING', item_id: address.id, reason: '', quantity: null, requested_amount: 5.5 },
+      ],
+      payments: [
+        {
+          id: expect.any(Number),
+          provider_id: 'testgateway',
+          amount: 15.5,
+          offline: false,
+          is_declined: false,
+          declined_message: '',
+          transaction_id: expect.any(String),
+        },
+      ],
+    });
+    const refundId = created.body.data.id;
+    expect(bc.getOrder(id)).toMatchObject({ status_id: 14, payment_status: 'partially refunded', refunded_amount: '0.0000', total_inc_tax: '45.5000' });
+    expect(bc.getOrderProducts(id).map((line) => [line.quantity_refunded, line.is_refunded, line.refund_amount])).toEqual([
+      [1, true, '0.0000'],
+      [0, false, '0.0000'],
+    ]);
+    expect(bc.transactions(id).map((transaction) => [transaction.event, transaction.amount])).toEqual([
+      ['purchase', 45.5],
+      ['refund', 15.5],
+    ]);
+    expect(String(bc.transactions(id)[1]!.id)).toBe(created.body.data.payments[0].transaction_id);
+
+    const events = await eventsOf(id);
+    expect(events.map((event) => event.scope)).toEqual([
+      'store/order/created',
+      'store/order/refund/created',
+      'store/order/statusUpdated',
+      'store/order/transaction/created',
+      'store/order/updated',
+    ]);
+    expect(events[1]!.data).toEqual({ type: 'order', id, refund: { refund_id: refundId } });
+    expect(events[2]!.data.status).toEqual({ previous_status_id: 11, new_status_id: 14 });
+
+    // The rest (30.00) through the helper, on the same code path: full refund → Refunded (4).
+    const rest = bc.refund(id, {
+      items: [
+        { item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 },
+        { item_type: 'PRODUCT', item_id: cap!.id, quantity: 1 },
+      ],
+      payments: [{ provider_id: 'custom', amount: 30, offline: true }],
+    });
+    expect(rest.total_amount).toBe(30);
+    expect(bc.getOrder(id)).toMatchObject({ status_id: 4, payment_status: 'refunded' });
+    expect((await api(`/v3/orders/${id}/payment_actions/refunds`)).body.data.map((refund: any) => refund.id)).toEqual([refundId, rest.id]);
+    const nothingLeft = await refundOf(id, {
+      items: [{ item_type: 'ORDER', item_id: id, amount: 0.01 }],
+      payments: [{ provider_id: 'custom', amount: 0.01, offline: true }],
+    });
+    expect(nothingLeft.res.status).toBe(422);
+  });
+
+  test('refusals answer 422 with the data-array shape and record nothing', async () => {
+    const id = bc.addOrder(ORDER);
+    const [mug] = bc.getOrderProducts(id);
+    const [address] = (await api(`/v2/orders/${id}/shipping_addresses`)).body;
+    const pay = (amount: number) => [{ provider_id: 'testgateway', amount, offline: false }];
+    const cases: Array<[unknown, RegExp]> = [
+      [{ items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 3 }], payments: pay(30) }, /exceeds the 2 that can still be refunded/],
+      [{ items: [{ item_type: 'SHIPPING', item_id: address.id, amount: 6 }], payments: pay(6) }, /exceeds the refundable amount 5.50/],
+      [{ items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 }], payments: pay(9.99) }, /does not match the refund total 10.00/],
+      [
+        { items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 }], payments: [{ provider_id: 'storecredit', amount: 10, offline: false }] },
+        /^Unable to provide store credit for a guest customer\.$/,
+      ],
+      [{ items: [{ item_type: 'ORDER', item_id: id, amount: 45.51 }], payments: pay(45.51) }, /exceeds the refundable amount 45.50/],
+      [{ items: [{ item_type: 'PRODUCT', item_id: 1, quantity: 1 }], payments: pay(1) }, /does not exist/],
+      [{ items: [{ item_type: 'ORDER', item_id: id, amount: 1.234 }], payments: pay(1.23) }, /2 decimals/],
+      [{ items: [], payments: pay(0) }, /non-empty/],
+    ];
+    for (const [body, title] of cases) {
+      const { res, body: answer } = await refundOf(id, body);
+      expect(res.status).toBe(422);
+      expect(answer.data[0]).toMatchObject({ status: 422, title: expect.stringMatching(title) });
+    }
+    const badQuote = await api(`/v3/orders/${id}/payment_actions/refund_quotes`, {
+      method: 'POST',
+      body: { items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 3 }] },
+    });
+    expect(badQuote.res.status).toBe(422);
+    expect(badQuote.body).toMatchObject({ status: 422, title: expect.stringMatching(/exceeds/), errors: { 'items.0.quantity': expect.any(String) } });
+    expect(bc.refunds(id)).toEqual([]);
+    expect(bc.getOrder(id)).toMatchObject({ status_id: 11, payment_status: 'captured' });
+    expect(() => bc.refund(id, { items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 3 }], payments: pay(30) })).toThrow(/exceeds/);
+  });
+
+  test('merchant_calculated_override sets the totals; the payments must match it', async () => {
+    const id = bc.addOrder({ ...ORDER, customerId: 42 });
+    const items = [{ item_type: 'ORDER', item_id: id, amount: 10 }];
+    const mismatch = await refundOf(id, {
+      items,
+      merchant_calculated_override: { total_amount: 12, total_tax: 1 },
+      payments: [{ provider_id: 'storecredit', amount: 10 }],
+    });
+    expect(mismatch.res.status).toBe(422);
+    const { res, body } = await refundOf(id, {
+      items,
+      merchant_calculated_override: { total_amount: 12, total_tax: 1 },
+      payments: [{ provider_id: 'storecredit', amount: 12 }],
+    });
+    expect(res.status).toBe(201);
+    expect(body.data).toMatchObject({ total_amount: 12, total_tax: 1, uses_merchant_override_values: true });
+    expect(bc.transactions(id).at(-1)).toMatchObject({ event: 'refund', method: 'store_credit', amount: 12 });
+  });
+
+  test('listing across orders: order_id:in, id:in, created:min/max (RFC 3339), paging, one by id', async () => {
+    const first = bc.addOrder(ORDER);
+    const second = bc.addOrder(ORDER);
+    const order = (id: number) => ({
+      items: [{ item_type: 'ORDER', item_id: id, amount: 1 }],
+      payments: [{ provider_id: 'custom', amount: 1, offline: true }],
+    });
+    now += 3_600_000;
+    const a = bc.refund(first, order(first));
+    now += 3_600_000;
+    const b = bc.refund(second, order(second));
+    const c = bc.refund(first, order(first));
+    const list = async (query: string) => (await api(`/v3/orders/payment_actions/refunds?${query}`)).body;
+    const ids = (body: any) => body.data.map((refund: any) => refund.id);
+    expect(ids(await list(`order_id:in=${first},${second}`))).toEqual([a.id, b.id, c.id]);
+    expect(ids(await list(`order_id:in=${first}`))).toEqual([a.id, c.id]);
+    expect(ids(await list(`id:in=${b.id},${c.id}`))).toEqual([b.id, c.id]);
+    expect(ids(await list(`order_id:in=${first},${second}&created:min=${encodeURIComponent(b.created)}`))).toEqual([b.id, c.id]);
+    expect(ids(await list(`order_id:in=${first},${second}&created:max=${encodeURIComponent(a.created)}`))).toEqual([a.id]);
+    const paged = await list(`order_id:in=${first},${second}&limit=2&page=2`);
+    expect(ids(paged)).toEqual([c.id]);
+    expect(paged.meta.pagination).toMatchObject({ total: 3, count: 1, per_page: 2, current_page: 2, total_pages: 2 });
+    expect((await api(`/v3/orders/payment_actions/refunds?created:min=yesterday`)).res.status).toBe(422);
+    expect((await api(`/v3/orders/payment_actions/refunds/${b.id}`)).body.data).toEqual(b);
+    expect((await api('/v3/orders/payment_actions/refunds/999999')).res.status).toBe(404);
+  });
+
+  test('a second refund while the first is still processing is refused (refundBusyMs)', async () => {
+    let time = now;
+    const store = await BigCommerceSimulator.start({ accessToken: TOKEN, clock: () => time, refundBusyMs: 5_000 });
+    try {
+      const id = store.addOrder(ORDER);
+      const body = { items: [{ item_type: 'ORDER', item_id: id, amount: 1 }], payments: [{ provider_id: 'custom', amount: 1, offline: true }] };
+      store.refund(id, body);
+      expect(() => store.refund(id, body)).toThrow(/processed sequentially/);
+      time += 5_000;
+      expect(store.refund(id, body).total_amount).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
