@@ -403,3 +403,78 @@ describe('refunds (v3 payment actions)', () => {
     }
   });
 });
+
+describe('lifecycle webhook scopes', () => {
+  test('refund/created, transaction/*, updated and statusUpdated subscribe exactly and ride the envelope, signing and retries', async () => {
+    const secret = `whsec_${Buffer.from('lifecycle-secret').toString('base64')}`;
+    const calls: Array<{ headers: Record<string, string | string[] | undefined>; raw: string }> = [];
+    let failFirst = true;
+    const target = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        calls.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
+        const status = failFirst && JSON.parse(calls.at(-1)!.raw).scope === 'store/order/refund/created' ? 500 : 200;
+        if (status === 500) failFirst = false;
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const store = await BigCommerceSimulator.start({
+      accessToken: TOKEN,
+      clock,
+      allowInsecureDestinations: true,
+      webhookSigningSecret: secret,
+      webhookRetryScale: 0.0001,
+    });
+    try {
+      const destination = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hooks`;
+      const scopes = [
+        'store/order/refund/created',
+        'store/order/transaction/created',
+        'store/order/transaction/updated',
+        'store/order/updated',
+        'store/order/statusUpdated',
+      ];
+      for (const scope of scopes) {
+        const res = await fetch(`${store.v3Url}/hooks`, {
+          method: 'POST',
+          headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ scope, destination, is_active: true }),
+        });
+        expect(res.status).toBe(200);
+      }
+      const id = store.addOrder(ORDER);
+      const refund = store.refund(id, {
+        items: [{ item_type: 'ORDER', item_id: id, amount: 5 }],
+        payments: [{ provider_id: 'custom', amount: 5, offline: true }],
+      });
+      await store.flushWebhooks();
+
+      const bodies = calls.map((call) => JSON.parse(call.raw));
+      expect(bodies.map((body) => body.scope).sort()).toEqual([
+        'store/order/refund/created',
+        'store/order/refund/created', // the retry after the 500
+        'store/order/statusUpdated',
+        'store/order/transaction/created',
+        'store/order/updated',
+      ]);
+      const refundCalls = calls.filter((call) => JSON.parse(call.raw).scope === 'store/order/refund/created');
+      expect(refundCalls[1]!.raw).toBe(refundCalls[0]!.raw);
+      expect(JSON.parse(refundCalls[0]!.raw)).toEqual({
+        scope: 'store/order/refund/created',
+        store_id: '1025646',
+        data: { type: 'order', id, refund: { refund_id: refund.id } },
+        hash: expect.stringMatching(/^[0-9a-f]{40}$/),
+        created_at: Math.floor(now / 1000),
+        producer: 'stores/abc123',
+      });
+      for (const call of calls) expect(call.headers['webhook-signature']).toMatch(/^v1,/);
+      expect(store.webhookDeliveries.filter((delivery) => !delivery.ok)).toHaveLength(1);
+    } finally {
+      await store.close();
+      target.closeAllConnections();
+      await new Promise<void>((resolve) => target.close(() => resolve()));
+    }
+  });
+});
