@@ -68,6 +68,8 @@ export interface StoredLine {
   /** This line's share of the order's manual discount and coupon discount. */
   manualDiscount: Units;
   couponDiscount: Units;
+  /** Units of this line refunded through v3 payment actions. */
+  quantityRefunded: number;
 }
 
 export interface StoredCoupon {
@@ -113,6 +115,10 @@ export interface StoredOrder {
   customerMessage: string;
   staffNotes: string;
   paymentMethod: string;
+  /** payment_status once payment actions set it (authorized, captured, refunds); undefined: implied by the status. */
+  paymentStatus: string | undefined;
+  /** Store-clock ms until which a refund just made is still being processed (no second refund meanwhile). */
+  refundBusyUntil: number;
 }
 
 /** Order-level money, always derived from the lines and addresses. */
