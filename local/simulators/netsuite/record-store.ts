@@ -12,7 +12,7 @@ import {
   type SalesOrderRecord,
   type TaxCodeRecord,
 } from './records.ts';
-import type { AccountFeatures } from './property-validation.ts';
+import type { AccountFeatures, CustomFieldDefinitions } from './property-validation.ts';
 import { SuiteqlDatabase } from './suiteql-database.ts';
 
 export interface AccountLists {
@@ -97,8 +97,8 @@ export class RecordStore {
   readonly transformExternalIds: 'stored' | 'ignored';
   /** Refuse a customer deposit for a sales order that has a payment method (SECONDARY, lifecycle.md §6.2, §10 #16). */
   readonly depositsNeedNoPaymentMethod: boolean;
-  /** Defined custom fields; undefined = any custbody_/custcol_ name is accepted. */
-  readonly customFields: { transactionBody: ReadonlySet<string>; transactionColumn: ReadonlySet<string> } | undefined;
+  /** The custom transaction fields the account defines; no others exist (none unless configured). */
+  readonly customFields: CustomFieldDefinitions;
 
   constructor(
     lists: AccountLists,
@@ -115,9 +115,9 @@ export class RecordStore {
   ) {
     this.transformExternalIds = setup.transformExternalIds ?? 'stored';
     this.depositsNeedNoPaymentMethod = setup.depositsNeedNoPaymentMethod ?? false;
-    this.customFields = setup.customFields && {
-      transactionBody: new Set(setup.customFields.transactionBody.map((name) => name.toLowerCase())),
-      transactionColumn: new Set(setup.customFields.transactionColumn.map((name) => name.toLowerCase())),
+    this.customFields = {
+      transactionBody: new Set(setup.customFields?.transactionBody.map((name) => name.toLowerCase())),
+      transactionColumn: new Set(setup.customFields?.transactionColumn.map((name) => name.toLowerCase())),
     };
     this.lists = lists;
     this.oneWorld = setup.features.oneWorld;

@@ -404,3 +404,43 @@ ORDER BY t.lastmodifieddate, t.id`);
     ]);
   });
 });
+
+describe('custom fields must exist', () => {
+  test('an undefined custcol_/custbody_ field is unknown: refused under "error", dropped with a warning by default', async () => {
+    const body = { entity: { id: customer }, custbody_nope: 'x', item: { items: [{ item: { id: mug }, quantity: 1, rate: 1, custcol_bc_line_id: 'L9' }] } };
+    const strict = await call('POST', '/record/v1/salesOrder', body, { 'X-NetSuite-PropertyNameValidation': 'error' });
+    expect([strict.status, detail(strict)['o:errorPath']]).toEqual([400, 'custbody_nope']);
+    const lenient = await call('POST', '/record/v1/salesOrder', {
+      ...body,
+      item: { items: [{ item: { id: mug }, quantity: 1, rate: 1, custcol_typo: 'L9' }] },
+    });
+    expect(lenient.status).toBe(204);
+    expect(lenient.headers.get('x-netsuite-propertyvalidation')).toContain('item.items[0].custcol_typo');
+    expect((await get('salesOrder', idOf(lenient))).item.items[0].custcol_typo).toBeUndefined();
+    ns.defineCustomField('custbody_nope');
+    expect((await call('POST', '/record/v1/salesOrder', body, { 'X-NetSuite-PropertyNameValidation': 'error' })).status).toBe(204);
+  });
+});
+
+describe('programmatic API (same code paths as HTTP)', () => {
+  test('fulfil, bill, salesOrder, records and deleteFulfilment', async () => {
+    const id = await order();
+    const fulfilment = ns.fulfil(id, { lines: { 1: 1 }, tracking: ['1ZAPI'], carrier: 'ups', externalId: 'IF-API-1' });
+    expect(ns.salesOrder(id)).toMatchObject({
+      status: 'E',
+      lines: [
+        { line: 1, quantityFulfilled: 1 },
+        { line: 2, quantityFulfilled: 0 },
+      ],
+    });
+    expect((await get('itemFulfillment', fulfilment)).packageUps.items).toEqual([expect.objectContaining({ packageTrackingNumberUps: '1ZAPI' })]);
+    const invoice = ns.bill(id);
+    expect(ns.records('invoice').find((record) => record.id === invoice)).toMatchObject({ createdFrom: id, total: 15 });
+    expect(ns.salesOrder(id)!.status).toBe('D');
+    expect(() => ns.deleteFulfilment(fulfilment)).toThrow(/dependent records/); // billed: NetSuite keeps it
+    const second = ns.fulfil(id);
+    ns.deleteFulfilment(second);
+    expect(ns.records('itemFulfillment').map((record) => record.id)).not.toContain(second);
+    expect(() => ns.bill(id, 'cashSale')).toThrow(/at least one line item/);
+  });
+});
