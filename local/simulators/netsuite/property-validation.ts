@@ -38,6 +38,8 @@ const SALES_ORDER: Record<string, Needs> = {
   discountitem: null,
   discountrate: null,
   orderstatus: null,
+  // The order's payment method (RB salesOrder); kept only for the deposit rule of lifecycle.md §6.2.
+  paymentmethod: null,
   shippingaddress: null,
   billingaddress: null,
   currency: 'multipleCurrencies',

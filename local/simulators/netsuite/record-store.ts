@@ -211,15 +211,18 @@ export class RecordStore {
 
   /** Line quantities fulfilled and billed are the sums over the order's fulfilments and invoices/cash sales. */
   private refreshQuantities(order: SalesOrderRecord): void {
-    const sum = (types: LifecycleType[], line: number) =>
-      types
-        .flatMap((type) => this.createdFrom(type, order.id))
-        .flatMap((record) => record.lines)
-        .filter((entry) => entry.orderLine === line && entry.itemReceive !== false)
-        .reduce((total, entry) => total + entry.quantity, 0);
+    const sums = (types: LifecycleType[]) => {
+      const byLine = new Map<number, number>();
+      for (const entry of types.flatMap((type) => this.createdFrom(type, order.id)).flatMap((record) => record.lines)) {
+        if (entry.orderLine !== undefined && entry.itemReceive !== false) byLine.set(entry.orderLine, (byLine.get(entry.orderLine) ?? 0) + entry.quantity);
+      }
+      return byLine;
+    };
+    const fulfilled = sums(['itemFulfillment']);
+    const billed = sums(['invoice', 'cashSale']);
     for (const line of order.lines) {
-      line.quantityFulfilled = sum(['itemFulfillment'], line.line);
-      line.quantityBilled = sum(['invoice', 'cashSale'], line.line);
+      line.quantityFulfilled = fulfilled.get(line.line) ?? 0;
+      line.quantityBilled = billed.get(line.line) ?? 0;
     }
   }
 

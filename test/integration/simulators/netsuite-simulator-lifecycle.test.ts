@@ -329,8 +329,8 @@ describe('bills, credits, refunds and deposits (lifecycle.md §4.2, §6.2)', () 
     expect((await transform('customerDeposit', idOf(deposit), 'customerRefund')).status).toBe(204);
   });
 
-  test("transformExternalIds 'ignored': the body's externalId is not stored, so it cannot guard a retry", async () => {
-    const lax = await NetSuiteSimulator.start({ tba, transformExternalIds: 'ignored', clock: () => now });
+  test("options: transformExternalIds 'ignored' (the body's externalId is not stored, so it cannot guard a retry) and depositsNeedNoPaymentMethod", async () => {
+    const lax = await NetSuiteSimulator.start({ tba, transformExternalIds: 'ignored', depositsNeedNoPaymentMethod: true, clock: () => now });
     try {
       const who = lax.addCustomer({ email: 'b@example.com', firstName: 'B', lastName: 'C' });
       const item = lax.addItem({ itemId: 'X' });
@@ -353,6 +353,20 @@ describe('bills, credits, refunds and deposits (lifecycle.md §4.2, §6.2)', () 
       );
       expect([first.status, again.status]).toEqual([204, 204]);
       expect((await call('GET', '/record/v1/itemFulfillment/eid:X-1', undefined, {}, lax)).status).toBe(404);
+      // depositsNeedNoPaymentMethod: an order with a payment method takes no deposit (lifecycle.md §6.2, SECONDARY).
+      const paid = idOf(
+        await call(
+          'POST',
+          '/record/v1/salesOrder',
+          { entity: { id: who }, paymentMethod: { id: '4' }, item: { items: [{ item: { id: item }, quantity: 1, rate: 1 }] } },
+          {},
+          lax,
+        ),
+      );
+      const deposit = (salesOrder: string) =>
+        call('POST', '/record/v1/customerDeposit', { customer: { id: who }, salesOrder: { id: salesOrder }, payment: 1, undepFunds: true }, {}, lax);
+      expect((await deposit(paid)).status).toBe(400);
+      expect((await deposit(so)).status).toBe(204);
     } finally {
       await lax.close();
     }
