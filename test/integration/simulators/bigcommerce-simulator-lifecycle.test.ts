@@ -180,6 +180,20 @@ describe('order edits (PUT /v2/orders/{id})', () => {
   });
 });
 
+describe('metafield writes touch the order (the unkind side of lifecycle §10 #7)', () => {
+  test('by default a metafield write bumps date_modified and fires store/order/updated, like an edit', async () => {
+    const id = bc.addOrder(ORDER);
+    const before = bc.getOrder(id)!.date_modified;
+    now += 60_000;
+    const body = { namespace: 'bc-netsuite-sync', key: 'sales_order_id', value: 'SO-1', permission_set: 'app_only' };
+    const { res } = await api(`/v3/orders/${id}/metafields`, { method: 'POST', body });
+    expect(res.status).toBe(200);
+    expect(bc.getOrder(id)!.date_modified).not.toBe(before);
+    expect(bc.getOrder(id)!.date_modified).toBe(new Date(now).toUTCString().replace('GMT', '+0000'));
+    expect((await eventsOf(id)).map((event) => event.scope)).toEqual(['store/order/created', 'store/order/updated']);
+  });
+});
+
 describe('transactions (GET /v3/orders/{id}/transactions)', () => {
   test('a paid order carries its purchase; an unpaid one answers 204', async () => {
     const paid = bc.addOrder(ORDER);
