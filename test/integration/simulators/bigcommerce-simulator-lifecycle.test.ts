@@ -314,6 +314,13 @@ describe('refunds (v3 payment actions)', () => {
     });
     expect(rest.total_amount).toBe(30);
     expect(bc.getOrder(id)).toMatchObject({ status_id: 4, payment_status: 'refunded' });
+    // A refunded line can neither be removed nor cut below what was refunded.
+    for (const change of [
+      { id: cap!.id, quantity: 0 },
+      { id: mug!.id, quantity: 1 },
+    ]) {
+      expect((await api(`/v2/orders/${id}`, { method: 'PUT', body: { products: [change] } })).res.status).toBe(400);
+    }
     expect((await api(`/v3/orders/${id}/payment_actions/refunds`)).body.data.map((refund: any) => refund.id)).toEqual([refundId, rest.id]);
     const nothingLeft = await refundOf(id, {
       items: [{ item_type: 'ORDER', item_id: id, amount: 0.01 }],
