@@ -50,6 +50,7 @@ export interface SimulatedEnvironmentOptions {
     | 'customerAutoNumbering'
     | 'oneWorld'
     | 'subsidiaries'
+    | 'transformExternalIds'
   >;
 }
 
