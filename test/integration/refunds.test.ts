@@ -292,4 +292,23 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
       [String(bcRefund.id)]: expect.objectContaining({ recordType: 'cashRefund', recordId: credit!.id }),
     });
   });
+
+  test('a custom amount without NETSUITE_REFUND_ITEM_ID is refused and announced once; a later item refund still applies', async () => {
+    const { orderId, salesOrderId, mug } = await syncedOrder(stack);
+    sim(stack).ns.fulfil(salesOrderId);
+    const cashSale = sim(stack).ns.bill(salesOrderId, 'cashSale');
+    refund(stack, orderId, [{ item_type: 'ORDER', item_id: orderId, amount: 3 }], 3);
+    await settle(stack);
+    expect(creditsOf(stack, 'cashRefund', cashSale)).toHaveLength(0);
+    expect((await ledgerOf(stack, orderId))?.history?.map((event) => event.event)).toContain('change_refused');
+
+    refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: mug, quantity: 1 }], 12.25);
+    await settle(stack);
+    expect(creditsOf(stack, 'cashRefund', cashSale).map((credit) => credit.total)).toEqual([12.25]);
+
+    await stack.notifyNow();
+    const alerts = stack.slack!.texts().filter((text) => text.includes(`Order ${orderId} `));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain('NETSUITE_REFUND_ITEM_ID');
+  });
 });
