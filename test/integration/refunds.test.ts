@@ -237,31 +237,42 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     });
   });
 
-  test('paid by deposit only, nothing billed: a full refund is a customer refund of the deposit, and the lines are closed', async () => {
+  test('paid by deposit only, nothing billed: a partial and then a full refund are customer refunds of the deposit, and the lines come off', async () => {
     const { orderId, salesOrderId, mug, cap } = await syncedOrder(stack);
     const [deposit] = creditsOf(stack, 'customerDeposit', salesOrderId);
     const address = await shippingAddressId(stack, orderId);
+    refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: mug, quantity: 1 }], 12.25);
+    await settle(stack);
+    expect(
+      sim(stack)
+        .ns.salesOrder(salesOrderId)!
+        .lines.map((line) => [line.quantity, line.isClosed]),
+    ).toEqual([
+      [1, false],
+      [1, false],
+    ]);
     refund(
       stack,
       orderId,
       [
-        { item_type: 'PRODUCT', item_id: mug, quantity: 2 },
+        { item_type: 'PRODUCT', item_id: mug, quantity: 1 },
         { item_type: 'PRODUCT', item_id: cap, quantity: 1 },
         { item_type: 'SHIPPING', item_id: address, amount: 5 },
       ],
-      45.49,
+      33.24,
     );
     await settle(stack);
     expect(creditsOf(stack, 'customerRefund', deposit!.id).map((refund) => [refund.total, refund.apply])).toEqual([
-      [45.49, [{ doc: deposit!.id, amount: 45.49 }]],
+      [12.25, [{ doc: deposit!.id, amount: 12.25 }]],
+      [33.24, [{ doc: deposit!.id, amount: 33.24 }]],
     ]);
     const order = sim(stack).ns.salesOrder(salesOrderId)!;
     expect(order.lines.every((line) => line.isClosed)).toBe(true);
     expect(order.shippingCost).toBe(0);
   });
 
-  test('paid invoice: a partial refund is an open credit memo paid out by a customer refund', async () => {
-    const { orderId, salesOrderId, cap } = await syncedOrder(stack);
+  test('paid invoice: a partial and then a full refund are open credit memos, each paid out by a customer refund', async () => {
+    const { orderId, salesOrderId, mug, cap } = await syncedOrder(stack);
     sim(stack).ns.fulfil(salesOrderId);
     const invoice = sim(stack).ns.bill(salesOrderId, 'invoice');
     const bcRefund = refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: cap, quantity: 1 }], 15.99);
@@ -275,6 +286,25 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     const [payout] = creditsOf(stack, 'customerRefund', memo!.id);
     expect(payout).toMatchObject({ total: 15.99, apply: [{ doc: memo!.id, amount: 15.99 }] });
     expect(payout!.memo).toContain(`[BC-abc123-${orderId}-RF${bcRefund.id}-CR]`);
+
+    // Then the rest, with shipping: the whole invoice is credited and paid back.
+    const address = await shippingAddressId(stack, orderId);
+    refund(
+      stack,
+      orderId,
+      [
+        { item_type: 'PRODUCT', item_id: mug, quantity: 2 },
+        { item_type: 'SHIPPING', item_id: address, amount: 5 },
+      ],
+      29.5,
+    );
+    await settle(stack);
+    const memos = creditsOf(stack, 'creditMemo', invoice);
+    expect(memos.map((credit) => [credit.total, credit.shippingCost])).toEqual([
+      [15.99, 0],
+      [29.5, 5],
+    ]);
+    expect(creditsOf(stack, 'customerRefund', memos[1]!.id).map((refund) => refund.total)).toEqual([29.5]);
   });
 
   test('the cash refund is made but its response is lost: the retry finds it by its memo marker, and there is still one', async () => {
