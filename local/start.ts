@@ -184,7 +184,13 @@ if (stack.simulated) {
   const rows = await report(orderIds);
 
   // After the sales order: the warehouse ships and bills one order, then the shopper is refunded one unit of it.
-  const shipped = rows.find((row) => row.entry?.salesOrderId && bc.getOrderProducts(row.orderId).some((line) => line.type === 'physical'));
+  const shipped = rows.find(
+    (row) =>
+      row.orderId !== cancelled &&
+      row.orderId !== edited &&
+      row.entry?.salesOrderId &&
+      bc.getOrderProducts(row.orderId).some((line) => line.type === 'physical'),
+  );
   if (shipped) {
     const salesOrderId = shipped.entry!.salesOrderId!;
     const line = bc.getOrderProducts(shipped.orderId).find((product) => product.type === 'physical')!;
@@ -204,11 +210,8 @@ if (stack.simulated) {
       const amount = ((await quote.json()) as { data: { total_refund_amount: number } }).data.total_refund_amount;
       const refund = bc.refund(shipped.orderId, { items, payments: [{ provider_id: 'custom', amount, offline: true }], reason: 'demo: one returned' });
       await bc.flushWebhooks();
-      // The refund's four webhooks (refund, status, transaction, updated) take turns on the order's change lease; the
-      // first applies the refund, the others wait out the lease, so the demo waits for NetSuite rather than the queue.
-      const booked = () => ns.records('cashRefund').find((record) => record.memo?.includes(`-RF${refund.id}]`));
-      for (let waited = 0; !booked() && waited < 60_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
-      const credit = booked();
+      await stack.worker.waitForIdle();
+      const credit = ns.records('cashRefund').find((record) => record.memo?.includes(`-RF${refund.id}]`));
       const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, shipped.orderId));
       console.log(
         credit
