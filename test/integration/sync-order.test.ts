@@ -61,6 +61,7 @@ test('one order: the customer is created once and every line lands on the right 
 
 test('the line link: every line carries its BigCommerce order product id, and the ledger keeps what was applied', async () => {
   const orderId = placeOrder();
+  const placedAt = new Date(h.bc.getOrder(orderId)!.date_modified).toISOString(); // before our write-back touches it
   await h.sync(orderId);
 
   const products = h.bc.getOrderProducts(orderId);
@@ -68,7 +69,7 @@ test('the line link: every line carries its BigCommerce order product id, and th
   expect(salesOrder!.lines.map((line) => line.customFields)).toEqual(products.map((product) => ({ custcol_bc_line_id: String(product.id) })));
   const entry = await h.context.ledger.get(`order#abc123#${orderId}`);
   expect(entry?.snapshot).toMatchObject({
-    dateModified: new Date(h.bc.getOrder(orderId)!.date_modified).toISOString(),
+    dateModified: placedAt,
     statusId: 11,
     lines: [
       { orderProductId: products[0]!.id, itemId: items['MUG-11OZ'], quantity: 2, rate: 12.5, amount: 25 },
