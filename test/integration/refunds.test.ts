@@ -7,7 +7,7 @@
 import { orderKey } from '../../functions/core/external-ids.ts';
 import { type LocalStack } from '../../local/runtime/local-stack.ts';
 import { startTestStack } from '../support/test-stack.ts';
-import { shopper } from '../support/sync-harness.ts';
+import { shopper, startHarness } from '../support/sync-harness.ts';
 
 const sim = (stack: LocalStack) => stack.simulated!;
 
@@ -340,5 +340,42 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     const alerts = stack.slack!.texts().filter((text) => text.includes(`Order ${orderId} `));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toContain('NETSUITE_REFUND_ITEM_ID');
+  });
+});
+
+describe('SYNC_TAX_MODE=line', () => {
+  test("a cash sale's refund carries BigCommerce's refunded tax on the tax item, and NetSuite adds none", async () => {
+    const h = await startHarness({
+      env: ({ ns }) => ({
+        SYNC_TAX_MODE: 'line',
+        NETSUITE_TAX_ITEM_ID: ns.addItem({ itemId: 'SALES-TAX', itemType: 'OthCharge' }),
+        NETSUITE_NON_TAXABLE_TAX_CODE_ID: '-8',
+      }),
+    });
+    try {
+      h.ns.addItem({ itemId: 'MUG-11OZ' });
+      const orderId = h.bc.addOrder({ billing: shopper('tax-line@example.com'), taxRate: 0.1, lines: [{ sku: 'MUG-11OZ', quantity: 2, priceExTax: '10.00' }] });
+      const synced = await h.sync(orderId);
+      if (synced.status !== 'synced') throw new Error(`not synced: ${JSON.stringify(synced)}`);
+      h.ns.fulfil(synced.salesOrderId);
+      const cashSale = h.ns.bill(synced.salesOrderId, 'cashSale');
+      const [mug] = h.bc.getOrderProducts(orderId);
+      const bcRefund = h.bc.refund(orderId, {
+        items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 }],
+        payments: [{ provider_id: 'custom', amount: 11, offline: true }],
+      });
+      expect(bcRefund.total_tax).toBe(1);
+
+      await h.sync(orderId); // the refund webhook's message, handled as the worker would
+      const [credit, ...others] = h.ns.records('cashRefund').filter((record) => record.createdFrom === cashSale);
+      expect(others).toHaveLength(0);
+      expect(credit!.lines.map((line) => [line.quantity, line.amount])).toEqual([
+        [1, 10],
+        [1, 1],
+      ]);
+      expect(credit).toMatchObject({ taxTotal: 0, total: 11 });
+    } finally {
+      await h.close();
+    }
   });
 });
