@@ -22,6 +22,7 @@ import { customerRefundExternalId, depositExternalIdPrefix, refundExternalId } f
 import type { ErpSalesOrder, ErpSalesOrderLine, SalesOrderLineChange, StoreOrder } from './model.ts';
 import { addMoney, formatMoney, moneyToNumber, zeroMoney, type Money } from './money.ts';
 import { historyEvent } from './order-history.ts';
+import { REFUND_STATUS_IDS } from './order-statuses.ts';
 import type { BillingRecord, CreditLine, MoneyRecordType, StoreRefund, TransformRequest } from './payment-model.ts';
 import type { AppliedRecord, HistoryEvent, LedgerEntry } from './ports.ts';
 import type { SyncDeps } from './sync-order.ts';
@@ -40,6 +41,10 @@ export class Refusal extends Error {}
 export async function applyRefunds(order: StoreOrder, entry: LedgerEntry, salesOrderId: string, deps: SyncDeps): Promise<StepResult> {
   const result: StepResult = { applied: {}, events: [], changes: [] };
   const known = entry.refunds ?? {};
+  // Only a refunded order can have refunds to apply: every other event of a synced order costs no refund listing.
+  // BigCommerce moves a refunded order to Refunded/Partially Refunded and its payment_status to (partially) refunded
+  // (lifecycle.md §1.1, §1.2); the payment status stays when the merchant moves the status on (a later shipment).
+  if (!mayHaveRefunds(order)) return result;
   const refunds = await deps.source.listRefunds(order.orderId);
   const pending: StoreRefund[] = [];
   for (const refund of refunds) {
@@ -77,6 +82,10 @@ export async function applyRefunds(order: StoreOrder, entry: LedgerEntry, salesO
   }
   result.applied.refunds = recorded;
   return result;
+}
+
+function mayHaveRefunds(order: StoreOrder): boolean {
+  return REFUND_STATUS_IDS.includes(order.statusId) || /refund/i.test(order.paymentStatus ?? '') || order.paymentStatus === undefined;
 }
 
 interface RefundContext {

@@ -70,6 +70,8 @@ export interface StoreOrder {
   storeHash: string;
   orderId: number;
   statusId: number;
+  /** BigCommerce `payment_status` ('captured', 'partially refunded', 'refunded'…); '' when unknown. */
+  paymentStatus?: string;
   /** 0 for guest checkouts. */
   customerId: number;
   dateCreated: Date;

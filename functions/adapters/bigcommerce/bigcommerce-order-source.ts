@@ -40,6 +40,7 @@ export class BigCommerceOrderSource implements OrderSource, OrderLister {
       storeHash: this.storeHash,
       orderId: order.id,
       statusId: order.status_id,
+      paymentStatus: order.payment_status,
       customerId: order.customer_id,
       dateCreated: order.date_created,
       dateModified: order.date_modified,

@@ -82,6 +82,8 @@ export const orderSchema = z.looseObject({
   id: z.number().int(),
   customer_id: z.number().int(),
   status_id: z.number().int(),
+  /** e.g. 'captured', 'partially refunded', 'refunded' (orders.v2.oas2.yml L4337-4352). */
+  payment_status: text,
   date_created: instant,
   date_modified: instant,
   currency_code: text,
