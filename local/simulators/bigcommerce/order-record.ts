@@ -68,6 +68,8 @@ export interface StoredLine {
   /** This line's share of the order's manual discount and coupon discount. */
   manualDiscount: Units;
   couponDiscount: Units;
+  /** Shipped so far through order shipments (v2-shipments.ts); absent = 0. */
+  quantityShipped?: number;
 }
 
 export interface StoredCoupon {
@@ -113,6 +115,8 @@ export interface StoredOrder {
   customerMessage: string;
   staffNotes: string;
   paymentMethod: string;
+  /** When the last physical item shipped (v2-shipments.ts); absent until then. */
+  dateShipped?: number;
 }
 
 /** Order-level money, always derived from the lines and addresses. */

@@ -7,6 +7,7 @@ import { NOT_FOUND_MESSAGE, v2Error } from './api-errors.ts';
 import type { StoredOrder } from './order-record.ts';
 import { ORDER_STATUSES, statusById } from './order-statuses.ts';
 import type { StoreState } from './store-state.ts';
+import type { ShipmentBook } from './v2-shipments.ts';
 import { pageOf, parseIncludes, parseOrderFilters, parsePaging, parseSort } from './v2-query.ts';
 import { renderConsignments, renderCoupons, renderFees, renderLine, renderOrder, renderShippingAddress, renderTaxes } from './v2-views.ts';
 
@@ -62,6 +63,8 @@ export interface V2Context {
   state: StoreState;
   /** Base of the links in responses, e.g. http://127.0.0.1:1234/stores/abc123/v2 */
   apiBase: string;
+  /** Order shipments (v2-shipments.ts); absent, their routes are 404. */
+  shipments?: ShipmentBook;
 }
 
 /** Routes `rest` (the path after /stores/{hash}/v2). */
@@ -79,6 +82,7 @@ export function handleV2(req: SimRequest, rest: string, context: V2Context): Sim
   const order = state.orders.get(Number(orderPath[1]));
   if (!order) return notFound();
   const sub = orderPath[2] ?? '';
+  if (context.shipments && /^\/shipments(\/|$)/.test(sub)) return context.shipments.handle(req, order, sub, apiBase);
 
   if (sub === '') {
     if (get) {
