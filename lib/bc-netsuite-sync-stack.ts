@@ -126,6 +126,7 @@ export class BcNetSuiteSyncStack extends Stack {
         NETSUITE_NON_TAXABLE_TAX_CODE_ID: config.nonTaxableTaxCodeId,
         NETSUITE_SHIP_METHODS: config.shipMethods ? JSON.stringify(config.shipMethods) : undefined,
         NETSUITE_DEFAULT_SHIP_METHOD_ID: config.defaultShipMethodId,
+        NETSUITE_LINE_ID_FIELD: config.lineIdField,
       }),
       NETSUITE_MULTI_SHIP_ROUTES: String(config.multiShipRoutes),
       NETSUITE_CUSTOMER_ENTITY_ID: config.customerEntityId,

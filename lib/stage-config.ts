@@ -101,6 +101,8 @@ export const stageConfigSchema = z.object({
   customerEntityId: z.enum(['auto', 'email', 'name']).default('auto'),
   otherSubsidiaryCustomer: z.enum(['create', 'fail']).default('create'),
   priceLevel: z.enum(['custom', 'none']).default('custom'),
+  /** The custcol_ field linking NetSuite lines to BigCommerce order products (see docs/configuration.md). */
+  lineIdField: optional(z.string().regex(/^custcol[a-z0-9_]+$/, 'must be a transaction column field id, e.g. custcol_bc_line_id')),
   multiShipRoutes: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : unsetIfEmpty(value)), z.boolean().default(false)),
   /** How often the reconciler compares NetSuite's totals with what BigCommerce charged. */
   reconcileSchedule: scheduleExpression.default('rate(15 minutes)'),

@@ -10,6 +10,9 @@ import { createTables } from './engines/create-tables.ts';
 import { BigCommerceSimulator, type BigCommerceSimulatorOptions } from './simulators/bigcommerce/bigcommerce-simulator.ts';
 import { NetSuiteSimulator, type NetSuiteSimulatorOptions } from './simulators/netsuite/netsuite-simulator.ts';
 
+/** The transaction column field the docs (and netsuite/Objects/custcol_bc_line_id.xml) create for the line link. */
+export const LINE_ID_FIELD = 'custcol_bc_line_id';
+
 export interface SimulatedEnvironment {
   bc: BigCommerceSimulator;
   ns: NetSuiteSimulator;
@@ -112,6 +115,8 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
           NETSUITE_TOKEN_SECRET: tba.tokenSecret,
         }),
     NETSUITE_DISCOUNT_ITEM_ID: ns.addItem({ itemId: 'BC-DISCOUNT', itemType: 'Discount' }),
+    // The line link the operator's guide asks merchants to create (the simulated account defines it).
+    NETSUITE_LINE_ID_FIELD: LINE_ID_FIELD,
     LEDGER_TABLE: tables.ledger,
     SKU_MAP_TABLE: tables.skuMap,
     DYNAMODB_ENDPOINT: options.dynamodbEndpoint,

@@ -109,6 +109,17 @@ const netsuiteFields = {
   NETSUITE_CUSTOMER_ENTITY_ID: z.enum(['auto', 'email', 'name']).default('auto'),
   /** OneWorld: a shopper known only in another subsidiary gets a customer in ours (create) or fails the order (fail). */
   NETSUITE_OTHER_SUBSIDIARY_CUSTOMER: z.enum(['create', 'fail']).default('create'),
+  /**
+   * The transaction column field (created in NetSuite, e.g. custcol_bc_line_id) that carries each line's BigCommerce
+   * order product id. Unset, lines carry no link and changes that must match lines (edits, refunds, fulfilments)
+   * are refused with an alert; cancellations of unfulfilled orders still work.
+   */
+  NETSUITE_LINE_ID_FIELD: z
+    .string()
+    .trim()
+    .regex(/^custcol[a-z0-9_]+$/, 'must be a transaction column field id, e.g. custcol_bc_line_id')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Orders with several shipping addresses book one ship-to per line (needs Multiple Shipping Routes in NetSuite). */
   NETSUITE_MULTI_SHIP_ROUTES: z
     .enum(['true', 'false', ''])
@@ -237,6 +248,7 @@ export interface AppConfig {
     shipMethods: Map<string, string>;
     defaultShipMethodId?: string;
     multiShipRoutes: boolean;
+    lineIdField?: string;
     customerEntityId: 'auto' | 'email' | 'name';
     otherSubsidiaryCustomer: 'create' | 'fail';
     leaseMs: number;
@@ -473,6 +485,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shipMethods: e.NETSUITE_SHIP_METHODS,
       defaultShipMethodId: e.NETSUITE_DEFAULT_SHIP_METHOD_ID,
       multiShipRoutes: e.NETSUITE_MULTI_SHIP_ROUTES,
+      ...(e.NETSUITE_LINE_ID_FIELD ? { lineIdField: e.NETSUITE_LINE_ID_FIELD } : {}),
       customerEntityId: e.NETSUITE_CUSTOMER_ENTITY_ID,
       otherSubsidiaryCustomer: e.NETSUITE_OTHER_SUBSIDIARY_CUSTOMER,
       leaseMs: e.SYNC_LEASE_MS,

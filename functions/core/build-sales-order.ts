@@ -32,6 +32,8 @@ export interface SalesOrderSettings {
   shipMethods?: ReadonlyMap<string, string>;
   defaultShipMethodId?: string;
   multiShipRoutes?: boolean;
+  /** The custcol_ field that links each NetSuite line to its BigCommerce order product (NETSUITE_LINE_ID_FIELD). */
+  lineIdField?: string;
 }
 
 /** What the order needs besides its own data: looked up in NetSuite (or the caches) before building. */
@@ -136,6 +138,7 @@ export function buildSalesOrder(
   const sources = lineItemSources(order, settings);
   const lines: SalesOrderLine[] = sources.map(({ line, ...source }) => ({
     itemId: 'itemId' in source ? source.itemId : refs.itemIds.get(source.sku)!,
+    orderProductId: line.lineId,
     quantity: line.quantity,
     rate: moneyToNumber(line.priceExTax),
     amount: moneyToNumber(line.totalExTax),
@@ -212,6 +215,7 @@ export function buildSalesOrder(
     tranDate: localDate(order.dateCreated, settings.timeZone),
     memo: memoFor(order),
     lines,
+    ...(settings.lineIdField ? { lineIdField: settings.lineIdField } : {}),
     ...(!multiShip && (shipping !== 0 || shipMethodId) ? { shippingCost: moneyToNumber(shipping) } : {}),
     ...(shipMethodId ? { shipMethodId } : {}),
     ...(lineTaxCode && !multiShip && (shipping !== 0 || shipMethodId) ? { shippingTaxCodeId: lineTaxCode } : {}),

@@ -140,6 +140,8 @@ export interface NewCustomer {
 
 export interface SalesOrderLine {
   itemId: string;
+  /** The BigCommerce order product the line books (absent on charge lines: shipping items, fees, tax, wrapping). */
+  orderProductId?: number;
   quantity: number;
   rate: number;
   /** Sent with the rate so NetSuite keeps BigCommerce's own line total instead of re-rounding rate × quantity. */
@@ -166,6 +168,11 @@ export interface SalesOrderDraft {
   tranDate: string;
   memo: string;
   lines: SalesOrderLine[];
+  /**
+   * The transaction column field (custcol_…) that carries each line's BigCommerce order product id: the line link
+   * that edits, cancellations, refunds and fulfilments match lines by. Unset, lines carry no link.
+   */
+  lineIdField?: string;
   shippingCost?: number;
   /** NetSuite ship item; sent with shippingCost so NetSuite keeps BigCommerce's cost. */
   shipMethodId?: string;

@@ -5,6 +5,7 @@
 import type { BookedTotals } from './build-sales-order.ts';
 import type { ErpAddress, ErpCustomer, NewCustomer, SalesOrderDraft, ShipGroupRate, StoreOrder } from './model.ts';
 import type { Money } from './money.ts';
+import type { OrderSnapshot } from './order-snapshot.ts';
 import type { FailedOrdersDigest } from './announce-dead-letters.ts';
 
 export interface OrderSource {
@@ -161,6 +162,8 @@ export interface LedgerEntry {
   skipReason?: string;
   /** What the sales order booked (money in ten-thousandths), for the reconciler. */
   booked?: BookedTotals;
+  /** What was last applied to NetSuite (lines, shipping, status, BigCommerce's date_modified). */
+  snapshot?: OrderSnapshot;
   reconcileState?: 'pending' | 'reconciled' | 'drift';
   reconciledAt?: string;
   drift?: DriftComponent[];
@@ -195,8 +198,17 @@ export interface OrderLedger extends OrderHistory {
    * Counts an attempt when claimed.
    */
   claim(orderKey: string, owner: string, leaseMs: number, events?: HistoryEvent[]): Promise<ClaimResult>;
-  /** Records the sales order and a snapshot of what it booked; the order then awaits reconciliation. */
-  markSynced(orderKey: string, owner: string, salesOrderId: string, booked: BookedTotals, trail?: AttemptTrail): Promise<void>;
+  /**
+   * Records the sales order, the totals it booked (the order then awaits reconciliation) and the snapshot of what
+   * was applied, which later changes are diffed against.
+   */
+  markSynced(
+    orderKey: string,
+    owner: string,
+    salesOrderId: string,
+    applied: { booked: BookedTotals; snapshot: OrderSnapshot },
+    trail?: AttemptTrail,
+  ): Promise<void>;
   markWriteBackDone(orderKey: string, events?: HistoryEvent[]): Promise<void>;
   /** Releases the lease and records that the order is not (yet) in a status that triggers a sync. */
   markSkipped(orderKey: string, owner: string, reason: string, trail?: AttemptTrail): Promise<void>;

@@ -4,6 +4,7 @@ import { orderKey, shipToAddressKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import { emailHash, historyEvent } from './order-history.ts';
+import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
 import { formatMoney } from './money.ts';
 import type { AttemptFailure, AttemptTrail, CustomerCache, Erp, HistorySource, OrderLedger, OrderSource, ParkedOrders, SkuMapStore } from './ports.ts';
 import { resolveCustomer, toErpAddress, type CustomerResolution } from './resolve-customer.ts';
@@ -93,7 +94,7 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
       historyEvent('redrive', 'redriven', `first delivery of its ${source} message since it was dead-lettered at ${claim.entry.deadLetteredAt}`),
     );
   }
-  let result: { salesOrderId: string; created: boolean; booked: BookedTotals; warnings: string[] } | { skipped: string };
+  let result: CreatedSalesOrder | { skipped: string };
   try {
     result = await createSalesOrder(orderId, deps, trail);
     if ('skipped' in result) {
@@ -110,7 +111,7 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     if (claim.entry.missingSkus && source !== 'sku-refresh')
       trail.events.push(historyEvent(source, 'unparked', `SKUs ${claim.entry.missingSkus.join(', ')} now have NetSuite items`));
     // The snapshot of what was booked lets the reconciler check NetSuite's totals without asking BigCommerce again.
-    await ledger.markSynced(key, workerId, result.salesOrderId, result.booked, trail);
+    await ledger.markSynced(key, workerId, result.salesOrderId, { booked: result.booked, snapshot: result.snapshot }, trail);
   } catch (error) {
     const failure = describeFailure(error);
     trail.events.push(historyEvent(source, 'failed', failure.message, { class: failure.errorClass, error: failure.errorName }));
@@ -126,9 +127,11 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
   // After the ledger says synced, nothing below can lead to a second sales order.
   await writeBack(orderId, result.salesOrderId, key, deps, source);
-  const { warnings, ...synced } = result;
+  const { warnings, snapshot: _snapshot, ...synced } = result;
   return { status: 'synced', orderId, ...synced, ...(warnings.length > 0 ? { warnings } : {}) };
 }
+
+type CreatedSalesOrder = { salesOrderId: string; created: boolean; booked: BookedTotals; snapshot: OrderSnapshot; warnings: string[] };
 
 /** How a skip for an order BigCommerce does not have begins (the worker counts these apart). */
 export const UNKNOWN_ORDER = 'BigCommerce has no order';
@@ -263,14 +266,10 @@ async function shipToAddresses(
   return new Map(withKeys.map(({ consignment, key }) => [consignment.addressId, ids.get(key)!]));
 }
 
-async function createSalesOrder(
-  orderId: number,
-  deps: SyncDeps,
-  trail: AttemptTrail,
-): Promise<{ salesOrderId: string; created: boolean; booked: BookedTotals; warnings: string[] } | { skipped: string }> {
+async function createSalesOrder(orderId: number, deps: SyncDeps, trail: AttemptTrail): Promise<CreatedSalesOrder | { skipped: string }> {
   const plan = await planSalesOrder(orderId, deps, { trail });
   if ('skipped' in plan) return plan;
-  const { customer, draft, booked, lineSkus, freshSkus, warnings } = plan;
+  const { order, customer, draft, booked, lineSkus, freshSkus, warnings } = plan;
   try {
     const created = await createOnce(draft, deps.erp);
     const step = deps.trigger?.source ?? 'backfill';
@@ -284,7 +283,7 @@ async function createSalesOrder(
     // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
     // crash between the create and here (the retry finds the order by externalId and sets the same rates).
     if (draft.shipGroups) await deps.erp.setShipGroupRates(created.salesOrderId, draft.shipGroups);
-    return { ...created, booked, warnings };
+    return { ...created, booked, snapshot: snapshotOf(draft, order.dateModified, order.statusId), warnings };
   } catch (error) {
     const refusedLine = error instanceof SyncError ? /^item\.items\[(\d+)\]\.item$/.exec(error.details.path ?? '') : null;
     const refusedSku = refusedLine ? lineSkus[Number(refusedLine[1])] : undefined;

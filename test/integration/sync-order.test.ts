@@ -59,6 +59,26 @@ test('one order: the customer is created once and every line lands on the right 
   });
 });
 
+test('the line link: every line carries its BigCommerce order product id, and the ledger keeps what was applied', async () => {
+  const orderId = placeOrder();
+  await h.sync(orderId);
+
+  const products = h.bc.getOrderProducts(orderId);
+  const [salesOrder] = h.ns.salesOrders();
+  expect(salesOrder!.lines.map((line) => line.customFields)).toEqual(products.map((product) => ({ custcol_bc_line_id: String(product.id) })));
+  const entry = await h.context.ledger.get(`order#abc123#${orderId}`);
+  expect(entry?.snapshot).toMatchObject({
+    dateModified: new Date(h.bc.getOrder(orderId)!.date_modified).toISOString(),
+    statusId: 11,
+    lines: [
+      { orderProductId: products[0]!.id, itemId: items['MUG-11OZ'], quantity: 2, rate: 12.5, amount: 25 },
+      { orderProductId: products[1]!.id, itemId: items['TSHIRT-RED-M'], quantity: 1, rate: 19.99, amount: 19.99 },
+    ],
+    shippingCost: 5,
+  });
+  expect(entry?.snapshot?.shippingAddressHash).toMatch(/^[0-9a-f]{32}$/);
+});
+
 test('re-running a synced order creates nothing and asks NetSuite nothing', async () => {
   const orderId = placeOrder();
   const first = await h.sync(orderId);

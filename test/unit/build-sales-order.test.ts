@@ -120,6 +120,13 @@ test('maps lines with amounts, references, the currency and the order date in th
   });
 });
 
+test('with NETSUITE_LINE_ID_FIELD, product lines carry their order product id; charge lines carry none', () => {
+  const { draft } = build(order({ handlingExTax: m('2'), totalExTax: m('58') }), { lineIdField: 'custcol_bc_line_id', handlingItemId: '90' });
+  expect(draft.lineIdField).toBe('custcol_bc_line_id');
+  expect(draft.lines.map((line) => line.orderProductId)).toEqual([1, 2, undefined]);
+  expect(build(order()).draft.lineIdField).toBeUndefined();
+});
+
 test("each line's amount is BigCommerce's own line total, not rate × quantity re-rounded", () => {
   // 3 × 3.3333 = 9.9999, while BigCommerce charged 10.00 for the line.
   const odd = line(1, 'MUG', 3, '3.3333', { totalExTax: m('10') });

@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookedTotals } from '../../core/build-sales-order.ts';
+import type { OrderSnapshot } from '../../core/order-snapshot.ts';
 import { historyEvent, trimHistory } from '../../core/order-history.ts';
 import {
   SYNCED_STATES,
@@ -68,7 +69,13 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
     }
   }
 
-  async markSynced(orderKey: string, owner: string, salesOrderId: string, booked: BookedTotals, trail: AttemptTrail = { events: [] }): Promise<void> {
+  async markSynced(
+    orderKey: string,
+    owner: string,
+    salesOrderId: string,
+    { booked, snapshot }: { booked: BookedTotals; snapshot: OrderSnapshot },
+    trail: AttemptTrail = { events: [] },
+  ): Promise<void> {
     const iso = new Date(this.now()).toISOString();
     const facts = trailFacts(trail);
     await this.db.send(
@@ -77,15 +84,16 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
         Key: { pk: orderKey },
         // reconcileState puts the order in the reconciler's index; money in `booked` is in ten-thousandths.
         UpdateExpression:
-          `SET #state = :synced, salesOrderId = :id, syncedAt = :iso, updatedAt = :iso, lastSyncedBy = :owner, booked = :booked, reconcileState = :pending, ${APPEND_HISTORY}${facts.set} ` +
+          `SET #state = :synced, salesOrderId = :id, syncedAt = :iso, updatedAt = :iso, lastSyncedBy = :owner, booked = :booked, #snapshot = :snapshot, reconcileState = :pending, ${APPEND_HISTORY}${facts.set} ` +
           'REMOVE leaseOwner, leaseExpiresAt, missingSkus, deadLetteredAt',
-        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeNames: { '#state': 'state', '#snapshot': 'snapshot' }, // both DynamoDB reserved words
         ExpressionAttributeValues: {
           ':synced': 'synced',
           ':id': salesOrderId,
           ':iso': iso,
           ':owner': owner,
           ':booked': booked,
+          ':snapshot': snapshot,
           ':pending': 'pending',
           ':noEvents': [],
           ':events': trail.events,

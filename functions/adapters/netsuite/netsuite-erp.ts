@@ -263,6 +263,8 @@ function salesOrderBody(order: SalesOrderDraft, customPriceLevel: boolean): Reco
         // Oracle page says whether `rate` alone selects it, so both are sent. Needs Multiple Prices.
         ...(customPriceLevel ? { price: { id: '-1' } } : {}),
         description: line.description,
+        // The line link: later changes to the order find this line by the BigCommerce order product it books.
+        ...(order.lineIdField && line.orderProductId !== undefined ? { [order.lineIdField]: String(line.orderProductId) } : {}),
         ...(line.taxCodeId ? { taxCode: { id: line.taxCodeId } } : {}),
         ...(line.shipTo ? { shipAddress: { id: line.shipTo.addressId }, shipMethod: { id: line.shipTo.shipMethodId } } : {}),
       })),

@@ -1,0 +1,71 @@
+/**
+ * What was last applied to NetSuite for one order. Every later change (edit, cancellation, refund) is a diff
+ * against it, and it moves forward only after NetSuite accepted the change, so a change NetSuite refused is
+ * found again — and refused again, loudly — instead of being forgotten.
+ */
+import { createHash } from 'node:crypto';
+import type { SalesOrderDraft } from './model.ts';
+
+/** A sales-order line booked from a BigCommerce order product. */
+export interface SnapshotLine {
+  orderProductId: number;
+  itemId: string;
+  quantity: number;
+  /** As sent to NetSuite (ex tax, JSON numbers). */
+  rate: number;
+  amount: number;
+  /** Closed in NetSuite (removed from the BigCommerce order, or the order was cancelled). */
+  closed?: boolean;
+}
+
+export interface OrderSnapshot {
+  /** BigCommerce `date_modified` (ISO) of the order state this reflects: older events are stale. */
+  dateModified: string;
+  statusId: number;
+  lines: SnapshotLine[];
+  /** The header shipping cost sent (undefined on multiple-shipping-routes orders, whose groups carry it). */
+  shippingCost?: number;
+  /** SHA-256 of the shipping address as sent, so an address edit is seen without storing the address. */
+  shippingAddressHash?: string;
+  /**
+   * SHA-256 of everything else the sales order books (charge lines, discount, ship method): a change there is one
+   * we do not apply, and is alerted on rather than silently ignored.
+   */
+  chargesHash: string;
+  /** Set once every line is closed after a cancellation. */
+  cancelled?: boolean;
+}
+
+export function snapshotOf(draft: SalesOrderDraft, dateModified: Date, statusId: number): OrderSnapshot {
+  const lines: SnapshotLine[] = draft.lines.flatMap((line) =>
+    line.orderProductId === undefined
+      ? []
+      : [{ orderProductId: line.orderProductId, itemId: line.itemId, quantity: line.quantity, rate: line.rate, amount: line.amount }],
+  );
+  return {
+    dateModified: dateModified.toISOString(),
+    statusId,
+    lines,
+    ...(draft.shippingCost !== undefined ? { shippingCost: draft.shippingCost } : {}),
+    ...(draft.shippingAddress ? { shippingAddressHash: digest(draft.shippingAddress) } : {}),
+    chargesHash: chargesHash(draft),
+  };
+}
+
+/** The parts of a draft that edits do not apply, hashed: charge lines, discount, ship method and ship groups. */
+export function chargesHash(draft: SalesOrderDraft): string {
+  return digest({
+    charges: draft.lines.filter((line) => line.orderProductId === undefined).map((line) => [line.itemId, line.quantity, line.amount, line.taxCodeId ?? '']),
+    discount: draft.discount ?? null,
+    shipMethod: draft.shipMethodId ?? null,
+    shipGroups: draft.shipGroups ?? null,
+  });
+}
+
+export function shippingAddressHash(draft: SalesOrderDraft): string | undefined {
+  return draft.shippingAddress ? digest(draft.shippingAddress) : undefined;
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
