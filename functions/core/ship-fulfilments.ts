@@ -61,15 +61,7 @@ export interface ShipDeps {
 }
 
 export type FulfilmentOutcome =
-  | 'shipped'
-  | 'already_handled'
-  | 'unchanged'
-  | 'not_shipped_yet'
-  | 'deleted'
-  | 'changed_after_shipping'
-  | 'order_cancelled'
-  | 'nothing_to_ship'
-  | 'failed';
+  'shipped' | 'already_handled' | 'unchanged' | 'not_shipped_yet' | 'deleted' | 'changed_after_shipping' | 'order_cancelled' | 'nothing_to_ship' | 'failed';
 
 export interface ShipResult {
   /** interrupted: a transient failure (rate limit, outage) stopped the run; the cursor waits before that fulfilment. */
@@ -183,7 +175,8 @@ async function handleFulfilment(deps: ShipDeps, ref: FulfilmentRef, result: Ship
 
   if (record && record.fingerprint === fingerprint && record.state !== 'failed') {
     // Modified without a change that matters (our own write-back of the shipment id moves lastModifiedDate too).
-    const writtenBack = record.state === 'shipped' && !record.writtenBack ? await writeBack(deps, fulfilment.fulfilmentId, record.shipmentIds) : record.writtenBack;
+    const writtenBack =
+      record.state === 'shipped' && !record.writtenBack ? await writeBack(deps, fulfilment.fulfilmentId, record.shipmentIds) : record.writtenBack;
     await ledger.putRecord(ref.fulfilmentId, { ...record, modifiedAtMs, ...(writtenBack !== undefined ? { writtenBack } : {}) });
     return 'unchanged';
   }
@@ -229,7 +222,8 @@ async function shipOne(
   const base = { storeHash: settings.storeHash, fulfilmentId: ref.fulfilmentId, tranId: ref.tranId, orderId };
   const modifiedAtMs = ref.modifiedAt.getTime();
   const order = await store.getShippableOrder(orderId);
-  if (!order) throw new PermanentError(`BigCommerce order ${orderId} of item fulfilment ${ref.tranId} no longer exists (404)`, { source: 'bigcommerce', status: 404 });
+  if (!order)
+    throw new PermanentError(`BigCommerce order ${orderId} of item fulfilment ${ref.tranId} no longer exists (404)`, { source: 'bigcommerce', status: 404 });
   if (CANCELLED_STATUSES.has(order.statusId)) {
     const reason = `BigCommerce order ${orderId} is ${order.statusId === 5 ? 'cancelled' : 'declined'}, yet NetSuite item fulfilment ${ref.tranId} shipped goods for it. No shipment was created; check whether the goods really left and settle it with the shopper.`;
     await ledger.putRecord(ref.fulfilmentId, { state: 'skipped', modifiedAtMs, fingerprint, shipmentIds: [], orderId, reason });
@@ -353,7 +347,8 @@ function clampToUnshipped(group: AddressGroup, lines: ShippableLine[], notes: st
   for (const [lineId, quantity] of group.items) {
     const line = lines.find((candidate) => candidate.lineId === lineId)!;
     const unshipped = Math.max(0, line.quantity - line.quantityShipped);
-    if (quantity > unshipped) notes.push(`${quantity - unshipped} of order product ${lineId} beyond what BigCommerce still has unshipped (${unshipped}) were not shipped`);
+    if (quantity > unshipped)
+      notes.push(`${quantity - unshipped} of order product ${lineId} beyond what BigCommerce still has unshipped (${unshipped}) were not shipped`);
     if (Math.min(quantity, unshipped) > 0) items.push({ lineId, quantity: Math.min(quantity, unshipped) });
   }
   return items;

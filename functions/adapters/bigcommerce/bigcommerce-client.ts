@@ -212,34 +212,37 @@ export class BigCommerceClient {
 
   private async send(method: 'GET' | 'POST' | 'PUT', path: string, options: RequestOptions = {}, retry?: RetryPolicy): Promise<Response<string>> {
     const what = `BigCommerce ${method} /${path}`;
-    return withRetry(async () => {
-      await this.waitForQuota();
-      let response: Response<string>;
-      try {
-        response = await this.http(path, {
-          method,
-          searchParams: options.searchParams,
-          json: options.json,
-          timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) },
-        });
-      } catch (error) {
-        throw networkFailure(error, 'bigcommerce', what) ?? error;
-      }
-      this.noteQuota(response);
-      if (response.statusCode === 429) {
-        // Without the reset header this is platform load shedding: back off progressively instead.
-        const resetMs = numericHeader(response.headers, 'x-rate-limit-time-reset-ms');
-        throw new TransientError(`${what}: rate limited (429)`, { source: 'bigcommerce', status: 429, retryAfterMs: resetMs });
-      }
-      if (response.statusCode >= 500) {
-        throw new TransientError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
-      }
-      if (response.statusCode === 401 || response.statusCode === 403) {
-        // 401: the token is unknown (API account deleted, token revoked); 403: it lacks a scope. Every order alike.
-        throw new AccessDeniedError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
-      }
-      return response;
-    }, retry ?? this.options.retry ?? defaultRetryPolicy);
+    return withRetry(
+      async () => {
+        await this.waitForQuota();
+        let response: Response<string>;
+        try {
+          response = await this.http(path, {
+            method,
+            searchParams: options.searchParams,
+            json: options.json,
+            timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) },
+          });
+        } catch (error) {
+          throw networkFailure(error, 'bigcommerce', what) ?? error;
+        }
+        this.noteQuota(response);
+        if (response.statusCode === 429) {
+          // Without the reset header this is platform load shedding: back off progressively instead.
+          const resetMs = numericHeader(response.headers, 'x-rate-limit-time-reset-ms');
+          throw new TransientError(`${what}: rate limited (429)`, { source: 'bigcommerce', status: 429, retryAfterMs: resetMs });
+        }
+        if (response.statusCode >= 500) {
+          throw new TransientError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
+        }
+        if (response.statusCode === 401 || response.statusCode === 403) {
+          // 401: the token is unknown (API account deleted, token revoked); 403: it lacks a scope. Every order alike.
+          throw new AccessDeniedError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
+        }
+        return response;
+      },
+      retry ?? this.options.retry ?? defaultRetryPolicy,
+    );
   }
 
   private async waitForQuota(): Promise<void> {

@@ -41,7 +41,14 @@ export class DynamoDbShipmentLedger extends DynamoDbTable implements ShipmentLed
           // Absent, or claimed by a run that died (or gave the claim up) before recording a shipment.
           ConditionExpression: 'attribute_not_exists(pk) OR (shipmentState = :posting AND (leaseExpiresAt < :now OR #owner = :owner))',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':posting': 'posting', ':owner': owner, ':until': now + leaseMs, ':now': now, ':iso': new Date(now).toISOString(), ':one': 1 },
+          ExpressionAttributeValues: {
+            ':posting': 'posting',
+            ':owner': owner,
+            ':until': now + leaseMs,
+            ':now': now,
+            ':iso': new Date(now).toISOString(),
+            ':one': 1,
+          },
         }),
       );
       return { outcome: 'claimed' };
