@@ -70,7 +70,8 @@ export async function processRecord(record: SQSRecord, context: SyncContext, req
   } else {
     logger.info(`order ${outcome.status}`, { source: message.source, receiveCount: receiveCount(record), ...outcome });
   }
-  metrics.addMetric(outcome.status === 'synced' ? 'OrdersSynced' : outcome.status === 'skipped' ? 'OrdersSkipped' : 'OrdersAlreadySynced', MetricUnit.Count, 1);
+  const metric = { synced: 'OrdersSynced', skipped: 'OrdersSkipped', already_synced: 'OrdersAlreadySynced', changed: 'OrderChangesApplied' }[outcome.status];
+  metrics.addMetric(metric, MetricUnit.Count, 1);
   return outcome;
 }
 

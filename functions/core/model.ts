@@ -192,3 +192,61 @@ export interface SalesOrderDraft {
   departmentId?: string;
   classId?: string;
 }
+
+/** NetSuite sales order statuses (lifecycle.md §1.5): status.id on the record, the bare letter in SuiteQL. */
+export type SalesOrderStatus = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H';
+
+export const SALES_ORDER_STATUS_NAMES: Record<SalesOrderStatus, string> = {
+  A: 'Pending Approval',
+  B: 'Pending Fulfillment',
+  C: 'Cancelled',
+  D: 'Partially Fulfilled',
+  E: 'Pending Billing/Partially Fulfilled',
+  F: 'Pending Billing',
+  G: 'Billed',
+  H: 'Closed',
+};
+
+/** A sales-order line as NetSuite holds it now, with what was fulfilled and billed of it. */
+export interface ErpSalesOrderLine {
+  /** NetSuite's line key (1-based, not necessarily sequential). */
+  line: number;
+  itemId: string;
+  quantity: number;
+  quantityFulfilled: number;
+  quantityBilled: number;
+  rate: number;
+  amount: number;
+  isClosed: boolean;
+  /** The line link's value (BigCommerce order product id), when the line carries one. */
+  orderProductId?: number;
+}
+
+export interface ErpSalesOrder {
+  id: string;
+  status: SalesOrderStatus;
+  shippingCost?: number;
+  lines: ErpSalesOrderLine[];
+}
+
+/** One change to a sales-order line: with `line`, that line is updated; without, a new line is added. */
+export interface SalesOrderLineChange {
+  line?: number;
+  itemId?: string;
+  quantity?: number;
+  rate?: number;
+  amount?: number;
+  isClosed?: boolean;
+  description?: string;
+  orderProductId?: number;
+  taxCodeId?: string;
+}
+
+/** What one PATCH of a sales order changes (lifecycle.md §2.2: lines keyed by `line`, absent fields untouched). */
+export interface SalesOrderChange {
+  /** The line link field new lines carry their order product id in. */
+  lineIdField?: string;
+  lines: SalesOrderLineChange[];
+  shippingCost?: number;
+  shippingAddress?: ErpAddress;
+}

@@ -79,4 +79,9 @@ export const EVENT_LABELS: Record<HistoryEventType, string> = {
   sku_refresh_requested: 'SKU refresh requested',
   reconciled: 'reconciled',
   drift: 'drift',
+  edited: 'edit applied in NetSuite',
+  cancelled: 'cancellation applied in NetSuite',
+  change_refused: 'change refused',
+  refunded: 'refund recorded in NetSuite',
+  deposit_recorded: 'payment recorded as a customer deposit',
 };

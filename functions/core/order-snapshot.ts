@@ -34,6 +34,12 @@ export interface OrderSnapshot {
   chargesHash: string;
   /** Set once every line is closed after a cancellation. */
   cancelled?: boolean;
+  /**
+   * The last change refused (or applied only in part), by the BigCommerce state it concerned and the queue message
+   * that announced it: that message's retries fail again (so it reaches the dead-letter queue and a person); other
+   * messages about the same state pass quietly; a new state is tried afresh.
+   */
+  refused?: { dateModified: string; reason: string; messageId?: string };
 }
 
 export function snapshotOf(draft: SalesOrderDraft, dateModified: Date, statusId: number): OrderSnapshot {
@@ -58,7 +64,8 @@ export function chargesHash(draft: SalesOrderDraft): string {
     charges: draft.lines.filter((line) => line.orderProductId === undefined).map((line) => [line.itemId, line.quantity, line.amount, line.taxCodeId ?? '']),
     discount: draft.discount ?? null,
     shipMethod: draft.shipMethodId ?? null,
-    shipGroups: draft.shipGroups ?? null,
+    // Rates only: a ship group's address book id is NetSuite's, and a dry run (an edit's plan) has placeholders.
+    shipGroups: draft.shipGroups?.map((group) => [group.rate, group.taxCodeId ?? '']) ?? null,
   });
 }
 

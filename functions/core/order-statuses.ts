@@ -17,6 +17,9 @@ export const orderStatuses: Readonly<Record<number, string>> = {
   14: 'Partially Refunded',
 };
 
+/** Cancelled and Declined: a synced order in one of these has its sales order closed (lifecycle.md §3.4). */
+export const CANCEL_STATUS_IDS: readonly number[] = [5, 6];
+
 export function statusName(id: number): string {
   return orderStatuses[id] ?? `status ${id}`;
 }

@@ -1,4 +1,5 @@
 import { modifiedOrders } from './modified-orders.ts';
+import { CANCEL_STATUS_IDS } from './order-statuses.ts';
 import { CIRCUIT_THRESHOLDS, circuitFailureOf, FIRST_PROBE_MS, requeueHeldOrders } from './circuit.ts';
 import type { CircuitStore, OrderLister, OrderQueue, ParkedOrders, PollerState } from './ports.ts';
 
@@ -39,8 +40,8 @@ export interface PollResult {
 }
 
 /**
- * The safety net behind webhooks: finds every order in a trigger status modified since the last run and
- * enqueues it. The cursor moves only past orders already enqueued, so a run that stops or dies loses
+ * The safety net behind webhooks: finds every order in a trigger status (or cancelled or declined) modified
+ * since the last run and enqueues it. The cursor moves only past orders already enqueued, so a run that stops or dies loses
  * nothing; the next run starts from the cursor, less an overlap for orders that raced the previous run, and
  * skips the orders it already enqueued at the same modification time (a quiet store is not re-enqueued forever).
  */
@@ -73,7 +74,8 @@ export async function pollOrders(deps: PollDeps): Promise<PollResult> {
 
 async function pollStatuses(deps: PollDeps, result: PollResult, now: () => number): Promise<PollResult> {
   const { lister, queue, state, settings } = deps;
-  for (const statusId of settings.triggerStatusIds) {
+  // Cancelled and declined orders too: one we synced has its sales order closed (the worker skips the others).
+  for (const statusId of [...new Set([...settings.triggerStatusIds, ...CANCEL_STATUS_IDS])]) {
     const saved = await state.getCursor(statusId);
     const cursor = saved?.at.getTime() ?? now() - settings.initialLookbackMs;
     // Orders already enqueued at their current modification time are not enqueued again by the overlap.

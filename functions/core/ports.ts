@@ -3,7 +3,7 @@
  * (BigCommerce, NetSuite, DynamoDB) and the core is tested through them against the simulators.
  */
 import type { BookedTotals } from './build-sales-order.ts';
-import type { ErpAddress, ErpCustomer, NewCustomer, SalesOrderDraft, ShipGroupRate, StoreOrder } from './model.ts';
+import type { ErpAddress, ErpCustomer, ErpSalesOrder, NewCustomer, SalesOrderChange, SalesOrderDraft, ShipGroupRate, StoreOrder } from './model.ts';
 import type { Money } from './money.ts';
 import type { OrderSnapshot } from './order-snapshot.ts';
 import type { FailedOrdersDigest } from './announce-dead-letters.ts';
@@ -42,6 +42,13 @@ export interface Erp {
   ensureShipToAddresses(customerId: string, addresses: Array<{ key: string; address: ErpAddress }>): Promise<Map<string, string>>;
   /** Multiple shipping routes: each ship group's shipping charge, the group found by the address its lines ship to. */
   setShipGroupRates(salesOrderId: string, rates: ShipGroupRate[]): Promise<void>;
+  /**
+   * The sales order as NetSuite holds it now: status, and lines with what was fulfilled and billed and, when
+   * `lineIdField` is given, the BigCommerce order product each line links to. Undefined when it is gone.
+   */
+  readSalesOrder(salesOrderId: string, lineIdField?: string): Promise<ErpSalesOrder | undefined>;
+  /** One PATCH: lines with `line` are updated (closed, re-quantified, re-priced), lines without are added. */
+  updateSalesOrder(salesOrderId: string, change: SalesOrderChange): Promise<void>;
   /** NetSuite's own totals of up to 1,000 sales orders, in one query; absent ids are not in NetSuite. */
   readSalesOrderTotals(salesOrderIds: string[]): Promise<Map<string, SalesOrderTotals>>;
 }
@@ -117,7 +124,12 @@ export type HistoryEventType =
   | 'redrive_requested'
   | 'sku_refresh_requested'
   | 'reconciled'
-  | 'drift';
+  | 'drift'
+  | 'edited'
+  | 'cancelled'
+  | 'change_refused'
+  | 'refunded'
+  | 'deposit_recorded';
 
 export interface HistoryEvent {
   /** ISO time. */
@@ -164,6 +176,10 @@ export interface LedgerEntry {
   booked?: BookedTotals;
   /** What was last applied to NetSuite (lines, shipping, status, BigCommerce's date_modified). */
   snapshot?: OrderSnapshot;
+  refunds?: Record<string, AppliedRecord>;
+  deposits?: Record<string, AppliedRecord>;
+  changeLeaseOwner?: string;
+  changeLeaseExpiresAt?: number;
   reconcileState?: 'pending' | 'reconciled' | 'drift';
   reconciledAt?: string;
   drift?: DriftComponent[];
@@ -188,6 +204,29 @@ export interface AttemptFailure {
   message: string;
   missingSkus?: string[];
 }
+
+/** A NetSuite record made for one BigCommerce refund or payment, kept so it is never made twice. */
+export interface AppliedRecord {
+  recordType: string;
+  recordId: string;
+  /** ISO time NetSuite accepted it. */
+  at: string;
+  /** Display amount (two decimals). */
+  amount?: string;
+}
+
+/** What NetSuite accepted in one change to a synced order; each part given replaces the ledger's. */
+export interface AppliedChanges {
+  snapshot?: OrderSnapshot;
+  /** New totals after an edit: the order goes back to the reconciler. */
+  booked?: BookedTotals;
+  /** By BigCommerce refund id. */
+  refunds?: Record<string, AppliedRecord>;
+  /** By BigCommerce transaction id. */
+  deposits?: Record<string, AppliedRecord>;
+}
+
+export type ChangeClaim = { outcome: 'claimed'; entry: LedgerEntry } | { outcome: 'busy'; entry: LedgerEntry } | { outcome: 'not_synced'; entry?: LedgerEntry };
 
 export type ClaimResult =
   { outcome: 'claimed'; entry: LedgerEntry } | { outcome: 'already_synced'; entry: LedgerEntry } | { outcome: 'busy'; entry: LedgerEntry };
@@ -215,6 +254,13 @@ export interface OrderLedger extends OrderHistory {
   /** Releases the lease and records why the attempt failed. */
   markFailed(orderKey: string, owner: string, failure: AttemptFailure, trail?: AttemptTrail): Promise<void>;
   get(orderKey: string): Promise<LedgerEntry | undefined>;
+  /**
+   * Takes the change lease of a synced order (its state stays synced): changes after creation (edits,
+   * cancellation, refunds, payments) are applied one at a time per order.
+   */
+  claimChange(orderKey: string, owner: string, leaseMs: number): Promise<ChangeClaim>;
+  /** Records what NetSuite accepted and the history, and ends the change lease (only its holder's). */
+  finishChange(orderKey: string, owner: string, applied: AppliedChanges, events: HistoryEvent[]): Promise<void>;
 }
 
 /**

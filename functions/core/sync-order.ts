@@ -5,6 +5,7 @@ import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import { emailHash, historyEvent } from './order-history.ts';
 import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
+import { applyOrderChanges } from './apply-order-changes.ts';
 import { formatMoney } from './money.ts';
 import type { AttemptFailure, AttemptTrail, CustomerCache, Erp, HistorySource, OrderLedger, OrderSource, ParkedOrders, SkuMapStore } from './ports.ts';
 import { resolveCustomer, toErpAddress, type CustomerResolution } from './resolve-customer.ts';
@@ -52,7 +53,9 @@ export interface SyncTrigger {
 export type SyncOutcome =
   | { status: 'synced'; orderId: number; salesOrderId: string; created: boolean; booked: BookedTotals; warnings?: string[] }
   | { status: 'skipped'; orderId: number; reason: string }
-  | { status: 'already_synced'; orderId: number; salesOrderId: string };
+  | { status: 'already_synced'; orderId: number; salesOrderId: string }
+  /** A synced order whose later changes (edit, cancellation) were applied to its sales order. */
+  | { status: 'changed'; orderId: number; salesOrderId: string; changes: string[] };
 
 /**
  * One BigCommerce order becomes exactly one NetSuite sales order.
@@ -77,7 +80,9 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   if (claim.outcome === 'already_synced') {
     const salesOrderId = claim.entry.salesOrderId!;
     if (!claim.entry.writeBackDone) await writeBack(orderId, salesOrderId, key, deps, trigger.source);
-    return { status: 'already_synced', orderId, salesOrderId };
+    // Whatever the event, NetSuite is brought to the order's current state (nothing to do costs no NetSuite call).
+    const change = await applyOrderChanges(orderId, deps);
+    return change.status === 'changed' ? change : { status: 'already_synced', orderId, salesOrderId };
   }
   if (claim.outcome === 'busy') {
     // Come back when the lease ends: if its holder crashed, that is when the order can be taken over.
@@ -157,14 +162,15 @@ export type SalesOrderPlan =
 export async function planSalesOrder(
   orderId: number,
   deps: Omit<SyncDeps, 'ledger' | 'parked' | 'workerId'>,
-  options: { dryRun?: boolean; trail?: AttemptTrail } = {},
+  options: { dryRun?: boolean; trail?: AttemptTrail; order?: StoreOrder } = {},
 ): Promise<SalesOrderPlan> {
   const { source, erp, settings } = deps;
   const step = deps.trigger?.source ?? 'backfill';
   const trail = options.trail;
   let order: StoreOrder;
   try {
-    order = await source.getOrder(orderId);
+    // (A caller that has just read the order passes it in.)
+    order = options.order ?? (await source.getOrder(orderId));
   } catch (error) {
     // Anyone holding the webhook secret can send any id: an order BigCommerce does not have is nothing to sync,
     // not a failure to dead-letter and alert on.

@@ -83,6 +83,15 @@ test('a poll over 600 eligible orders, 50 to a page, enqueues every one of them 
   expect(environment.bc.server.log.every((entry) => entry.status === 200 || entry.status === 204)).toBe(true);
 });
 
+test('cancelled and declined orders are enqueued too, so a synced one has its sales order closed', async () => {
+  const cancelled = addOrders(3, { statusId: 5 });
+  const declined = addOrders(2, { statusId: 6 });
+  addOrders(2, { statusId: 4 }); // refunded: refunds are found by their own sweep, not by status
+
+  expect(await run()).toMatchObject({ status: 'completed', enqueued: 5 });
+  expect(new Set(await drain())).toEqual(new Set([...cancelled, ...declined]));
+});
+
 test('killing the poller midway and running it again loses no order', async () => {
   const eligible = addOrders(600);
   let pages = 0;

@@ -27,6 +27,28 @@ test.each(['store/order/created', 'store/order/updated', 'store/order/statusUpda
   expect(sent).toEqual([expect.objectContaining({ storeHash: 'abc123', orderId: 250, source: 'webhook' })]);
 });
 
+test('a refund and a captured payment enqueue their order (the worker applies whatever is new), whatever type the order id has', async () => {
+  const { sent, call } = setup();
+  const refund = JSON.stringify({
+    scope: 'store/order/refund/created',
+    store_id: '1',
+    producer: 'stores/abc123',
+    data: { type: 'order', id: 250, refund: { refund_id: 7 } },
+  });
+  // The docs' shape (order_id a number) and the callback schema's (a string): bigcommerce.md §10.
+  const transaction = (orderId: unknown) =>
+    JSON.stringify({
+      scope: 'store/order/transaction/created',
+      producer: 'stores/abc123',
+      data: { type: 'transaction', order_id: orderId, transaction_id: '176342342' },
+    });
+  for (const body of [refund, transaction(251), transaction('252')]) expect((await call(body)).statusCode).toBe(200);
+  expect(sent.map((message) => message.orderId)).toEqual([250, 251, 252]);
+  const bad = await call(transaction('252; DROP'));
+  expect(bad.statusCode).toBe(400);
+  expect(sent).toHaveLength(3);
+});
+
 test('a status change carries the new status into the message, so the worker can tell a paid order that was skipped', async () => {
   const { sent, call } = setup();
   const body = JSON.stringify({

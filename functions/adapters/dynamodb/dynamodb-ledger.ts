@@ -10,7 +10,9 @@ import { historyEvent, trimHistory } from '../../core/order-history.ts';
 import {
   SYNCED_STATES,
   type AttemptFailure,
+  type AppliedChanges,
   type AttemptTrail,
+  type ChangeClaim,
   type ClaimResult,
   type DriftComponent,
   type HistoryEvent,
@@ -288,6 +290,79 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
       );
     } catch (failure) {
       if (!(failure instanceof ConditionalCheckFailedException)) throw failure;
+    }
+  }
+
+  async claimChange(orderKey: string, owner: string, leaseMs: number): Promise<ChangeClaim> {
+    const now = this.now();
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: orderKey },
+          // A lease of its own, so the order keeps its synced state (and its place in the indexes) meanwhile.
+          UpdateExpression: 'SET changeLeaseOwner = :owner, changeLeaseExpiresAt = :expires',
+          ConditionExpression:
+            '#state IN (:synced, :reconciled, :drift) AND (attribute_not_exists(changeLeaseExpiresAt) OR changeLeaseExpiresAt < :now OR changeLeaseOwner = :owner)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':synced': 'synced',
+            ':reconciled': 'reconciled',
+            ':drift': 'synced_with_drift',
+            ':owner': owner,
+            ':expires': now + leaseMs,
+            ':now': now,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { outcome: 'claimed', entry: toEntry(orderKey, result.Attributes) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const entry = await this.get(orderKey);
+      return entry && SYNCED_STATES.has(entry.state) ? { outcome: 'busy', entry } : { outcome: 'not_synced', ...(entry ? { entry } : {}) };
+    }
+  }
+
+  async finishChange(orderKey: string, owner: string, applied: AppliedChanges, events: HistoryEvent[]): Promise<void> {
+    const iso = new Date(this.now()).toISOString();
+    const set: Record<string, unknown> = {
+      ...(applied.snapshot ? { '#snapshot': applied.snapshot } : {}),
+      // New totals go back to the reconciler: NetSuite recomputes tax and totals after every edit.
+      ...(applied.booked ? { booked: applied.booked, reconcileState: 'pending', '#state': 'synced', syncedAt: iso } : {}),
+      ...(applied.refunds ? { refunds: applied.refunds } : {}),
+      ...(applied.deposits ? { deposits: applied.deposits } : {}),
+    };
+    const names = Object.keys(set);
+    const placeholder = (name: string) => `:${name.replace('#', '')}`;
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: orderKey },
+          UpdateExpression:
+            `SET updatedAt = :iso, ${APPEND_HISTORY}${names.map((name) => `, ${name} = ${placeholder(name)}`).join('')} ` +
+            'REMOVE changeLeaseOwner, changeLeaseExpiresAt',
+          ConditionExpression: 'changeLeaseOwner = :owner',
+          ...(names.some((name) => name.startsWith('#'))
+            ? {
+                ExpressionAttributeNames: Object.fromEntries(names.filter((name) => name.startsWith('#')).map((name) => [name, name.slice(1)])),
+              }
+            : {}),
+          ExpressionAttributeValues: {
+            ':iso': iso,
+            ':owner': owner,
+            ':noEvents': [],
+            ':events': events,
+            ...Object.fromEntries(names.map((name) => [placeholder(name), set[name]])),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      await this.trimIfLong(orderKey, result.Attributes);
+    } catch (error) {
+      // Taken over after this worker's lease ran out: the new holder re-reads NetSuite and applies the same change.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -5,7 +5,20 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 
-export const ORDER_SCOPES = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated'] as const;
+/**
+ * Every scope that can change what NetSuite should hold for an order: each one enqueues the order, and the
+ * worker brings NetSuite to the order's current state (refunds and payments included). Refund and transaction
+ * callbacks: lifecycle.md §1.4.
+ */
+export const ORDER_SCOPES = [
+  'store/order/created',
+  'store/order/updated',
+  'store/order/statusUpdated',
+  'store/order/refund/created',
+  'store/order/transaction/created',
+] as const;
+
+const TRANSACTION_SCOPES: ReadonlySet<string> = new Set(['store/order/transaction/created']);
 
 const envelope = z.object({
   scope: z.string().min(1).max(200),
@@ -14,6 +27,11 @@ const envelope = z.object({
   hash: z.string().optional(),
   created_at: z.number().optional(),
   data: z.looseObject({}),
+});
+
+// The docs show `order_id` as a number, the callback schema as a string (bigcommerce.md §10): both are taken.
+const transactionData = z.looseObject({
+  order_id: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]),
 });
 
 const orderData = z.looseObject({
@@ -82,6 +100,11 @@ export function parseWebhookEvent(body: string): WebhookEvent {
   if (!parsed.success) throw new WebhookRejection(400, `not a BigCommerce webhook: ${issues(parsed.error)}`);
   const { scope, producer, data } = parsed.data;
   if (!(ORDER_SCOPES as readonly string[]).includes(scope)) return { kind: 'other', scope, ...(producer ? { producer } : {}) };
+  if (TRANSACTION_SCOPES.has(scope)) {
+    const transaction = transactionData.safeParse(data);
+    if (!transaction.success) throw new WebhookRejection(400, `${scope} without a numeric data.order_id: ${issues(transaction.error)}`);
+    return { kind: 'order', scope, orderId: transaction.data.order_id, ...(producer ? { producer } : {}) };
+  }
   const order = orderData.safeParse(data);
   if (!order.success) throw new WebhookRejection(400, `${scope} without a numeric data.id: ${issues(order.error)}`);
   const statusId = order.data.status?.new_status_id;

@@ -4,13 +4,53 @@
  */
 import * as z from 'zod';
 import { PermanentError, TransientError } from '../../core/errors.ts';
-import type { ErpAddress, ErpCustomer, NewCustomer, SalesOrderDraft, ShipGroupRate } from '../../core/model.ts';
+import type {
+  ErpAddress,
+  ErpCustomer,
+  ErpSalesOrder,
+  NewCustomer,
+  SalesOrderChange,
+  SalesOrderDraft,
+  SalesOrderLine,
+  SalesOrderLineChange,
+  SalesOrderStatus,
+  ShipGroupRate,
+} from '../../core/model.ts';
 import { addMoney, negateMoney, parseMoney, type Money } from '../../core/money.ts';
 import type { Erp, SalesOrderTotals } from '../../core/ports.ts';
 import type { NetSuiteClient } from './netsuite-client.ts';
 import { sqlIdentifier, sqlString, sqlStringList } from './suiteql.ts';
 
 const addressBookSchema = z.looseObject({ items: z.array(z.looseObject({ id: z.union([z.string(), z.number()]), label: z.string().optional() })) });
+const numberish = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
+const refId = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) });
+/** The sales order with its item sublist expanded (REST API Browser 2026.1, salesOrder and salesOrder-itemElement). */
+const salesOrderSchema = z.looseObject({
+  status: z.looseObject({ id: z.enum(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']) }),
+  shippingCost: numberish.optional(),
+  item: z
+    .looseObject({
+      items: z.array(
+        z.looseObject({
+          line: numberish,
+          item: refId,
+          quantity: numberish,
+          quantityFulfilled: numberish.optional(),
+          quantityBilled: numberish.optional(),
+          rate: numberish.optional(),
+          amount: numberish.optional(),
+          isClosed: z.boolean().optional(),
+        }),
+      ),
+    })
+    .optional(),
+});
 const shipLinesSchema = z.looseObject({
   items: z.array(z.looseObject({ shipAddress: z.looseObject({ id: z.union([z.string(), z.number()]) }).optional(), shipGroup: z.number().int().optional() })),
 });
@@ -130,6 +170,46 @@ export class NetSuiteErp implements Erp {
 
   async createSalesOrder(order: SalesOrderDraft): Promise<string> {
     return this.client.createRecord('salesOrder', salesOrderBody(order, this.customPriceLevel), { retrySafe: true });
+  }
+
+  async readSalesOrder(salesOrderId: string, lineIdField?: string): Promise<ErpSalesOrder | undefined> {
+    const record = await this.client.getRecord('salesOrder', salesOrderId, { expand: true });
+    if (!record) return undefined;
+    const parsed = salesOrderSchema.safeParse(record);
+    if (!parsed.success) {
+      throw new PermanentError(`NetSuite sales order ${salesOrderId} has a shape this sync does not understand: ${parsed.error.issues[0]?.message}`, {
+        source: 'netsuite',
+      });
+    }
+    const link = (line: Record<string, unknown>) => {
+      const value = lineIdField ? line[lineIdField] : undefined;
+      return typeof value === 'string' && /^\d+$/.test(value) ? { orderProductId: Number(value) } : {};
+    };
+    return {
+      id: salesOrderId,
+      status: parsed.data.status.id as SalesOrderStatus,
+      ...(parsed.data.shippingCost !== undefined ? { shippingCost: parsed.data.shippingCost } : {}),
+      lines: (parsed.data.item?.items ?? []).map((line) => ({
+        line: line.line,
+        itemId: line.item.id,
+        quantity: line.quantity,
+        quantityFulfilled: line.quantityFulfilled ?? 0,
+        quantityBilled: line.quantityBilled ?? 0,
+        rate: line.rate ?? 0,
+        amount: line.amount ?? 0,
+        isClosed: line.isClosed ?? false,
+        ...link(line),
+      })),
+    };
+  }
+
+  async updateSalesOrder(salesOrderId: string, change: SalesOrderChange): Promise<void> {
+    // No ?replace: keyed lines are updated, the others appended, and lines not named are left alone (lifecycle.md §1.6).
+    await this.client.updateRecord('salesOrder', salesOrderId, {
+      ...(change.lines.length > 0 ? { item: { items: change.lines.map((line) => lineChangeBody(line, change.lineIdField, this.customPriceLevel)) } } : {}),
+      ...(change.shippingCost !== undefined ? { shippingCost: change.shippingCost } : {}),
+      ...(change.shippingAddress ? { shippingAddress: { ...change.shippingAddress } } : {}),
+    });
   }
 
   async ensureShipToAddresses(customerId: string, addresses: Array<{ key: string; address: ErpAddress }>): Promise<Map<string, string>> {
@@ -252,20 +332,7 @@ function salesOrderBody(order: SalesOrderDraft, customPriceLevel: boolean): Reco
     ...(order.multiShip ? { isMultiShipTo: true } : {}),
     item: {
       items: order.lines.map((line) => ({
-        item: { id: line.itemId },
-        quantity: line.quantity,
-        rate: line.rate,
-        // With the amount NetSuite keeps BigCommerce's line total instead of computing rate × quantity itself.
-        amount: line.amount,
-        // "-1" is the Custom price level, so the storefront's rate stands instead of the item's list price. Oracle
-        // documents Custom only for the UI ("select Custom in the Price Levels field ... enter the amount you want to
-        // charge in the Rate field", help section_N2182485); -1 is its id in SuiteScript and public REST code, and no
-        // Oracle page says whether `rate` alone selects it, so both are sent. Needs Multiple Prices.
-        ...(customPriceLevel ? { price: { id: '-1' } } : {}),
-        description: line.description,
-        // The line link: later changes to the order find this line by the BigCommerce order product it books.
-        ...(order.lineIdField && line.orderProductId !== undefined ? { [order.lineIdField]: String(line.orderProductId) } : {}),
-        ...(line.taxCodeId ? { taxCode: { id: line.taxCodeId } } : {}),
+        ...lineChangeBody(line, order.lineIdField, customPriceLevel),
         ...(line.shipTo ? { shipAddress: { id: line.shipTo.addressId }, shipMethod: { id: line.shipTo.shipMethodId } } : {}),
       })),
     },
@@ -280,5 +347,28 @@ function salesOrderBody(order: SalesOrderDraft, customPriceLevel: boolean): Reco
     location: ref(order.locationId),
     department: ref(order.departmentId),
     class: ref(order.classId),
+  };
+}
+
+/** A sales-order line as NetSuite takes it, for a new order or a PATCH (with `line`: only the fields given change). */
+function lineChangeBody(line: SalesOrderLine | SalesOrderLineChange, lineIdField: string | undefined, customPriceLevel: boolean): Record<string, unknown> {
+  const isNew = !('line' in line) || line.line === undefined;
+  return {
+    ...('line' in line && line.line !== undefined ? { line: line.line } : {}),
+    ...(line.itemId !== undefined ? { item: { id: line.itemId } } : {}),
+    ...(line.quantity !== undefined ? { quantity: line.quantity } : {}),
+    ...(line.rate !== undefined ? { rate: line.rate } : {}),
+    // With the amount NetSuite keeps BigCommerce's line total instead of computing rate × quantity itself.
+    ...(line.amount !== undefined ? { amount: line.amount } : {}),
+    // "-1" is the Custom price level, so the storefront's rate stands instead of the item's list price. Oracle
+    // documents Custom only for the UI ("select Custom in the Price Levels field ... enter the amount you want to
+    // charge in the Rate field", help section_N2182485); -1 is its id in SuiteScript and public REST code, and no
+    // Oracle page says whether `rate` alone selects it, so both are sent. Needs Multiple Prices.
+    ...(customPriceLevel && (isNew || line.rate !== undefined) ? { price: { id: '-1' } } : {}),
+    ...(line.description !== undefined ? { description: line.description } : {}),
+    // The line link: later changes to the order find this line by the BigCommerce order product it books.
+    ...(lineIdField && line.orderProductId !== undefined ? { [lineIdField]: String(line.orderProductId) } : {}),
+    ...(line.taxCodeId ? { taxCode: { id: line.taxCodeId } } : {}),
+    ...('isClosed' in line && line.isClosed !== undefined ? { isClosed: line.isClosed } : {}),
   };
 }
