@@ -65,6 +65,11 @@ async function fulfil(salesOrderId: string, lines: Array<{ orderLine: number; qu
   );
 }
 
+/**
+ * NetSuite's lastModifiedDate has whole seconds, so an edit in the same second as the previous one looks like no edit
+ * (a documented limit of the cursor, docs/fulfilment.md). Tests that edit a fulfilment wait for the next second.
+ */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
 const tracking = (number: string) => ({ package: { items: [{ packageTrackingNumber: number }] } });
 const shipments = (orderId: number) => sim().bc.shipments(orderId);
 const status = (orderId: number) => sim().bc.getOrder(orderId)!.status_id;
@@ -288,6 +293,7 @@ describe('edge cases: a clear outcome each, nothing lost', () => {
     await stack.shipNow();
     const slack = stack.slack!.messages.length;
 
+    await nextSecond();
     await stack.context.netsuite.updateRecord('itemFulfillment', fulfilmentId, { package: { items: [{ packageTrackingNumber: 'NEW-2' }] } });
     await stack.shipNow();
 
@@ -308,6 +314,7 @@ describe('edge cases: a clear outcome each, nothing lost', () => {
     expect(shipments(orderId)).toEqual([]);
     expect(slackSince(slack).filter((text) => text.includes('did not reach BigCommerce'))).toHaveLength(1);
 
+    await nextSecond();
     await stack.context.netsuite.updateRecord('itemFulfillment', fulfilmentId, { memo: 'address fixed' });
     await stack.shipNow();
     expect(shipments(orderId)).toHaveLength(1);
