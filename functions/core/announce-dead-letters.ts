@@ -209,7 +209,18 @@ async function describe(message: { messageId: string; body: string }, deps: Anno
     return { messageId: message.messageId, storeHash: deps.storeHash, reason: `a message that is not an order request: ${message.body.slice(0, 300)}` };
   }
   const entry = await deps.ledger.get(orderKey(deps.storeHash, orderId));
-  if (entry && SYNCED_STATES.has(entry.state)) return undefined;
+  if (entry && SYNCED_STATES.has(entry.state)) {
+    // Synced, so the dead letter is about a later change: refused (by this very message), or failing.
+    const refused = entry.snapshot?.refused;
+    const problem =
+      refused && (refused.messageId === undefined || refused.messageId === message.messageId)
+        ? { reason: refused.reason, errorClass: 'permanent' }
+        : entry.changeFailure
+          ? { reason: entry.changeFailure.message, errorClass: entry.changeFailure.errorClass }
+          : undefined;
+    if (!problem) return undefined; // a later attempt applied the change
+    return { messageId: message.messageId, storeHash: deps.storeHash, orderId, kind: 'change', ...problem };
+  }
   return {
     messageId: message.messageId,
     storeHash: deps.storeHash,

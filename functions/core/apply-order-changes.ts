@@ -10,13 +10,13 @@
  *
  * Sources: lifecycle.md §2.4 (edits), §3.4 (cancellations), §1.5 (NetSuite sales order statuses).
  */
-import { PermanentError, TransientError } from './errors.ts';
+import { PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
 import { SALES_ORDER_STATUS_NAMES, type ErpSalesOrder, type SalesOrderLineChange, type StoreOrder } from './model.ts';
 import { historyEvent } from './order-history.ts';
 import { snapshotOf, type OrderSnapshot, type SnapshotLine } from './order-snapshot.ts';
 import { CANCEL_STATUS_IDS, statusName } from './order-statuses.ts';
-import type { AppliedChanges, HistoryEvent, LedgerEntry } from './ports.ts';
+import type { AppliedChanges, ChangeFailure, HistoryEvent, LedgerEntry } from './ports.ts';
 import { planSalesOrder, type SyncDeps } from './sync-order.ts';
 
 export type ChangeOutcome =
@@ -54,7 +54,14 @@ export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?:
   } catch (error) {
     // Nothing was applied by the failing step (or it is safe to re-apply): release the lease, keep the history.
     const message = error instanceof Error ? error.message : String(error);
-    await ledger.finishChange(key, workerId, result.applied, [...result.events, historyEvent('lifecycle', 'failed', message)]).catch(() => undefined);
+    const failure: ChangeFailure = {
+      message,
+      errorClass: error instanceof SyncError && !error.retryable ? 'permanent' : 'transient',
+      ...(deps.trigger?.messageId ? { messageId: deps.trigger.messageId } : {}),
+    };
+    await ledger
+      .finishChange(key, workerId, { ...result.applied, failure }, [...result.events, historyEvent('lifecycle', 'failed', message)])
+      .catch(() => undefined); // the original failure is the one worth reporting
     throw error;
   }
   await ledger.finishChange(key, workerId, result.applied, result.events);

@@ -178,6 +178,8 @@ export interface LedgerEntry {
   snapshot?: OrderSnapshot;
   refunds?: Record<string, AppliedRecord>;
   deposits?: Record<string, AppliedRecord>;
+  /** The last failed attempt to apply a change to the synced order (see AppliedChanges.failure). */
+  changeFailure?: ChangeFailure;
   changeLeaseOwner?: string;
   changeLeaseExpiresAt?: number;
   reconcileState?: 'pending' | 'reconciled' | 'drift';
@@ -224,6 +226,17 @@ export interface AppliedChanges {
   refunds?: Record<string, AppliedRecord>;
   /** By BigCommerce transaction id. */
   deposits?: Record<string, AppliedRecord>;
+  /**
+   * Why this attempt failed (kept for the dead-letter notifier, which announces it if the message dead-letters);
+   * an attempt that ends without one clears it.
+   */
+  failure?: ChangeFailure;
+}
+
+export interface ChangeFailure {
+  message: string;
+  errorClass: 'transient' | 'permanent';
+  messageId?: string;
 }
 
 export type ChangeClaim = { outcome: 'claimed'; entry: LedgerEntry } | { outcome: 'busy'; entry: LedgerEntry } | { outcome: 'not_synced'; entry?: LedgerEntry };
@@ -372,6 +385,8 @@ export interface FailedOrderAlert {
   errorClass?: string;
   attempts?: number;
   missingSkus?: string[];
+  /** sync (default): the order did not reach NetSuite. change: a later change to a synced order was refused or failed. */
+  kind?: 'sync' | 'change';
 }
 
 export interface Alerter {

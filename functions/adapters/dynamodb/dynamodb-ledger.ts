@@ -332,6 +332,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
       ...(applied.booked ? { booked: applied.booked, reconcileState: 'pending', '#state': 'synced', syncedAt: iso } : {}),
       ...(applied.refunds ? { refunds: applied.refunds } : {}),
       ...(applied.deposits ? { deposits: applied.deposits } : {}),
+      ...(applied.failure ? { changeFailure: applied.failure } : {}),
     };
     const names = Object.keys(set);
     const placeholder = (name: string) => `:${name.replace('#', '')}`;
@@ -342,7 +343,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
           Key: { pk: orderKey },
           UpdateExpression:
             `SET updatedAt = :iso, ${APPEND_HISTORY}${names.map((name) => `, ${name} = ${placeholder(name)}`).join('')} ` +
-            'REMOVE changeLeaseOwner, changeLeaseExpiresAt',
+            `REMOVE changeLeaseOwner, changeLeaseExpiresAt${applied.failure ? '' : ', changeFailure'}`,
           ConditionExpression: 'changeLeaseOwner = :owner',
           ...(names.some((name) => name.startsWith('#'))
             ? {

@@ -46,12 +46,22 @@ function whatToDo(alert: FailedOrderAlert): string {
   if (alert.missingSkus?.length) {
     return 'Create the missing item in NetSuite (or correct the SKU in BigCommerce). The order is parked and syncs by itself after the next SKU refresh; redriving it then is harmless.';
   }
+  if (alert.kind === 'change') {
+    return alert.errorClass === 'permanent'
+      ? 'The sales order exists; this change to it was not applied. Apply it in NetSuite by hand (or undo it in BigCommerce); a redrive does not force it, and the next change to the order is checked afresh.'
+      : 'The sales order exists; NetSuite or BigCommerce kept failing while this change was applied. Check their status, then redrive the message.';
+  }
   if (alert.errorClass === 'permanent') return 'Fix the cause above, then redrive the message.';
   return 'NetSuite or BigCommerce kept failing for about an hour. Check their status, then redrive the message.';
 }
 
 export function slackMessage(alert: FailedOrderAlert, deadLetterConsoleUrl: string | undefined): Record<string, unknown> {
-  const title = alert.orderId === undefined ? 'A sync request could not be processed' : `Order ${alert.orderId} did not reach NetSuite`;
+  const title =
+    alert.orderId === undefined
+      ? 'A sync request could not be processed'
+      : alert.kind === 'change'
+        ? `Order ${alert.orderId} needs a person in NetSuite`
+        : `Order ${alert.orderId} did not reach NetSuite`;
   const order =
     alert.orderId === undefined
       ? '*Unreadable message in the dead-letter queue*'

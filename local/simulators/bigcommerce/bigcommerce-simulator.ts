@@ -16,12 +16,14 @@ import type { V2Order, V2OrderProduct } from './v2-types.ts';
 import { renderLine, renderOrder } from './v2-views.ts';
 import { handleHooks, HookStore, renderHook, type V3Webhook } from './v3-hooks.ts';
 import { handleV3, renderMetafield, type V3Metafield } from './v3-metafields.ts';
+import { handlePayments, isPaymentsPath, renderRefund, renderTransaction, type V3Refund, type V3Transaction } from './v3-payments.ts';
 import { WebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.ts';
 import { seededRandom } from '../seeded-random.ts';
 
 export type { SeedOrder, SeedLine, SeedBillingAddress, SeedShippingAddress } from './seed-order.ts';
 export type { V2Order, V2OrderProduct, V2ShippingAddress, V2Coupon, V2Consignments } from './v2-types.ts';
 export type { V3Metafield } from './v3-metafields.ts';
+export type { V3Refund, V3Transaction } from './v3-payments.ts';
 export type { RateLimitOptions } from './rate-limiter.ts';
 export type { V3Webhook } from './v3-hooks.ts';
 export type { WebhookDelivery } from './webhook-dispatcher.ts';
@@ -59,6 +61,11 @@ export interface BigCommerceSimulatorOptions {
   webhookDuplicateRate?: number;
   /** The random source for duplicate injection, in [0, 1). Default a generator with a fixed seed (repeatable). */
   random?: () => number;
+  /**
+   * Store-clock ms a refund keeps its order busy: a second refund on it meanwhile is refused 422 ("Processing
+   * multiple concurrent refunds on the same order is not yet supported"). Default 0 (the real duration is UNCONFIRMED).
+   */
+  refundBusyMs?: number;
   /** When set, callbacks carry Standard Webhooks headers signed with it (`whsec_…` is base64 after the prefix). */
   webhookSigningSecret?: string;
   /**
@@ -101,6 +108,7 @@ export class BigCommerceSimulator {
     });
     this.state = new StoreState(clock, (event) => this.dispatcher.dispatch(event));
     this.shipmentBook = new ShipmentBook(this.state, clock, (event) => this.dispatcher.dispatch(event), { setsStatus: options.shipmentsSetStatus ?? false });
+    this.state.refundBusyMs = options.refundBusyMs ?? 0;
     this.limiter = new FixedWindowRateLimiter(options.rateLimit ?? STANDARD_PLAN, clock);
     const prefix = `/stores/${this.storeHash}/`;
     const v3Context = {
@@ -136,6 +144,7 @@ export class BigCommerceSimulator {
           return handleV2(req, version[2] ?? '', { state: this.state, apiBase: `${req.url.origin}${prefix}v2`, shipments: this.shipmentBook });
         if (version?.[1] === 'v3') {
           const v3Rest = version[2] ?? '';
+          if (isPaymentsPath(v3Rest)) return handlePayments(req, v3Rest, this.state);
           return /^\/hooks(\/|$)/.test(v3Rest) ? handleHooks(req, v3Rest, hooksContext) : handleV3(req, v3Rest, v3Context);
         }
         return errorFor(req.path, 404);
@@ -181,6 +190,43 @@ export class BigCommerceSimulator {
    */
   updateOrderStatus(orderId: number, statusId: number): void {
     this.state.setStatus(orderId, statusId);
+  }
+
+  /** Same as updateOrderStatus (the name the lifecycle tests use). */
+  setStatus(orderId: number, statusId: number): void {
+    this.state.setStatus(orderId, statusId);
+  }
+
+  /**
+   * Edits the order exactly as `PUT /v2/orders/{id}` with `fields` as the body would (same code): products by id
+   * (quantity 0 removes), new products without id, shipping_addresses, billing_address, shipping cost, status_id.
+   * Throws with the 400's message when the PUT would be refused. Returns the order as GET serves it afterwards.
+   */
+  editOrder(orderId: number, fields: Record<string, unknown>): V2Order {
+    return renderOrder(this.state.editOrder(orderId, fields), this.v2Url);
+  }
+
+  /**
+   * Refunds as `POST /v3/orders/{id}/payment_actions/refunds` with `request` as the body would (same code); throws
+   * with the 422's title when it would be refused. Returns the refund as the v3 API serves it.
+   */
+  refund(orderId: number, request: Record<string, unknown>): V3Refund {
+    return renderRefund(this.state.createRefund(orderId, request));
+  }
+
+  /** Captures an authorized payment (seeded with paymentCaptured: false); fires transaction/created and updated. */
+  capture(orderId: number): V3Transaction {
+    return renderTransaction(this.state.capture(orderId));
+  }
+
+  /** The order's transactions as GET /v3/orders/{id}/transactions serves them (oldest first). */
+  transactions(orderId: number): V3Transaction[] {
+    return this.state.transactionsOf(orderId).map(renderTransaction);
+  }
+
+  /** The order's refunds as GET /v3/orders/{id}/payment_actions/refunds serves them. */
+  refunds(orderId: number): V3Refund[] {
+    return this.state.refundsOf(orderId).map(renderRefund);
   }
 
   /** The order as GET /v2/orders/{id} serves it, or undefined. */

@@ -7,7 +7,7 @@ import { seedInstant } from './dates.ts';
 import { parseMoney, prorate, rateToMillionths, taxOn, type Units } from './money.ts';
 import type { StoredAddress, StoredCoupon, StoredFee, StoredLine, StoredOrder, StoredShippingAddress } from './order-record.ts';
 import { orderTotals } from './order-record.ts';
-import { statusById } from './order-statuses.ts';
+import { paymentStatusFor, statusById } from './order-statuses.ts';
 import type { SeedAddress, SeedOrder } from './seed-order.ts';
 
 /** Store-wide id sequences: line, address, option and coupon ids are unique across orders like the real store's. */
@@ -94,6 +94,9 @@ export function buildOrder(seed: SeedOrder, id: number, ids: IdSource, now: numb
     customerMessage: seed.customerMessage ?? '',
     staffNotes: seed.staffNotes ?? '',
     paymentMethod: seed.paymentMethod ?? 'Credit Card',
+    // An order the card only authorized reads 'authorized' until captured (orders.v2.oas2.yml L4337-4352).
+    paymentStatus: seed.paymentCaptured === false && paymentStatusFor(statusId) === 'captured' ? 'authorized' : undefined,
+    refundBusyUntil: 0,
   };
   const { totalIncTax } = orderTotals(order);
   if (totalIncTax < 0) throw new Error(`${where}: discounts exceed the order total`);
@@ -198,6 +201,7 @@ function buildLines(seed: SeedOrder, shipping: StoredShippingAddress[], digital:
       productOptions: [],
       manualDiscount: 0,
       couponDiscount: 0,
+      quantityRefunded: 0,
     };
     if (parent) {
       parent.productOptions.push({

@@ -70,6 +70,8 @@ export interface StoredLine {
   couponDiscount: Units;
   /** Shipped so far through order shipments (v2-shipments.ts); absent = 0. */
   quantityShipped?: number;
+  /** Units of this line refunded through v3 payment actions. */
+  quantityRefunded: number;
 }
 
 export interface StoredCoupon {
@@ -117,6 +119,10 @@ export interface StoredOrder {
   paymentMethod: string;
   /** When the last physical item shipped (v2-shipments.ts); absent until then. */
   dateShipped?: number;
+  /** payment_status once payment actions set it (authorized, captured, refunds); undefined: implied by the status. */
+  paymentStatus: string | undefined;
+  /** Store-clock ms until which a refund just made is still being processed (no second refund meanwhile). */
+  refundBusyUntil: number;
 }
 
 /** Order-level money, always derived from the lines and addresses. */

@@ -106,4 +106,9 @@ export interface SeedOrder {
   staffNotes?: string;
   /** Default 'Credit Card'. */
   paymentMethod?: string;
+  /**
+   * false: the card payment was only authorized (payment_status 'authorized', an `authorization` transaction);
+   * capture it later with the simulator's capture(orderId). Default true: paid orders carry a `purchase`.
+   */
+  paymentCaptured?: boolean;
 }

@@ -5,7 +5,8 @@
 import { toRfc2822 } from './dates.ts';
 import { formatMoney, moneyNumber } from './money.ts';
 import { orderTotals, type StoredLine, type StoredOrder, type StoredShippingAddress } from './order-record.ts';
-import { paymentStatusFor, statusById } from './order-statuses.ts';
+import { paymentStatusOf } from './order-payments.ts';
+import { statusById } from './order-statuses.ts';
 import type {
   V2AppliedDiscount,
   V2Consignments,
@@ -82,7 +83,7 @@ export function renderOrder(order: StoredOrder, apiBase: string, includes: Order
     items_shipped: order.lines.reduce((total, line) => total + (line.quantityShipped ?? 0), 0),
     payment_method: order.paymentMethod,
     payment_provider_id: '',
-    payment_status: paymentStatusFor(order.statusId),
+    payment_status: paymentStatusOf(order),
     refunded_amount: formatMoney(0),
     order_is_digital: order.shipping.length === 0,
     store_credit_amount: formatMoney(order.storeCreditAmount),
@@ -262,8 +263,9 @@ export function renderLine(order: StoredOrder, line: StoredLine): V2OrderProduct
     cost_price_inc_tax: '0.0000',
     cost_price_ex_tax: '0.0000',
     cost_price_tax: '0.0000',
-    is_refunded: false,
-    quantity_refunded: 0,
+    // Refunds through v3 payment actions count here; refund_amount "always returns 0" (L3124).
+    is_refunded: line.quantityRefunded > 0,
+    quantity_refunded: line.quantityRefunded,
     refund_amount: '0.0000',
     return_id: 0,
     wrapping_id: line.wrappingExTax > 0 ? 1 : 0,

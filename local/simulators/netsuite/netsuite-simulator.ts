@@ -54,6 +54,18 @@ export interface NetSuiteSimulatorOptions {
   features?: Partial<Pick<AccountFeatures, 'multiplePrices' | 'classes' | 'departments' | 'locations' | 'multipleCurrencies'>>;
   /** Auto-Generated Numbers for customers (default on). Off, a new customer's Customer ID is the given one or its name. */
   customerAutoNumbering?: boolean;
+  /**
+   * Whether a transform stores `externalId` from its body (and refuses a duplicate) or ignores it. UNCONFIRMED which
+   * NetSuite does (lifecycle.md §10 #13): 'ignored' lets a test prove the product's own ledger guard. Default 'stored'.
+   */
+  transformExternalIds?: 'stored' | 'ignored';
+  /** Refuse a customer deposit for a sales order with a payment method (SECONDARY, lifecycle.md §10 #16). Default off. */
+  depositsNeedNoPaymentMethod?: boolean;
+  /**
+   * The account's custom transaction fields. NetSuite refuses (or, under the default property-name validation,
+   * drops) a custbody_/custcol_ field the account has not defined, like any unknown property.
+   */
+  customFields?: { transactionBody?: string[]; transactionColumn?: string[] };
   /** 2026.2 SuiteQL bound `params`; off means a request carrying `params` is refused. */
   suiteqlParams?: boolean;
   /** ms epoch; drives token expiry, the TBA timestamp window and record dates. */
@@ -159,6 +171,11 @@ export class NetSuiteSimulator {
           multiShipRoutes: options.multiShipRoutes ?? false,
         },
         customerAutoNumbering: options.customerAutoNumbering ?? true,
+        transformExternalIds: options.transformExternalIds,
+        depositsNeedNoPaymentMethod: options.depositsNeedNoPaymentMethod,
+        ...(options.customFields
+          ? { customFields: { transactionBody: options.customFields.transactionBody ?? [], transactionColumn: options.customFields.transactionColumn ?? [] } }
+          : {}),
       },
     );
     this.gate = new ConcurrencyGate(options.concurrencyLimit ?? 5);

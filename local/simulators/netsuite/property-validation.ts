@@ -49,6 +49,8 @@ const SALES_ORDER: Record<string, Needs> = {
   shipgroup: 'multiShipRoutes',
 };
 const SALES_ORDER_LINE: Record<string, Needs> = {
+  line: null,
+  isclosed: null,
   item: null,
   quantity: null,
   rate: null,

@@ -7,15 +7,19 @@ import { asObject, lowerKeys, Rejected } from './body-fields.ts';
 import { buildCustomer } from './customer-record.ts';
 import { invalidFieldValue, invalidRequest, nsError, notFound } from './errors.ts';
 import type { RecordStore } from './record-store.ts';
-import { customerView, ITEM_RECORD_TYPES, itemView, salesOrderView } from './record-views.ts';
+import { createDeposit, deleteFulfilment, findLifecycle, isLifecycleType, transform, updateFulfilment } from './lifecycle-records.ts';
+import { customerView, ITEM_RECORD_TYPES, itemView, lifecycleView, salesOrderView } from './record-views.ts';
 import type { CustomerRecord, Json, SalesOrderRecord } from './records.ts';
 import { validatePropertyNames, withHeaders } from './property-validation.ts';
 import { buildSalesOrder } from './sales-order-record.ts';
+import { mergeKeyedLines } from './line-keys.ts';
 
 export const RECORD_PREFIX = '/services/rest/record/v1/';
 const SINGULAR_CONTENT_TYPE = 'application/vnd.oracle.resource+json; type=singular';
 /** Sublists whose lines an update appends to, unless named in `?replace=`. */
-const SUBLISTS = new Set(['item', 'addressbook']);
+const SUBLISTS = new Set(['addressbook']);
+/** Sublists keyed by `line`: an update changes the matching line and appends the others (lifecycle.md §1.6). */
+const KEYED_SUBLISTS = new Set(['item']);
 
 type Writable = CustomerRecord | SalesOrderRecord;
 
@@ -78,6 +82,15 @@ export function handleRecord(req: SimRequest, store: RecordStore): SimResponse {
     return item && item.itemType === itemType ? singular(itemView(item, base)) : notFound();
   }
 
+  if (sub === '!transform' || isLifecycleType(type)) {
+    try {
+      return lifecycleRoute(req, store, type, ref, sub, subId, base);
+    } catch (error) {
+      if (error instanceof Rejected) return error.response;
+      throw error;
+    }
+  }
+
   const kind = WRITABLE[type];
   if (!kind) return invalidRequest(`Record type '${type}' does not exist or is not modelled by the simulator.`);
   try {
@@ -131,10 +144,14 @@ function upsert(req: SimRequest, store: RecordStore, kind: WritableType, type: s
 function read(req: SimRequest, store: RecordStore, kind: WritableType, ref: string, base: string, sub?: string, subId?: string): SimResponse {
   const record = kind.find(store, ref);
   if (!record) return notFound();
+  return readView(req, (expand) => kind.view(store, record, base, expand), sub, subId);
+}
+
+/** A record, or one of its sub-resources (sublist, line or subrecord) as it reads expanded inside the record. */
+function readView(req: SimRequest, view: (expand: boolean) => Json, sub?: string, subId?: string): SimResponse {
   const expand = req.query.get('expandSubResources') === 'true';
-  if (sub === undefined) return singular(kind.view(store, record, base, expand));
-  // A sub-resource (sublist, line or subrecord) reads as it would expanded inside its record.
-  const full = kind.view(store, record, base, true);
+  if (sub === undefined) return singular(view(expand));
+  const full = view(true);
   const key = Object.keys(full).find((candidate) => candidate.toLowerCase() === sub.toLowerCase());
   const part = key === undefined ? undefined : asObject(full[key]);
   if (!part) return notFound();
@@ -142,6 +159,36 @@ function read(req: SimRequest, store: RecordStore, kind: WritableType, ref: stri
   const lines = Array.isArray(part.items) ? (part.items as Json[]) : [];
   const line = lines.find((candidate) => String(candidate.line ?? candidate.id) === subId);
   return line ? singular(line) : notFound();
+}
+
+/**
+ * Transforms (`POST /{from}/{id}/!transform/{to}`) and the lifecycle record types: GET by id or eid:, POST of
+ * customer deposits, PATCH and DELETE of item fulfilments (lifecycle.md §1.6, §5.1, §6.2).
+ */
+function lifecycleRoute(req: SimRequest, store: RecordStore, type: string, ref: string | undefined, sub?: string, subId?: string, base = ''): SimResponse {
+  if (sub === '!transform') {
+    if (req.method !== 'POST' || ref === undefined || subId === undefined) return unsupported(req);
+    const source = type === 'salesOrder' ? WRITABLE.salesOrder!.find(store, ref) : isLifecycleType(type) ? findLifecycle(store, type, ref) : undefined;
+    if (!source) return notFound();
+    const body = req.body.trim() === '' ? {} : parseBody(req);
+    const record = transform(store, type, source as unknown as Json, subId, body, replaced(req));
+    return written(req, record.type, record.id);
+  }
+  if (!isLifecycleType(type)) return unsupported(req);
+  if (ref === undefined) {
+    if (req.method === 'POST' && type === 'customerDeposit') return written(req, type, createDeposit(store, parseBody(req)).id);
+    return unsupported(req);
+  }
+  const record = findLifecycle(store, type, ref);
+  if (!record) return notFound();
+  if (req.method === 'GET') return readView(req, (expand) => lifecycleView(record, store, base, expand), sub, subId);
+  if (sub !== undefined || type !== 'itemFulfillment') return unsupported(req);
+  if (req.method === 'PATCH') return written(req, type, updateFulfilment(store, record, parseBody(req), replaced(req)).id);
+  if (req.method === 'DELETE') {
+    deleteFulfilment(store, record);
+    return { status: 204, headers: {} };
+  }
+  return unsupported(req);
 }
 
 function parseBody(req: SimRequest): Json {
@@ -166,7 +213,9 @@ function mergeInput(existing: Json, patch: Json, replace: Set<string>): Json {
     }
     const before = asObject(out[key])?.items;
     const after = asObject(value)?.items;
-    if (SUBLISTS.has(key) && !replace.has(key) && Array.isArray(before) && Array.isArray(after)) {
+    if (KEYED_SUBLISTS.has(key) && Array.isArray(before) && Array.isArray(after)) {
+      out[key] = { ...asObject(value), items: mergeKeyedLines(before as Json[], after as Json[], replace.has(key)) };
+    } else if (SUBLISTS.has(key) && !replace.has(key) && Array.isArray(before) && Array.isArray(after)) {
       out[key] = { ...asObject(value), items: [...before, ...after] };
     } else {
       out[key] = value;

@@ -2,7 +2,16 @@
  * All records of the simulated account, with the SuiteQL tables kept in step on every write. Internal ids come
  * from one increasing sequence shared by every record type, so an id of the wrong type never resolves.
  */
-import type { CurrencyRecord, CustomerRecord, ItemRecord, SalesOrderRecord, TaxCodeRecord } from './records.ts';
+import {
+  LIFECYCLE_TYPES,
+  type CurrencyRecord,
+  type CustomerRecord,
+  type ItemRecord,
+  type LifecycleRecord,
+  type LifecycleType,
+  type SalesOrderRecord,
+  type TaxCodeRecord,
+} from './records.ts';
 import type { AccountFeatures } from './property-validation.ts';
 import { SuiteqlDatabase } from './suiteql-database.ts';
 
@@ -39,6 +48,12 @@ export class RecordTable<T extends { id: string; externalId?: string }> {
     return id === undefined ? undefined : this.byId.get(id);
   }
 
+  delete(id: string): void {
+    const previous = this.byId.get(id);
+    if (previous?.externalId !== undefined) this.idByExternalId.delete(previous.externalId);
+    this.byId.delete(id);
+  }
+
   set(record: T): void {
     const previous = this.byId.get(record.id);
     if (previous?.externalId !== undefined) this.idByExternalId.delete(previous.externalId);
@@ -55,6 +70,11 @@ export class RecordStore {
   readonly items = new RecordTable<ItemRecord>();
   readonly customers = new RecordTable<CustomerRecord>();
   readonly salesOrders = new RecordTable<SalesOrderRecord>();
+  /** Item fulfilments, bills, credits, refunds and deposits, one table per record type. */
+  readonly lifecycle = Object.fromEntries(Object.keys(LIFECYCLE_TYPES).map((type) => [type, new RecordTable<LifecycleRecord>()])) as Record<
+    LifecycleType,
+    RecordTable<LifecycleRecord>
+  >;
   readonly database = new SuiteqlDatabase();
   readonly currencies = new Map<string, CurrencyRecord>();
   readonly tax: TaxSetup;
@@ -65,18 +85,40 @@ export class RecordStore {
   private readonly entityIds = new Map<string, string>();
   private lastId = 100;
   private lastTranNumber = 1000;
+  /** Each transaction type numbers on its own (IF1001, INV1001, …), as NetSuite's auto-numbering does. */
+  private readonly tranNumbers = new Map<string, number>();
   private lastEntityNumber = 0;
 
   /** The account's enabled features (Setup > Company > Enable Features): fields that need one off do not exist. */
   readonly features: AccountFeatures;
   /** Auto-Generated Numbers for customers: without it a customer's Customer ID comes from the request or its name. */
   readonly customerAutoNumbering: boolean;
+  /** Whether a transform stores (and unique-checks) the body's externalId: UNCONFIRMED (lifecycle.md §10 #13). */
+  readonly transformExternalIds: 'stored' | 'ignored';
+  /** Refuse a customer deposit for a sales order that has a payment method (SECONDARY, lifecycle.md §6.2, §10 #16). */
+  readonly depositsNeedNoPaymentMethod: boolean;
+  /** Defined custom fields; undefined = any custbody_/custcol_ name is accepted. */
+  readonly customFields: { transactionBody: ReadonlySet<string>; transactionColumn: ReadonlySet<string> } | undefined;
 
   constructor(
     lists: AccountLists,
     clock: () => number,
-    setup: { currencies: CurrencyRecord[]; tax: TaxSetup; features: AccountFeatures; customerAutoNumbering: boolean },
+    setup: {
+      currencies: CurrencyRecord[];
+      tax: TaxSetup;
+      features: AccountFeatures;
+      customerAutoNumbering: boolean;
+      transformExternalIds?: 'stored' | 'ignored';
+      depositsNeedNoPaymentMethod?: boolean;
+      customFields?: { transactionBody: string[]; transactionColumn: string[] };
+    },
   ) {
+    this.transformExternalIds = setup.transformExternalIds ?? 'stored';
+    this.depositsNeedNoPaymentMethod = setup.depositsNeedNoPaymentMethod ?? false;
+    this.customFields = setup.customFields && {
+      transactionBody: new Set(setup.customFields.transactionBody.map((name) => name.toLowerCase())),
+      transactionColumn: new Set(setup.customFields.transactionColumn.map((name) => name.toLowerCase())),
+    };
     this.lists = lists;
     this.oneWorld = setup.features.oneWorld;
     this.clock = clock;
@@ -106,6 +148,12 @@ export class RecordStore {
     return `SO${this.lastTranNumber}`;
   }
 
+  nextLifecycleTranId(prefix: string): string {
+    const next = (this.tranNumbers.get(prefix) ?? 1000) + 1;
+    this.tranNumbers.set(prefix, next);
+    return `${prefix}${next}`;
+  }
+
   /** Auto-generated customer number (auto-numbering on, no prefix), skipping numbers already taken by hand. */
   nextEntityId(): string {
     do this.lastEntityNumber += 1;
@@ -132,8 +180,47 @@ export class RecordStore {
   }
 
   saveSalesOrder(order: SalesOrderRecord): void {
+    this.refreshQuantities(order);
     this.salesOrders.set(order);
     this.database.putSalesOrder(order);
+  }
+
+  saveLifecycle(record: LifecycleRecord): void {
+    this.lifecycle[record.type].set(record);
+    this.database.putLifecycle(record);
+    this.touchSource(record);
+  }
+
+  deleteLifecycle(record: LifecycleRecord): void {
+    this.lifecycle[record.type].delete(record.id);
+    this.database.deleteTransaction(record.id);
+    this.touchSource(record);
+  }
+
+  /** All lifecycle records of a type created from `sourceId`. */
+  createdFrom(type: LifecycleType, sourceId: string): LifecycleRecord[] {
+    return this.lifecycle[type].values().filter((record) => record.createdFrom === sourceId);
+  }
+
+  /** A fulfilment or bill changes its sales order's line quantities, status and last-modified date. */
+  private touchSource(record: LifecycleRecord): void {
+    if (record.createdFrom === undefined || !['itemFulfillment', 'invoice', 'cashSale'].includes(record.type)) return;
+    const order = this.salesOrders.get(record.createdFrom);
+    if (order) this.saveSalesOrder({ ...order, lines: order.lines.map((line) => ({ ...line })), lastModifiedDate: isoNow(this.clock) });
+  }
+
+  /** Line quantities fulfilled and billed are the sums over the order's fulfilments and invoices/cash sales. */
+  private refreshQuantities(order: SalesOrderRecord): void {
+    const sum = (types: LifecycleType[], line: number) =>
+      types
+        .flatMap((type) => this.createdFrom(type, order.id))
+        .flatMap((record) => record.lines)
+        .filter((entry) => entry.orderLine === line && entry.itemReceive !== false)
+        .reduce((total, entry) => total + entry.quantity, 0);
+    for (const line of order.lines) {
+      line.quantityFulfilled = sum(['itemFulfillment'], line.line);
+      line.quantityBilled = sum(['invoice', 'cashSale'], line.line);
+    }
   }
 
   close(): void {

@@ -91,6 +91,11 @@ export interface SalesOrderLine {
   shipMethod?: string;
   shipGroup?: number;
   customFields: Json;
+  /** A closed line takes no further fulfilment or billing (lifecycle.md §3.2: closing an order = closing every line). */
+  isClosed: boolean;
+  /** Sums over the order's item fulfilments and invoices/cash sales, kept by the store (lifecycle.md §1.6). */
+  quantityFulfilled: number;
+  quantityBilled: number;
 }
 
 /** Multiple shipping routes: one group per (ship-to, ship item), with its own shipping rate and tax. */
@@ -135,6 +140,8 @@ export interface SalesOrderRecord {
   total: number;
   /** A = Pending Approval, B = Pending Fulfillment. */
   orderStatus: 'A' | 'B';
+  /** The highest line number ever given: line numbers are not reused (lifecycle.md §1.6). */
+  lastLine: number;
   /** Custom body fields (custbody_*), as sent. */
   customFields: Json;
   createdDate: string;
@@ -152,4 +159,65 @@ export function customerName(customer: CustomerRecord): string {
 /** Money as NetSuite keeps it: rounded to cents. */
 export function cents(value: number): number {
   return Math.round((value + Number.EPSILON) * 100) / 100;
+}
+
+/** The transactions of the order lifecycle, by REST record type, with their SuiteQL `transaction.type` codes. */
+export const LIFECYCLE_TYPES = {
+  itemFulfillment: 'ItemShip',
+  invoice: 'CustInvc',
+  cashSale: 'CashSale',
+  creditMemo: 'CustCred',
+  cashRefund: 'CashRfnd',
+  customerRefund: 'CustRfnd',
+  customerDeposit: 'CustDep',
+} as const;
+export type LifecycleType = keyof typeof LIFECYCLE_TYPES;
+
+export interface LifecycleLine {
+  line: number;
+  /** The sales order's `line` this line comes from (fulfilments and bills). */
+  orderLine?: number;
+  item: string;
+  quantity: number;
+  rate: number;
+  amount: number;
+  taxAmount: number;
+  /** Item fulfilments only: false leaves the line out of the fulfilment. */
+  itemReceive?: boolean;
+}
+
+/** An item fulfilment, invoice, cash sale, credit memo, cash refund, customer refund or customer deposit. */
+export interface LifecycleRecord {
+  id: string;
+  type: LifecycleType;
+  tranId: string;
+  externalId?: string;
+  entity: string;
+  /** The transaction it was transformed from (a sales order, invoice, cash sale, credit memo or deposit). */
+  createdFrom?: string;
+  /** Customer deposits: the sales order they are for. */
+  salesOrder?: string;
+  tranDate: string;
+  memo?: string;
+  currency: string;
+  /** Bare status letter, as SuiteQL `transaction.status` holds it. */
+  status: string;
+  lines: LifecycleLine[];
+  shippingCost: number;
+  taxTotal: number;
+  total: number;
+  /** Item fulfilments: A Picked, B Packed, C Shipped (lifecycle.md §1.5). */
+  shipStatus?: 'A' | 'B' | 'C';
+  shipMethod?: string;
+  /** Item fulfilments: the carrier package sublists (`package`, `packageUps`, `packageFedex`, `packageUsps`), as sent. */
+  packages: Record<string, Json[]>;
+  /** Credit memos and refunds: the documents applied or refunded, with the amount. */
+  apply: Array<{ doc: string; amount: number }>;
+  /** Customer deposits. */
+  payment?: number;
+  account?: string;
+  undepFunds?: boolean;
+  createdDate: string;
+  lastModifiedDate: string;
+  body: unknown;
 }

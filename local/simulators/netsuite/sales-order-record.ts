@@ -15,10 +15,13 @@ import {
 } from './body-fields.ts';
 import { invalidFieldValue, nsError, userError } from './errors.ts';
 import { isoNow, type RecordStore } from './record-store.ts';
+import { SALES_ORDER_STATUS, salesOrderStatus } from './order-status.ts';
 import { cents, type CustomerRecord, type Json, type SalesOrderLine, type SalesOrderRecord, type ShipGroup } from './records.ts';
 
 export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, existing?: SalesOrderRecord): SalesOrderRecord {
   const { lists } = store;
+  // Copied before the line numbers are written into the input's lines (which may share objects with the body).
+  const sent = structuredClone(body);
   const externalId = optString(input, 'externalId');
   const otherRefNum = optString(input, 'otherRefNum');
   const memo = optString(input, 'memo');
@@ -93,7 +96,8 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
   // Tax follows the destination: the ship-to state, or the billing one for an order that ships nowhere.
   const taxState = stateOf(get(input, 'shippingAddress') === undefined && !existing?.shippingAddress ? billingAddress : shippingAddress);
   const stateCode = taxState === undefined ? undefined : store.tax.byState.get(taxState);
-  const lines = readLines(input, store, stateCode, isMultiShipTo ? customer : undefined);
+  const lines = readLines(input, store, stateCode, isMultiShipTo ? customer : undefined, existing);
+  if (existing) checkLineChanges(existing, lines);
   const shipGroups = isMultiShipTo ? readShipGroups(input, store, customer, lines) : [];
 
   if (externalId !== undefined) {
@@ -143,11 +147,12 @@ export function buildSalesOrder(input: Json, body: unknown, store: RecordStore, 
     taxTotal,
     total,
     orderStatus,
+    lastLine: Math.max(existing?.lastLine ?? 0, ...lines.map((line) => line.line)),
     customFields: customFields(input, 'custbody'),
     createdDate: existing?.createdDate ?? now,
     lastModifiedDate: now,
     input,
-    body: structuredClone(body),
+    body: sent,
   };
 }
 
@@ -205,61 +210,134 @@ function readShipGroups(input: Json, store: RecordStore, customer: CustomerRecor
   return groups;
 }
 
-function readLines(input: Json, store: RecordStore, stateCode: string | undefined, multiShipCustomer?: CustomerRecord): SalesOrderLine[] {
+function readLines(
+  input: Json,
+  store: RecordStore,
+  stateCode: string | undefined,
+  multiShipCustomer: CustomerRecord | undefined,
+  existing: SalesOrderRecord | undefined,
+): SalesOrderLine[] {
   const entries = sublistItems(input, 'item');
   if (!entries || entries.length === 0) throw new Rejected(userError('You must enter at least one line item for this transaction.'));
+  // Line numbers are NetSuite's: kept across updates, never reused, not necessarily sequential (lifecycle.md §1.6).
+  let lastLine = existing?.lastLine ?? 0;
   return entries.map((entry, index) => {
     const path = `item.items[${index}]`;
-    const itemId = optRef(entry, 'item', `${path}.item`);
-    if (itemId === undefined) throw missing('Item');
-    const item = store.items.get(itemId);
-    // Inactive items, matrix parents (only their children carry stock), purchase-only items and items that are no
-    // sales line (ship and tax items) are refused like an unknown id (Oracle's example for a bad item reference).
-    if (!item || item.isInactive || item.matrixType === 'PARENT' || item.subtype === 'Purchase' || NOT_SALES_LINES.has(item.itemType)) {
-      throw new Rejected(invalidFieldValue(itemId, 'item', `${path}.item`));
-    }
-    const quantity = optNumber(entry, 'quantity', `${path}.quantity`);
-    if (quantity === undefined) throw missing('Quantity');
-    if (quantity <= 0) throw new Rejected(invalidFieldValue(quantity, 'quantity', `${path}.quantity`));
-    const givenRate = optNumber(entry, 'rate', `${path}.rate`);
-    const givenAmount = optNumber(entry, 'amount', `${path}.amount`);
-    // NetSuite derives whichever of rate and amount is missing; with neither it uses the item's price.
-    const rate = givenRate ?? (givenAmount !== undefined ? givenAmount / quantity : (item.basePrice ?? 0));
-    const amount = cents(givenAmount ?? rate * quantity);
-    let shipTo: { shipAddress: string; shipMethod: string; stateCode: string | undefined } | undefined;
-    if (multiShipCustomer) {
-      const shipAddress = optRef(entry, 'shipAddress', `${path}.shipAddress`);
-      const shipMethod = optRef(entry, 'shipMethod', `${path}.shipMethod`);
-      if (shipAddress === undefined) throw missing('Ship To');
-      if (shipMethod === undefined) throw missing('Ship Via');
-      const address = addressBookEntry(multiShipCustomer, shipAddress);
-      if (!address) throw new Rejected(invalidFieldValue(shipAddress, 'shipaddress', `${path}.shipAddress`));
-      const shipItem = store.items.get(shipMethod);
-      if (!shipItem || shipItem.isInactive || shipItem.itemType !== 'ShipItem')
-        throw new Rejected(invalidFieldValue(shipMethod, 'shipmethod', `${path}.shipMethod`));
-      const state = stateOf(address);
-      shipTo = { shipAddress, shipMethod, stateCode: state === undefined ? undefined : store.tax.byState.get(state) };
-    }
-    const taxCode = optRef(entry, 'taxCode', `${path}.taxCode`) ?? item.taxCode ?? (shipTo ? shipTo.stateCode : stateCode) ?? store.tax.defaultCode;
-    const code = store.tax.codes.get(taxCode);
-    if (!code) throw new Rejected(invalidFieldValue(taxCode, 'taxcode', `${path}.taxCode`));
+    const given = optNumber(entry, 'line', `${path}.line`);
+    const previous = given === undefined ? undefined : existing?.lines.find((line) => line.line === given);
+    if (given !== undefined && !previous) throw new Rejected(invalidFieldValue(given, 'line', `${path}.line`));
+    const lineNumber = previous?.line ?? ++lastLine;
+    // The stored input keeps the number, so the next PATCH can key on it.
+    entry.line = lineNumber;
     return {
-      taxCode,
-      taxAmount: cents(amount * code.rate),
-      ...(shipTo ? { shipAddress: shipTo.shipAddress, shipMethod: shipTo.shipMethod } : {}),
-      line: index + 1,
-      item: itemId,
-      quantity,
-      rate,
-      amount,
-      description: optString(entry, 'description', `${path}.description`),
-      price: optRef(entry, 'price', `${path}.price`),
-      location: optListRef(entry, 'location', store.lists.locations, `${path}.location`),
-      department: optListRef(entry, 'department', store.lists.departments, `${path}.department`),
-      class: optListRef(entry, 'class', store.lists.classes, `${path}.class`),
-      customFields: customFields(entry, 'custcol'),
+      ...readLine(entry, index, store, stateCode, multiShipCustomer),
+      line: lineNumber,
+      isClosed: optBoolean(entry, 'isClosed', `${path}.isClosed`) ?? false,
     };
   });
+}
+
+function readLine(
+  entry: Json,
+  index: number,
+  store: RecordStore,
+  stateCode: string | undefined,
+  multiShipCustomer: CustomerRecord | undefined,
+): Omit<SalesOrderLine, 'line' | 'isClosed'> {
+  const path = `item.items[${index}]`;
+  const itemId = optRef(entry, 'item', `${path}.item`);
+  if (itemId === undefined) throw missing('Item');
+  const item = store.items.get(itemId);
+  // Inactive items, matrix parents (only their children carry stock), purchase-only items and items that are no
+  // sales line (ship and tax items) are refused like an unknown id (Oracle's example for a bad item reference).
+  if (!item || item.isInactive || item.matrixType === 'PARENT' || item.subtype === 'Purchase' || NOT_SALES_LINES.has(item.itemType)) {
+    throw new Rejected(invalidFieldValue(itemId, 'item', `${path}.item`));
+  }
+  const quantity = optNumber(entry, 'quantity', `${path}.quantity`);
+  if (quantity === undefined) throw missing('Quantity');
+  if (quantity <= 0) throw new Rejected(invalidFieldValue(quantity, 'quantity', `${path}.quantity`));
+  const givenRate = optNumber(entry, 'rate', `${path}.rate`);
+  const givenAmount = optNumber(entry, 'amount', `${path}.amount`);
+  // NetSuite derives whichever of rate and amount is missing; with neither it uses the item's price.
+  const rate = givenRate ?? (givenAmount !== undefined ? givenAmount / quantity : (item.basePrice ?? 0));
+  const amount = cents(givenAmount ?? rate * quantity);
+  let shipTo: { shipAddress: string; shipMethod: string; stateCode: string | undefined } | undefined;
+  if (multiShipCustomer) {
+    const shipAddress = optRef(entry, 'shipAddress', `${path}.shipAddress`);
+    const shipMethod = optRef(entry, 'shipMethod', `${path}.shipMethod`);
+    if (shipAddress === undefined) throw missing('Ship To');
+    if (shipMethod === undefined) throw missing('Ship Via');
+    const address = addressBookEntry(multiShipCustomer, shipAddress);
+    if (!address) throw new Rejected(invalidFieldValue(shipAddress, 'shipaddress', `${path}.shipAddress`));
+    const shipItem = store.items.get(shipMethod);
+    if (!shipItem || shipItem.isInactive || shipItem.itemType !== 'ShipItem')
+      throw new Rejected(invalidFieldValue(shipMethod, 'shipmethod', `${path}.shipMethod`));
+    const state = stateOf(address);
+    shipTo = { shipAddress, shipMethod, stateCode: state === undefined ? undefined : store.tax.byState.get(state) };
+  }
+  const taxCode = optRef(entry, 'taxCode', `${path}.taxCode`) ?? item.taxCode ?? (shipTo ? shipTo.stateCode : stateCode) ?? store.tax.defaultCode;
+  const code = store.tax.codes.get(taxCode);
+  if (!code) throw new Rejected(invalidFieldValue(taxCode, 'taxcode', `${path}.taxCode`));
+  return {
+    taxCode,
+    taxAmount: cents(amount * code.rate),
+    ...(shipTo ? { shipAddress: shipTo.shipAddress, shipMethod: shipTo.shipMethod } : {}),
+    quantityFulfilled: 0,
+    quantityBilled: 0,
+    item: itemId,
+    quantity,
+    rate,
+    amount,
+    description: optString(entry, 'description', `${path}.description`),
+    price: optRef(entry, 'price', `${path}.price`),
+    location: optListRef(entry, 'location', store.lists.locations, `${path}.location`),
+    department: optListRef(entry, 'department', store.lists.departments, `${path}.department`),
+    class: optListRef(entry, 'class', store.lists.classes, `${path}.class`),
+    customFields: customFields(entry, 'custcol'),
+  };
+}
+
+/**
+ * What NetSuite refuses on an update of an order's lines (lifecycle.md §2.2, §3.2). That it refuses is its
+ * documented behaviour in the UI; the error texts are UNCONFIRMED (lifecycle.md §10 #10), all 400 USER_ERROR.
+ */
+function checkLineChanges(existing: SalesOrderRecord, lines: SalesOrderLine[]): void {
+  const status = salesOrderStatus(existing);
+  const same = (a: SalesOrderLine, b: SalesOrderLine) =>
+    a.item === b.item &&
+    a.quantity === b.quantity &&
+    a.rate === b.rate &&
+    a.amount === b.amount &&
+    JSON.stringify(a.customFields) === JSON.stringify(b.customFields);
+  const changed =
+    lines.length !== existing.lines.length ||
+    lines.some((line) => {
+      const previous = existing.lines.find((candidate) => candidate.line === line.line);
+      // Re-opening a closed line is the one change a closed order takes.
+      return !previous || !same(previous, line) || (line.isClosed && !previous.isClosed);
+    });
+  if ((status === 'G' || status === 'H') && changed) {
+    throw new Rejected(userError(`You cannot change the items of a sales order that is ${SALES_ORDER_STATUS[status]}.`));
+  }
+  for (const previous of existing.lines) {
+    const line = lines.find((candidate) => candidate.line === previous.line);
+    if (!line) {
+      if (previous.quantityFulfilled > 0 || previous.quantityBilled > 0)
+        throw new Rejected(userError(`You cannot remove line ${previous.line}: it has been fulfilled or billed.`));
+      continue;
+    }
+    const floor = Math.max(previous.quantityFulfilled, previous.quantityBilled);
+    if (line.quantity < floor) {
+      const what = previous.quantityBilled >= previous.quantityFulfilled ? 'billed' : 'fulfilled';
+      throw new Rejected(userError(`You cannot reduce the quantity of line ${line.line} below the quantity already ${what} (${floor}).`));
+    }
+    // A quantity change moves the amount at the same rate; anything else is a price change.
+    const repriced = line.rate !== previous.rate || (line.quantity === previous.quantity && line.amount !== previous.amount);
+    if (previous.quantityBilled > 0 && repriced)
+      throw new Rejected(userError(`You cannot change the rate or amount of line ${line.line}: it has been billed.`));
+    if (line.isClosed && !previous.isClosed && previous.quantityBilled >= previous.quantity)
+      throw new Rejected(userError(`You cannot close line ${line.line}: it has been billed in full.`));
+  }
 }
 
 /** `tranDate` is a date field: `YYYY-MM-DD` (single-digit parts and an ISO datetime are accepted too). */

@@ -92,3 +92,35 @@ export function quoteSqliteReservedNames(sql: string): string {
   }
   return out + sql.slice(last);
 }
+
+/**
+ * `BUILTIN.CF(x)` / `BUILTIN.DF(x)` (SuiteQL built-ins; SQLite has no dotted function names) become
+ * `BUILTIN_CF(type, x)`: of `[alias.]status` the row's `type` goes along, so the code reads 'ItemShip:C' and the
+ * display name 'Shipped' (lifecycle.md §1.5); of anything else NULL does, and the value comes back unchanged.
+ */
+export function rewriteBuiltins(sql: string): string {
+  const tokens = tokenize(sql);
+  const text = (index: number) => {
+    const token = tokens[index];
+    return token ? sql.slice(token.start, token.end).toUpperCase() : '';
+  };
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (text(i) !== 'BUILTIN' || text(i + 1) !== '.' || !['CF', 'DF'].includes(text(i + 2)) || text(i + 3) !== '(') continue;
+    const name = `BUILTIN_${text(i + 2)}(`;
+    const open = tokens[i + 3]!;
+    let replacement = `${name}NULL, `;
+    let end = open.end;
+    if (text(i + 4) === 'STATUS' && text(i + 5) === ')') replacement = `${name}type, status`;
+    else if (tokens[i + 4]?.kind === 'word' && text(i + 5) === '.' && text(i + 6) === 'STATUS' && text(i + 7) === ')') {
+      const alias = sql.slice(tokens[i + 4]!.start, tokens[i + 4]!.end);
+      replacement = `${name}${alias}.type, ${alias}.status`;
+      end = tokens[i + 6]!.end;
+    }
+    if (replacement.endsWith('status') && text(i + 5) === ')') end = tokens[i + 4]!.end;
+    out += sql.slice(last, tokens[i]!.start) + replacement;
+    last = end;
+  }
+  return out + sql.slice(last);
+}

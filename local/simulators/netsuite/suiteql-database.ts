@@ -4,7 +4,8 @@
  * and sales-order lines signed the way NetSuite books them (item lines negative, the main line positive).
  */
 import { constants, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { CurrencyRecord, CustomerRecord, ItemRecord, SalesOrderRecord } from './records.ts';
+import { SALES_ORDER_STATUS, salesOrderStatus } from './order-status.ts';
+import { LIFECYCLE_TYPES, type CurrencyRecord, type CustomerRecord, type ItemRecord, type LifecycleRecord, type SalesOrderRecord } from './records.ts';
 
 const SCHEMA = `
 CREATE TABLE customer (
@@ -22,11 +23,13 @@ CREATE TABLE currency (
 );
 CREATE TABLE "transaction" (
   id INTEGER PRIMARY KEY, type TEXT, recordtype TEXT, tranid TEXT, otherrefnum TEXT, externalid TEXT, entity INTEGER,
-  trandate TEXT, memo TEXT, currency INTEGER, exchangerate REAL, foreigntotal REAL, taxtotal REAL, createddate TEXT, lastmodifieddate TEXT
+  trandate TEXT, memo TEXT, currency INTEGER, exchangerate REAL, foreigntotal REAL, taxtotal REAL, createddate TEXT, lastmodifieddate TEXT,
+  status TEXT, shipcarrier TEXT, trackingnumberlist TEXT
 );
 CREATE TABLE transactionline (
   id INTEGER, "transaction" INTEGER, linesequencenumber INTEGER, mainline TEXT, taxline TEXT, item INTEGER, itemtype TEXT,
-  quantity REAL, rate REAL, netamount REAL, foreignamount REAL, memo TEXT, PRIMARY KEY ("transaction", id)
+  quantity REAL, rate REAL, netamount REAL, foreignamount REAL, memo TEXT, createdfrom INTEGER, quantityshiprecv REAL, quantitybilled REAL,
+  isclosed TEXT, PRIMARY KEY ("transaction", id)
 );
 `;
 
@@ -130,7 +133,7 @@ export class SuiteqlDatabase {
     const id = Number(order.id);
     const insert = this.prepared(
       `INSERT OR REPLACE INTO "transaction" (id, type, recordtype, tranid, otherrefnum, externalid, entity, trandate, memo, currency, exchangerate,
-         foreigntotal, taxtotal, createddate, lastmodifieddate) VALUES (?, 'SalesOrd', 'salesorder', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+         foreigntotal, taxtotal, createddate, lastmodifieddate, status) VALUES (?, 'SalesOrd', 'salesorder', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
     );
     insert.run(
       id,
@@ -145,6 +148,7 @@ export class SuiteqlDatabase {
       order.taxTotal,
       order.createdDate,
       order.lastModifiedDate,
+      salesOrderStatus(order),
     );
     this.prepared('DELETE FROM transactionline WHERE "transaction" = ?').run(id);
     const insertLine = this.prepared(
@@ -179,6 +183,10 @@ export class SuiteqlDatabase {
     };
     for (const line of order.lines)
       add(line.item, null, line.amount, { quantity: line.quantity, rate: line.rate, ...(line.description ? { memo: line.description } : {}) });
+    // Fulfilled and billed quantities and the closed flag of the item lines (lifecycle.md §5.1; positive: the sign
+    // of quantityshiprecv/quantitybilled is UNCONFIRMED, lifecycle.md §10 #15).
+    const progress = this.prepared('UPDATE transactionline SET quantityshiprecv = ?, quantitybilled = ?, isclosed = ? WHERE "transaction" = ? AND id = ?');
+    for (const line of order.lines) progress.run(line.quantityFulfilled, line.quantityBilled, tf(line.isClosed), id, line.line);
     if (order.discountItem !== undefined && order.discountTotal !== 0) add(order.discountItem, 'Discount', order.discountTotal);
     if (order.isMultiShipTo) for (const group of order.shipGroups) add(group.shipMethod, 'ShipItem', group.shippingRate);
     else if (order.shipMethod !== undefined || (order.shippingCost ?? 0) !== 0) add(order.shipMethod ?? null, 'ShipItem', order.shippingCost ?? 0);
@@ -187,6 +195,60 @@ export class SuiteqlDatabase {
     this.prepared(
       'UPDATE transactionline SET itemtype = (SELECT itemtype FROM item WHERE item.id = transactionline.item) WHERE "transaction" = ? AND itemtype IS NULL AND item IS NOT NULL',
     ).run(id);
+  }
+
+  /**
+   * An item fulfilment, bill, credit, refund or deposit: its `transaction` row (type code, bare status letter) and a
+   * main line carrying `createdfrom` (lifecycle.md §5.1), then its item lines signed like the sales order's.
+   */
+  putLifecycle(record: LifecycleRecord): void {
+    const id = Number(record.id);
+    const tracking = Object.values(record.packages)
+      .flat()
+      .flatMap((entry) => Object.entries(entry).filter(([key]) => /^packagetrackingnumber(ups|fedex|usps)?$/i.test(key)))
+      .map(([, value]) => String(value));
+    this.prepared(
+      `INSERT OR REPLACE INTO "transaction" (id, type, recordtype, tranid, externalid, entity, trandate, memo, currency, exchangerate, foreigntotal,
+         taxtotal, createddate, lastmodifieddate, status, shipcarrier, trackingnumberlist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      LIFECYCLE_TYPES[record.type],
+      record.type.toLowerCase(),
+      record.tranId,
+      text(record.externalId),
+      Number(record.entity),
+      record.tranDate,
+      text(record.memo),
+      Number(record.currency),
+      record.total,
+      record.taxTotal,
+      record.createdDate,
+      record.lastModifiedDate,
+      record.status,
+      // Which package sublist carries the tracking decides the carrier; the values and the list's separator are
+      // UNCONFIRMED (lifecycle.md §5.1 names the columns only).
+      record.type === 'itemFulfillment' ? ((record.packages.packageUps?.length ?? 0) > 0 ? 'ups' : 'nonups') : null,
+      tracking.length === 0 ? null : tracking.join(' '),
+    );
+    this.prepared('DELETE FROM transactionline WHERE "transaction" = ?').run(id);
+    const insertLine = this.prepared(
+      `INSERT INTO transactionline (id, "transaction", linesequencenumber, mainline, taxline, item, quantity, rate, netamount, foreignamount, createdfrom)
+       VALUES (?, ?, ?, ?, 'F', ?, ?, ?, ?, ?, ?)`,
+    );
+    const createdFrom = record.createdFrom ?? record.salesOrder;
+    insertLine.run(0, id, 0, 'T', null, null, null, record.total, record.total, createdFrom === undefined ? null : Number(createdFrom));
+    record.lines.forEach((line, index) => {
+      if (line.itemReceive === false) return;
+      insertLine.run(line.line, id, index + 1, 'F', Number(line.item), -line.quantity, line.rate, -line.amount, -line.amount, null);
+    });
+    this.prepared(
+      'UPDATE transactionline SET itemtype = (SELECT itemtype FROM item WHERE item.id = transactionline.item) WHERE "transaction" = ? AND item IS NOT NULL',
+    ).run(id);
+  }
+
+  deleteTransaction(id: string): void {
+    this.prepared('DELETE FROM transactionline WHERE "transaction" = ?').run(Number(id));
+    this.prepared('DELETE FROM "transaction" WHERE id = ?').run(Number(id));
   }
 
   /**
@@ -261,8 +323,32 @@ function registerOracleFunctions(db: DatabaseSync): void {
     if (value === null || value === undefined) return null;
     return typeof mask === 'string' ? formatIsoDate(String(value), mask) : String(value);
   });
+  // BUILTIN.CF / BUILTIN.DF of a status (rewritten by sql-scan.ts to take the row's type too): 'SalesOrd:B' and
+  // 'Pending Fulfillment' (lifecycle.md §1.5). Of anything else they return the value unchanged.
+  db.function('BUILTIN_CF', { deterministic: true }, (type, value) => (type === null || value === null ? value : `${String(type)}:${String(value)}`));
+  db.function('BUILTIN_DF', { deterministic: true }, (type, value) => (type === null || value === null ? value : statusName(String(type), String(value))));
+  // TO_TIMESTAMP('2026-03-04 10:11:12', 'YYYY-MM-DD HH24:MI:SS') → the ISO text datetimes are stored as.
+  db.function('TO_TIMESTAMP', { deterministic: true, varargs: true }, (value) => {
+    if (value === null || value === undefined) return null;
+    const parts = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(String(value));
+    return parts ? `${parts[1]}-${parts[2]}-${parts[3]}T${parts[4] ?? '00'}:${parts[5] ?? '00'}:${parts[6] ?? '00'}Z` : String(value);
+  });
   // Dates are stored as ISO text, so TO_DATE of an ISO string is that string; other masks are not modelled.
   db.function('TO_DATE', { deterministic: true, varargs: true }, (value) => (value === null || value === undefined ? null : String(value)));
+}
+
+/** Display names of the transaction statuses the simulator writes (lifecycle.md §1.5; the others' are UNCONFIRMED). */
+const STATUS_NAMES: Record<string, Record<string, string>> = {
+  SalesOrd: SALES_ORDER_STATUS,
+  ItemShip: { A: 'Picked', B: 'Packed', C: 'Shipped' },
+  CustInvc: { A: 'Open', B: 'Paid In Full' },
+  CashSale: { B: 'Not Deposited' },
+  CustCred: { A: 'Open', B: 'Fully Applied' },
+  CustDep: { A: 'Not Deposited', B: 'Deposited' },
+};
+
+export function statusName(type: string, letter: string): string {
+  return STATUS_NAMES[type]?.[letter] ?? letter;
 }
 
 /** Formats an ISO date(time) with the common Oracle mask elements; anything else passes through unchanged. */

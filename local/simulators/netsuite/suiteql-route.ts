@@ -5,7 +5,7 @@
 import type { SQLInputValue } from 'node:sqlite';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
 import { invalidRequest, nsError } from './errors.ts';
-import { quoteSqliteReservedNames, scanSql } from './sql-scan.ts';
+import { quoteSqliteReservedNames, rewriteBuiltins, scanSql } from './sql-scan.ts';
 import { SearchError, type SuiteqlDatabase } from './suiteql-database.ts';
 
 export const SUITEQL_PATH = '/services/rest/query/v1/suiteql';
@@ -63,7 +63,7 @@ export function runSuiteql(req: SimRequest, database: SuiteqlDatabase, options: 
 
   let result;
   try {
-    result = database.query(quoteSqliteReservedNames(q), bound, offset, limit, MAX_RESULTS);
+    result = database.query(quoteSqliteReservedNames(rewriteBuiltins(q)), bound, offset, limit, MAX_RESULTS);
   } catch (error) {
     if (error instanceof SearchError) return searchError(error.message);
     throw error;
