@@ -286,7 +286,7 @@ export class BcNetSuiteSyncStack extends Stack {
           NETSUITE_API_URL: config.netsuiteApiUrl,
           NETSUITE_LINE_ID_FIELD: config.lineIdField,
           NETSUITE_SHIPMENT_ID_FIELD: config.shipmentIdField,
-          FULFILMENT_CARRIERS: config.fulfilmentCarriers ? JSON.stringify(config.fulfilmentCarriers) : undefined,
+          FULFILMENT_CARRIERS: Object.keys(config.fulfilmentCarriers ?? {}).length > 0 ? JSON.stringify(config.fulfilmentCarriers) : undefined,
         }),
         NETSUITE_AUTH: config.netsuiteAuth,
         NETSUITE_SKU_FIELD: config.netsuiteSkuField,

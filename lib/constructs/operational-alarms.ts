@@ -87,7 +87,8 @@ export class OperationalAlarms extends Construct {
       description: "The reconciler failed: synced orders are not being checked against NetSuite's totals (they wait, pending, for a run that works).",
     });
     this.add('FulfilmentPollerErrors', props.fulfilmentPoller.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
-      description: 'The fulfilment poller failed: NetSuite item fulfilments are not reaching BigCommerce as shipments (they wait behind its cursor for a run that works).',
+      description:
+        'The fulfilment poller failed: NetSuite item fulfilments are not reaching BigCommerce as shipments (they wait behind its cursor for a run that works).',
     });
   }
 
