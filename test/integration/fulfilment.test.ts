@@ -12,6 +12,7 @@ import { loadFulfilmentPollerConfig } from '../../functions/common/config.ts';
 import { createFulfilmentPollerHandler, fulfilmentPollerDepsFromConfig, type FulfilmentPollerDeps } from '../../functions/fulfilment-poller.ts';
 import { lambdaContext } from '../../local/runtime/lambda-context.ts';
 import type { LocalStack } from '../../local/runtime/local-stack.ts';
+import { shipInNetSuite } from '../../local/runtime/warehouse.ts';
 import { SHIPMENT_ID_FIELD } from '../../local/simulated-environment.ts';
 import type { SeedOrder } from '../../local/simulators/bigcommerce/bigcommerce-simulator.ts';
 import { shopper } from '../support/sync-harness.ts';
@@ -52,18 +53,8 @@ async function synced(seed: Partial<SeedOrder> & Pick<SeedOrder, 'lines'>): Prom
 }
 
 /** The warehouse ships in NetSuite: an item fulfilment transformed from the sales order, only the given lines. */
-async function fulfil(salesOrderId: string, lines: Array<{ orderLine: number; quantity: number }>, body: Record<string, unknown> = {}): Promise<string> {
-  const order = (await stack.context.netsuite.getRecord('salesOrder', salesOrderId, { expand: true })) as { item: { items: Array<{ line: number }> } };
-  const items = order.item.items.map((line) => {
-    const wanted = lines.find((candidate) => candidate.orderLine === line.line);
-    return wanted ? { orderLine: line.line, quantity: wanted.quantity } : { orderLine: line.line, itemReceive: false };
-  });
-  return stack.context.netsuite.createRecord(
-    `salesOrder/${salesOrderId}/!transform/itemFulfillment`,
-    { shipStatus: 'C', item: { items }, ...body },
-    { retrySafe: false },
-  );
-}
+const fulfil = (salesOrderId: string, lines: Array<{ orderLine: number; quantity: number }>, body: Record<string, unknown> = {}) =>
+  shipInNetSuite(stack.context.netsuite, salesOrderId, { lines, body });
 
 /**
  * NetSuite's lastModifiedDate has whole seconds, so an edit in the same second as the previous one looks like no edit
