@@ -88,6 +88,9 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
     ...options.netsuite,
   });
 
+  // The account has the line-link field the environment below configures, as the operator's guide asks.
+  ns.defineCustomField(LINE_ID_FIELD);
+
   const prefix = options.tablePrefix ?? 'bc-netsuite-sync';
   const tables = { ledger: `${prefix}-ledger`, skuMap: `${prefix}-sku-map` };
   await createTables(options.dynamodbEndpoint, [

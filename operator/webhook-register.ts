@@ -1,7 +1,8 @@
 /**
  * `npm run webhook:register -- --url <webhook URL> [--dry-run]`
  *
- * Points the store's order webhooks (store/order/created, updated, statusUpdated) at the deployed endpoint with
+ * Points the store's order webhooks (store/order/created, updated, statusUpdated, refund/created and
+ * transaction/created: ORDER_SCOPES) at the deployed endpoint with
  * the shared-secret header, idempotently: a hook for the same scope and destination is kept, and updated only
  * when it is inactive (BigCommerce deactivates a hook whose deliveries kept failing) or carries another header;
  * a missing one is created. Then lists every hook of the API account. Exits 1 when BigCommerce refuses, 2 on

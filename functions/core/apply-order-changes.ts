@@ -86,7 +86,9 @@ async function applyOrderState(order: StoreOrder, entry: LedgerEntry, salesOrder
     // Synced before this release kept snapshots: today's order becomes the baseline (nothing is applied).
     return baseline(order, deps);
   }
-  if (order.dateModified.getTime() <= Date.parse(snapshot.dateModified)) return none(); // stale or repeated event
+  // Older than what was applied: a stale read. The same second is diffed all the same: date_modified has
+  // one-second resolution, and our own write-back may share a second with a real edit.
+  if (order.dateModified.getTime() < Date.parse(snapshot.dateModified)) return none();
   if (!deps.settings.triggerStatusIds.includes(order.statusId)) {
     // Refunded, on hold, disputed…: not an edit to apply (refunds are their own flow); remember the state seen.
     return { ...none(), applied: { snapshot: { ...snapshot, dateModified: order.dateModified.toISOString(), statusId: order.statusId } } };

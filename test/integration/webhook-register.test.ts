@@ -1,6 +1,6 @@
 /**
  * `npm run webhook:register` against the BigCommerce simulator's /v3/hooks, with the platform's rules on
- * (https on port 443 only, one hook per scope and destination): it creates the three order hooks, changes
+ * (https on port 443 only, one hook per scope and destination): it creates the order hooks, changes
  * nothing when run again, brings back a deactivated hook, and replaces a changed secret header. No callback is
  * ever sent: no order changes in these tests.
  */
@@ -46,9 +46,9 @@ const register = (options: { secret?: string; header?: string; destination?: str
 
 const writes = () => bc.server.log.filter((entry) => entry.method !== 'GET');
 
-test('the first run creates the three order hooks, active, with the secret header', async () => {
+test('the first run creates the order hooks (orders, statuses, refunds, payments), active, with the secret header', async () => {
   const { plan, hooks } = await register();
-  expect(plan.map((step) => step.action)).toEqual(['create', 'create', 'create']);
+  expect(plan.map((step) => step.action)).toEqual(ORDER_SCOPES.map(() => 'create'));
   expect(bc.webhooks()).toEqual(
     ORDER_SCOPES.map((scope) => expect.objectContaining({ scope, destination: DESTINATION, is_active: true, headers: { [HEADER]: SECRET } })),
   );
@@ -65,7 +65,7 @@ test('a second run changes nothing', async () => {
   const before = bc.webhooks();
   bc.server.resetLog();
   const { plan } = await register();
-  expect(plan.map((step) => step.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  expect(plan.map((step) => step.action)).toEqual(ORDER_SCOPES.map(() => 'unchanged'));
   expect(writes()).toEqual([]);
   expect(bc.webhooks()).toEqual(before);
 });
@@ -76,21 +76,23 @@ test('a deactivated hook is re-activated, the others left alone', async () => {
   await client.updateHook(statusHook.id, { isActive: false });
   bc.server.resetLog();
   const { plan } = await register();
-  expect(plan).toEqual([
-    expect.objectContaining({ scope: 'store/order/created', action: 'unchanged' }),
-    expect.objectContaining({ scope: 'store/order/updated', action: 'unchanged' }),
-    { scope: 'store/order/statusUpdated', action: 'update', hookId: statusHook.id, reasons: ['re-activated'] },
-  ]);
+  expect(plan).toEqual(
+    ORDER_SCOPES.map((scope) =>
+      scope === 'store/order/statusUpdated'
+        ? { scope, action: 'update', hookId: statusHook.id, reasons: ['re-activated'] }
+        : expect.objectContaining({ scope, action: 'unchanged' }),
+    ),
+  );
   expect(writes()).toEqual([expect.objectContaining({ method: 'PUT', path: `/stores/abc123/v3/hooks/${statusHook.id}`, status: 200 })]);
   expect(bc.webhooks().every((hook) => hook.is_active)).toBe(true);
-  expect(bc.webhooks()).toHaveLength(3);
+  expect(bc.webhooks()).toHaveLength(ORDER_SCOPES.length);
 });
 
 test('a new secret or header name replaces the header on every hook, without creating any', async () => {
   await register();
   const { plan } = await register({ secret: 'a-rotated-webhook-secret-value', header: 'x-bc-secret' });
-  expect(plan.map((step) => [step.action, step.reasons])).toEqual(Array(3).fill(['update', ['secret header replaced']]));
-  expect(bc.webhooks().map((hook) => hook.headers)).toEqual(Array(3).fill({ 'x-bc-secret': 'a-rotated-webhook-secret-value' }));
+  expect(plan.map((step) => [step.action, step.reasons])).toEqual(ORDER_SCOPES.map(() => ['update', ['secret header replaced']]));
+  expect(bc.webhooks().map((hook) => hook.headers)).toEqual(ORDER_SCOPES.map(() => ({ 'x-bc-secret': 'a-rotated-webhook-secret-value' })));
 });
 
 test('hooks for other scopes or destinations are kept, and listed', async () => {
@@ -103,13 +105,13 @@ test('hooks for other scopes or destinations are kept, and listed', async () => 
   const product = await client.createHook({ scope: 'store/product/updated', destination: DESTINATION, isActive: true, headers: {} });
   const { hooks } = await register();
   expect(hooks.map((hook) => hook.id)).toEqual(expect.arrayContaining([other.id, product.id]));
-  expect(hooks).toHaveLength(5); // listed across three pages of two
+  expect(hooks).toHaveLength(ORDER_SCOPES.length + 2); // listed across pages of two
   expect(bc.webhooks().find((hook) => hook.id === other.id)).toMatchObject({ destination: 'https://old.example.invalid/hook', is_active: true });
 });
 
 test('a dry run plans without writing', async () => {
   const { plan, hooks } = await register({ dryRun: true });
-  expect(plan.map((step) => step.action)).toEqual(['create', 'create', 'create']);
+  expect(plan.map((step) => step.action)).toEqual(ORDER_SCOPES.map(() => 'create'));
   expect(hooks).toEqual([]);
   expect(writes()).toEqual([]);
 });
@@ -130,8 +132,8 @@ describe('the npm script', () => {
     expect(first.stdout).toContain(`Webhooks of this API account now:`);
     expect(first.stdout).not.toContain(SECRET);
     const second = await script(['--url', DESTINATION]);
-    expect(second.stdout.match(/unchanged/g)).toHaveLength(3);
-    expect(bc.webhooks()).toHaveLength(3);
+    expect(second.stdout.match(/unchanged/g)).toHaveLength(ORDER_SCOPES.length);
+    expect(bc.webhooks()).toHaveLength(ORDER_SCOPES.length);
   });
 
   test('refuses a destination BigCommerce would not deliver to, and missing settings, with exit code 2', async () => {

@@ -43,8 +43,9 @@ export interface BigCommerceSimulatorOptions {
   /** owner_client_id of the metafields this client writes. Default 'sim-client-id'. */
   clientId?: string;
   /**
-   * Whether metafield writes count as order modifications — bump the order's date_modified and fire
-   * store/order/updated (unconfirmed for the real API). Default false. The metafield webhooks fire either way.
+   * Whether metafield writes (create, update, delete) count as order modifications — bump the order's date_modified
+   * and fire store/order/updated. UNCONFIRMED for the real API (lifecycle.md §10 #7), so the default takes the unkind
+   * side, true: our own write-back must not be mistaken for an edit. The metafield webhooks fire either way.
    */
   metafieldWritesTouchOrder?: boolean;
   /** The numeric store id webhook payloads carry as `store_id` (a string). Default '1025646'. */
@@ -115,7 +116,7 @@ export class BigCommerceSimulator {
       state: this.state,
       clock,
       clientId,
-      touchesOrder: options.metafieldWritesTouchOrder ?? false,
+      touchesOrder: options.metafieldWritesTouchOrder ?? true,
     };
     const hooksContext = {
       hooks: this.hooks,

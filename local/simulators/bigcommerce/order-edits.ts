@@ -245,6 +245,7 @@ function updateLine(order: StoredOrder, input: Record<string, unknown>, where: s
   if (input.product_id !== undefined || input.variant_id !== undefined) unsupported(`${where}.product_id (swapping a line's product)`);
   clearDiscounts(order, line);
   if (input.quantity === 0) {
+    if (line.quantityRefunded > 0) invalid(`${where}.quantity`, `${line.quantityRefunded} of this line are already refunded`);
     // "To remove a product from an order, set that product's quantity to 0"; its pick-list children go with it.
     for (const gone of order.lines.filter((candidate) => candidate.id === line.id || candidate.parentLineId === line.id)) clearDiscounts(order, gone);
     order.lines = order.lines.filter((candidate) => candidate.id !== line.id && candidate.parentLineId !== line.id);

@@ -29,7 +29,7 @@ export interface V3Context {
   clientId: string;
   /**
    * Whether a metafield write counts as an order modification — bumps date_modified and fires store/order/updated
-   * (unconfirmed for the real API; the metafield webhooks fire either way).
+   * (UNCONFIRMED for the real API, lifecycle.md §10 #7; the simulator defaults to yes; the metafield webhooks fire either way).
    */
   touchesOrder: boolean;
 }

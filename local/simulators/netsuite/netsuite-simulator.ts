@@ -15,12 +15,14 @@ import { OAuth2Issuer, TOKEN_PATH, type OAuth2ClientConfig } from './oauth2-auth
 import { handleRecord, RECORD_PREFIX } from './record-routes.ts';
 import { RecordStore } from './record-store.ts';
 import type { AccountFeatures } from './property-validation.ts';
-import type { CustomerRecord, ItemRecord, Json, SalesOrderRecord } from './records.ts';
+import type { CustomerRecord, ItemRecord, Json, LifecycleRecord, LifecycleType, SalesOrderRecord } from './records.ts';
+import { deleteFulfilment, isLifecycleType, PACKAGE_SUBLISTS, transform } from './lifecycle-records.ts';
+import { salesOrderStatus, type SalesOrderStatus } from './order-status.ts';
 import { runSuiteql, SUITEQL_PATH } from './suiteql-route.ts';
 import { TbaVerifier, type TbaCredentials } from './tba-auth.ts';
 
 export { realisticLatency } from './latency.ts';
-export type { CustomerRecord, ItemRecord, SalesOrderLine, SalesOrderRecord } from './records.ts';
+export type { CustomerRecord, ItemRecord, LifecycleRecord, LifecycleType, SalesOrderLine, SalesOrderRecord } from './records.ts';
 export type { LoginAuditEntry } from './auth.ts';
 
 export interface NetSuiteSimulatorOptions {
@@ -62,8 +64,9 @@ export interface NetSuiteSimulatorOptions {
   /** Refuse a customer deposit for a sales order with a payment method (SECONDARY, lifecycle.md §10 #16). Default off. */
   depositsNeedNoPaymentMethod?: boolean;
   /**
-   * The account's custom transaction fields. NetSuite refuses (or, under the default property-name validation,
-   * drops) a custbody_/custcol_ field the account has not defined, like any unknown property.
+   * The account's custom transaction fields (default: none). NetSuite refuses (or, under the default property-name
+   * validation, drops with a warning header) a custbody_/custcol_ field the account has not defined, like any
+   * unknown property. `defineCustomField` adds one later.
    */
   customFields?: { transactionBody?: string[]; transactionColumn?: string[] };
   /** 2026.2 SuiteQL bound `params`; off means a request carrying `params` is refused. */
@@ -116,6 +119,7 @@ export type SalesOrderSnapshot = Omit<SalesOrderRecord, 'input' | 'createdDate' 
 };
 
 export type CustomerSnapshot = Omit<CustomerRecord, 'input'>;
+export type LifecycleSnapshot = LifecycleRecord;
 export type ItemSnapshot = ItemRecord;
 
 export class NetSuiteSimulator {
@@ -288,6 +292,72 @@ export class NetSuiteSimulator {
     }
   }
 
+  /** Defines a custom transaction body (custbody_) or column (custcol_) field, as an administrator does. */
+  defineCustomField(name: string): void {
+    const key = name.toLowerCase();
+    if (key.startsWith('custbody')) this.store.customFields.transactionBody.add(key);
+    else if (key.startsWith('custcol')) this.store.customFields.transactionColumn.add(key);
+    else throw new Error(`NetSuite simulator: ${name} is not a custbody_ or custcol_ field`);
+  }
+
+  /**
+   * Fulfils a sales order as a warehouse person would: the same transform as POST …/!transform/itemFulfillment.
+   * `lines` maps order line → quantity (default: everything open); `tracking` goes into the carrier's package
+   * sublist (`ups`, `fedex`, `usps`, else the generic `package`). Returns the fulfilment's id.
+   */
+  fulfil(
+    salesOrderId: string,
+    options: {
+      lines?: Record<number, number>;
+      tracking?: string[];
+      carrier?: 'ups' | 'fedex' | 'usps' | 'other';
+      shipStatus?: 'A' | 'B' | 'C';
+      externalId?: string;
+    } = {},
+  ): string {
+    const sublist = { ups: 'packageUps', fedex: 'packageFedex', usps: 'packageUsps', other: 'package' }[options.carrier ?? 'other'];
+    const field = PACKAGE_SUBLISTS[sublist]![0]!;
+    const body: Json = {
+      ...(options.shipStatus ? { shipStatus: options.shipStatus } : {}),
+      ...(options.externalId ? { externalId: options.externalId } : {}),
+      ...(options.lines ? { item: { items: Object.entries(options.lines).map(([line, quantity]) => ({ orderLine: Number(line), quantity })) } } : {}),
+      ...(options.tracking ? { [sublist]: { items: options.tracking.map((number) => ({ [field]: number })) } } : {}),
+    };
+    return this.transformRecord('salesOrder', salesOrderId, 'itemFulfillment', body, options.lines ? ['item'] : []).id;
+  }
+
+  /** Bills a sales order's fulfilled, unbilled quantities (POST …/!transform/invoice or cashSale). Returns the id. */
+  bill(salesOrderId: string, as: 'invoice' | 'cashSale' = 'invoice'): string {
+    return this.transformRecord('salesOrder', salesOrderId, as, {}, []).id;
+  }
+
+  /** Any modelled transform, with the body and `?replace=` sublists the HTTP route takes. */
+  transformRecord(from: string, id: string, to: string, body: Json = {}, replace: string[] = []): LifecycleSnapshot {
+    const source = from === 'salesOrder' ? this.store.salesOrders.get(id) : isLifecycleType(from) ? this.store.lifecycle[from].get(id) : undefined;
+    if (!source) throw new Error(`NetSuite simulator: no ${from} ${id}`);
+    return refusedAsError('transform', () =>
+      structuredClone(transform(this.store, from, source as unknown as Json, to, body, new Set(replace.map((name) => name.toLowerCase())))),
+    );
+  }
+
+  /** Deletes an item fulfilment as DELETE /record/v1/itemFulfillment/{id} does (its quantities go back to the order). */
+  deleteFulfilment(id: string): void {
+    const record = this.store.lifecycle.itemFulfillment.get(id);
+    if (!record) throw new Error(`NetSuite simulator: no item fulfillment ${id}`);
+    refusedAsError('delete', () => deleteFulfilment(this.store, record));
+  }
+
+  /** One sales order with its lines' progress and the derived header status, or undefined. */
+  salesOrder(id: string): (SalesOrderSnapshot & { status: SalesOrderStatus }) | undefined {
+    const order = this.store.salesOrders.get(id);
+    return order && { ...snapshotOrder(order), status: salesOrderStatus(order) };
+  }
+
+  /** The lifecycle records of one type (item fulfilments, invoices, …), oldest first. */
+  records(type: LifecycleType): LifecycleSnapshot[] {
+    return this.store.lifecycle[type].values().map((record) => structuredClone(record));
+  }
+
   items(): ItemSnapshot[] {
     return this.store.items.values().map((item) => structuredClone(item));
   }
@@ -340,6 +410,16 @@ export class NetSuiteSimulator {
 }
 
 const CURRENCY_NAMES: Record<string, string> = { USD: 'US Dollar', EUR: 'Euro', GBP: 'British pound', CAD: 'Canadian Dollar', AUD: 'Australian Dollar' };
+
+/** Runs a write for the programmatic API; NetSuite's refusal becomes an Error carrying its body. */
+function refusedAsError<T>(action: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof Rejected) throw new Error(`NetSuite simulator: ${action} rejected: ${JSON.stringify(error.response.body)}`, { cause: error });
+    throw error;
+  }
+}
 
 function snapshotOrder(order: SalesOrderRecord): SalesOrderSnapshot {
   const { input: _input, createdDate: _created, lastModifiedDate: _modified, ...rest } = structuredClone(order);

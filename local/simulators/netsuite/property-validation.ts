@@ -38,6 +38,8 @@ const SALES_ORDER: Record<string, Needs> = {
   discountitem: null,
   discountrate: null,
   orderstatus: null,
+  // The order's payment method (RB salesOrder); kept only for the deposit rule of lifecycle.md §6.2.
+  paymentmethod: null,
   shippingaddress: null,
   billingaddress: null,
   currency: 'multipleCurrencies',
@@ -87,13 +89,26 @@ const FIELDS: Record<string, { body: Record<string, Needs>; lines?: { sublist: s
 };
 const LINE_CUSTOM = 'custcol';
 
+/**
+ * The account's custom transaction fields (Customization > Lists, Records & Fields), lower-cased. A custbody_ or
+ * custcol_ name the account has not defined is as unknown as any misspelt property; custentity_ fields are not
+ * checked (no flow writes one).
+ */
+export interface CustomFieldDefinitions {
+  transactionBody: Set<string>;
+  transactionColumn: Set<string>;
+}
+
 /** Paths of the properties this account's `type` does not have (e.g. `class`, `item.items[0].price`). */
-export function unknownProperties(type: string, body: Json, features: AccountFeatures): string[] {
+export function unknownProperties(type: string, body: Json, features: AccountFeatures, customFields?: CustomFieldDefinitions): string[] {
   const spec = FIELDS[type];
   if (!spec) return [];
   const known = (fields: Record<string, Needs>, custom: string[], name: string) => {
     const key = name.toLowerCase();
-    if (custom.some((prefix) => key.startsWith(prefix))) return true;
+    const prefix = custom.find((candidate) => key.startsWith(candidate));
+    if (prefix === 'custbody' && customFields) return customFields.transactionBody.has(key);
+    if (prefix === LINE_CUSTOM && customFields) return customFields.transactionColumn.has(key);
+    if (prefix !== undefined) return true;
     if (!(key in fields)) return false;
     const needs = fields[key];
     return needs === null || needs === undefined || features[needs];
@@ -122,8 +137,9 @@ export function validatePropertyNames(
   type: string,
   body: Json,
   features: AccountFeatures,
+  customFields?: CustomFieldDefinitions,
 ): { body: Json; warningHeaders: Record<string, string> } {
-  const unknown = unknownProperties(type, body, features);
+  const unknown = unknownProperties(type, body, features, customFields);
   if (unknown.length === 0) return { body, warningHeaders: {} };
   const mode = String(req.headers['x-netsuite-propertynamevalidation'] ?? 'warning').toLowerCase();
   if (mode === 'error') {

@@ -108,7 +108,7 @@ export function handleRecord(req: SimRequest, store: RecordStore): SimResponse {
 }
 
 function create(req: SimRequest, store: RecordStore, kind: WritableType, type: string): SimResponse {
-  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features);
+  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features, store.customFields);
   const record = kind.build(lowerKeys(body), body, store);
   kind.save(store, record);
   return withHeaders(written(req, type, record.id), warningHeaders);
@@ -117,7 +117,7 @@ function create(req: SimRequest, store: RecordStore, kind: WritableType, type: s
 function update(req: SimRequest, store: RecordStore, kind: WritableType, type: string, ref: string): SimResponse {
   const existing = kind.find(store, ref);
   if (!existing) return notFound();
-  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features);
+  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features, store.customFields);
   const record = kind.build(mergeInput(existing.input, body, replaced(req)), body, store, existing);
   kind.save(store, record);
   return withHeaders(written(req, type, record.id), warningHeaders);
@@ -129,7 +129,7 @@ function upsert(req: SimRequest, store: RecordStore, kind: WritableType, type: s
     return invalidRequest('The upsert operation (PUT) requires an external ID in the URL, for example eid:ABC-1.');
   }
   const externalId = ref.slice(4);
-  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features);
+  const { body, warningHeaders } = validatePropertyNames(req, type, parseBody(req), store.features, store.customFields);
   const input = lowerKeys(body);
   if (input.externalid !== undefined && input.externalid !== null && input.externalid !== externalId) {
     throw new Rejected(invalidFieldValue(input.externalid, 'externalid', 'externalId'));

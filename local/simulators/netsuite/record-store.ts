@@ -12,7 +12,7 @@ import {
   type SalesOrderRecord,
   type TaxCodeRecord,
 } from './records.ts';
-import type { AccountFeatures } from './property-validation.ts';
+import type { AccountFeatures, CustomFieldDefinitions } from './property-validation.ts';
 import { SuiteqlDatabase } from './suiteql-database.ts';
 
 export interface AccountLists {
@@ -97,8 +97,8 @@ export class RecordStore {
   readonly transformExternalIds: 'stored' | 'ignored';
   /** Refuse a customer deposit for a sales order that has a payment method (SECONDARY, lifecycle.md §6.2, §10 #16). */
   readonly depositsNeedNoPaymentMethod: boolean;
-  /** Defined custom fields; undefined = any custbody_/custcol_ name is accepted. */
-  readonly customFields: { transactionBody: ReadonlySet<string>; transactionColumn: ReadonlySet<string> } | undefined;
+  /** The custom transaction fields the account defines; no others exist (none unless configured). */
+  readonly customFields: CustomFieldDefinitions;
 
   constructor(
     lists: AccountLists,
@@ -115,9 +115,9 @@ export class RecordStore {
   ) {
     this.transformExternalIds = setup.transformExternalIds ?? 'stored';
     this.depositsNeedNoPaymentMethod = setup.depositsNeedNoPaymentMethod ?? false;
-    this.customFields = setup.customFields && {
-      transactionBody: new Set(setup.customFields.transactionBody.map((name) => name.toLowerCase())),
-      transactionColumn: new Set(setup.customFields.transactionColumn.map((name) => name.toLowerCase())),
+    this.customFields = {
+      transactionBody: new Set(setup.customFields?.transactionBody.map((name) => name.toLowerCase())),
+      transactionColumn: new Set(setup.customFields?.transactionColumn.map((name) => name.toLowerCase())),
     };
     this.lists = lists;
     this.oneWorld = setup.features.oneWorld;
@@ -211,15 +211,18 @@ export class RecordStore {
 
   /** Line quantities fulfilled and billed are the sums over the order's fulfilments and invoices/cash sales. */
   private refreshQuantities(order: SalesOrderRecord): void {
-    const sum = (types: LifecycleType[], line: number) =>
-      types
-        .flatMap((type) => this.createdFrom(type, order.id))
-        .flatMap((record) => record.lines)
-        .filter((entry) => entry.orderLine === line && entry.itemReceive !== false)
-        .reduce((total, entry) => total + entry.quantity, 0);
+    const sums = (types: LifecycleType[]) => {
+      const byLine = new Map<number, number>();
+      for (const entry of types.flatMap((type) => this.createdFrom(type, order.id)).flatMap((record) => record.lines)) {
+        if (entry.orderLine !== undefined && entry.itemReceive !== false) byLine.set(entry.orderLine, (byLine.get(entry.orderLine) ?? 0) + entry.quantity);
+      }
+      return byLine;
+    };
+    const fulfilled = sums(['itemFulfillment']);
+    const billed = sums(['invoice', 'cashSale']);
     for (const line of order.lines) {
-      line.quantityFulfilled = sum(['itemFulfillment'], line.line);
-      line.quantityBilled = sum(['invoice', 'cashSale'], line.line);
+      line.quantityFulfilled = fulfilled.get(line.line) ?? 0;
+      line.quantityBilled = billed.get(line.line) ?? 0;
     }
   }
 

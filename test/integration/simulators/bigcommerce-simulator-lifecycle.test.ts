@@ -180,6 +180,20 @@ describe('order edits (PUT /v2/orders/{id})', () => {
   });
 });
 
+describe('metafield writes touch the order (the unkind side of lifecycle §10 #7)', () => {
+  test('by default a metafield write bumps date_modified and fires store/order/updated, like an edit', async () => {
+    const id = bc.addOrder(ORDER);
+    const before = bc.getOrder(id)!.date_modified;
+    now += 60_000;
+    const body = { namespace: 'bc-netsuite-sync', key: 'sales_order_id', value: 'SO-1', permission_set: 'app_only' };
+    const { res } = await api(`/v3/orders/${id}/metafields`, { method: 'POST', body });
+    expect(res.status).toBe(200);
+    expect(bc.getOrder(id)!.date_modified).not.toBe(before);
+    expect(bc.getOrder(id)!.date_modified).toBe(new Date(now).toUTCString().replace('GMT', '+0000'));
+    expect((await eventsOf(id)).map((event) => event.scope)).toEqual(['store/order/created', 'store/order/updated']);
+  });
+});
+
 describe('transactions (GET /v3/orders/{id}/transactions)', () => {
   test('a paid order carries its purchase; an unpaid one answers 204', async () => {
     const paid = bc.addOrder(ORDER);
@@ -300,6 +314,13 @@ describe('refunds (v3 payment actions)', () => {
     });
     expect(rest.total_amount).toBe(30);
     expect(bc.getOrder(id)).toMatchObject({ status_id: 4, payment_status: 'refunded' });
+    // A refunded line can neither be removed nor cut below what was refunded.
+    for (const change of [
+      { id: cap!.id, quantity: 0 },
+      { id: mug!.id, quantity: 1 },
+    ]) {
+      expect((await api(`/v2/orders/${id}`, { method: 'PUT', body: { products: [change] } })).res.status).toBe(400);
+    }
     expect((await api(`/v3/orders/${id}/payment_actions/refunds`)).body.data.map((refund: any) => refund.id)).toEqual([refundId, rest.id]);
     const nothingLeft = await refundOf(id, {
       items: [{ item_type: 'ORDER', item_id: id, amount: 0.01 }],

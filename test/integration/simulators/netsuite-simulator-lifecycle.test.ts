@@ -329,8 +329,8 @@ describe('bills, credits, refunds and deposits (lifecycle.md §4.2, §6.2)', () 
     expect((await transform('customerDeposit', idOf(deposit), 'customerRefund')).status).toBe(204);
   });
 
-  test("transformExternalIds 'ignored': the body's externalId is not stored, so it cannot guard a retry", async () => {
-    const lax = await NetSuiteSimulator.start({ tba, transformExternalIds: 'ignored', clock: () => now });
+  test("options: transformExternalIds 'ignored' (the body's externalId is not stored, so it cannot guard a retry) and depositsNeedNoPaymentMethod", async () => {
+    const lax = await NetSuiteSimulator.start({ tba, transformExternalIds: 'ignored', depositsNeedNoPaymentMethod: true, clock: () => now });
     try {
       const who = lax.addCustomer({ email: 'b@example.com', firstName: 'B', lastName: 'C' });
       const item = lax.addItem({ itemId: 'X' });
@@ -353,6 +353,20 @@ describe('bills, credits, refunds and deposits (lifecycle.md §4.2, §6.2)', () 
       );
       expect([first.status, again.status]).toEqual([204, 204]);
       expect((await call('GET', '/record/v1/itemFulfillment/eid:X-1', undefined, {}, lax)).status).toBe(404);
+      // depositsNeedNoPaymentMethod: an order with a payment method takes no deposit (lifecycle.md §6.2, SECONDARY).
+      const paid = idOf(
+        await call(
+          'POST',
+          '/record/v1/salesOrder',
+          { entity: { id: who }, paymentMethod: { id: '4' }, item: { items: [{ item: { id: item }, quantity: 1, rate: 1 }] } },
+          {},
+          lax,
+        ),
+      );
+      const deposit = (salesOrder: string) =>
+        call('POST', '/record/v1/customerDeposit', { customer: { id: who }, salesOrder: { id: salesOrder }, payment: 1, undepFunds: true }, {}, lax);
+      expect((await deposit(paid)).status).toBe(400);
+      expect((await deposit(so)).status).toBe(204);
     } finally {
       await lax.close();
     }
@@ -402,5 +416,45 @@ ORDER BY t.lastmodifieddate, t.id`);
       { type: 'ItemShip', code: 'ItemShip:C' },
       { type: 'CustInvc', code: 'CustInvc:A' },
     ]);
+  });
+});
+
+describe('custom fields must exist', () => {
+  test('an undefined custcol_/custbody_ field is unknown: refused under "error", dropped with a warning by default', async () => {
+    const body = { entity: { id: customer }, custbody_nope: 'x', item: { items: [{ item: { id: mug }, quantity: 1, rate: 1, custcol_bc_line_id: 'L9' }] } };
+    const strict = await call('POST', '/record/v1/salesOrder', body, { 'X-NetSuite-PropertyNameValidation': 'error' });
+    expect([strict.status, detail(strict)['o:errorPath']]).toEqual([400, 'custbody_nope']);
+    const lenient = await call('POST', '/record/v1/salesOrder', {
+      ...body,
+      item: { items: [{ item: { id: mug }, quantity: 1, rate: 1, custcol_typo: 'L9' }] },
+    });
+    expect(lenient.status).toBe(204);
+    expect(lenient.headers.get('x-netsuite-propertyvalidation')).toContain('item.items[0].custcol_typo');
+    expect((await get('salesOrder', idOf(lenient))).item.items[0].custcol_typo).toBeUndefined();
+    ns.defineCustomField('custbody_nope');
+    expect((await call('POST', '/record/v1/salesOrder', body, { 'X-NetSuite-PropertyNameValidation': 'error' })).status).toBe(204);
+  });
+});
+
+describe('programmatic API (same code paths as HTTP)', () => {
+  test('fulfil, bill, salesOrder, records and deleteFulfilment', async () => {
+    const id = await order();
+    const fulfilment = ns.fulfil(id, { lines: { 1: 1 }, tracking: ['1ZAPI'], carrier: 'ups', externalId: 'IF-API-1' });
+    expect(ns.salesOrder(id)).toMatchObject({
+      status: 'E',
+      lines: [
+        { line: 1, quantityFulfilled: 1 },
+        { line: 2, quantityFulfilled: 0 },
+      ],
+    });
+    expect((await get('itemFulfillment', fulfilment)).packageUps.items).toEqual([expect.objectContaining({ packageTrackingNumberUps: '1ZAPI' })]);
+    const invoice = ns.bill(id);
+    expect(ns.records('invoice').find((record) => record.id === invoice)).toMatchObject({ createdFrom: id, total: 15 });
+    expect(ns.salesOrder(id)!.status).toBe('D');
+    expect(() => ns.deleteFulfilment(fulfilment)).toThrow(/dependent records/); // billed: NetSuite keeps it
+    const second = ns.fulfil(id);
+    ns.deleteFulfilment(second);
+    expect(ns.records('itemFulfillment').map((record) => record.id)).not.toContain(second);
+    expect(() => ns.bill(id, 'cashSale')).toThrow(/at least one line item/);
   });
 });

@@ -157,6 +157,7 @@ beforeAll(async () => {
     tba: TBA,
     oauth2: { clientId: CLIENT_ID, certificateId: CERT_ID, publicKeyPem: await exportSPKI(pair.publicKey) },
     locations: ['1', '2'],
+    customFields: { transactionBody: ['custbody_channel'] },
     clock: () => now,
   });
   itemId = ns.addItem({ itemId: 'SKU-1', displayName: 'Widget', upcCode: '0001' });
