@@ -375,17 +375,14 @@ async function chaosFulfilments(
 
 /** The poller dies right after BigCommerce created the shipment: the claim stays, the ledger never hears of it. */
 function crashingAfterPost(ledger: ShipmentLedger, crash: () => boolean, crashes: { count: number }): ShipmentLedger {
-  return {
-    claim: (...args) => ledger.claim(...args),
-    markPosted: async (...args) => {
+  // Everything else is the real ledger (its prototype), so this stays a ledger whatever the port grows.
+  return Object.assign(Object.create(ledger) as ShipmentLedger, {
+    markPosted: async (...args: Parameters<ShipmentLedger['markPosted']>) => {
       if (crash()) {
         crashes.count += 1;
         throw new Error('chaos: the fulfilment poller crashed after BigCommerce created the shipment');
       }
       return ledger.markPosted(...args);
     },
-    release: (...args) => ledger.release(...args),
-    getRecord: (...args) => ledger.getRecord(...args),
-    putRecord: (...args) => ledger.putRecord(...args),
-  };
+  });
 }

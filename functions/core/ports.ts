@@ -499,6 +499,8 @@ export interface FulfilmentSource {
   /** Undefined when the fulfilment no longer exists (deleted since it was listed). */
   getFulfilment(fulfilmentId: string): Promise<Fulfilment | undefined>;
   salesOrderLines(salesOrderId: string): Promise<SalesOrderLineLink[]>;
+  /** Which of these fulfilments still exist (SuiteQL has no deletion feed: a deleted one simply disappears). */
+  existingFulfilments(fulfilmentIds: string[]): Promise<Set<string>>;
   /** Writes the BigCommerce shipment id(s) onto the fulfilment's configured custom body field. */
   recordShipmentIds(fulfilmentId: string, shipmentIds: string): Promise<void>;
   /** The write-back field, when one is configured. */
@@ -574,6 +576,17 @@ export interface ShipmentLedger {
   release(fulfilmentId: string, addressId: number, owner: string): Promise<void>;
   getRecord(fulfilmentId: string): Promise<FulfilmentRecord | undefined>;
   putRecord(fulfilmentId: string, record: FulfilmentRecord): Promise<void>;
+  /** Fulfilments shipped lately, watched for deletion in NetSuite (one item: only one poller runs at a time). */
+  getWatch(): Promise<WatchedFulfilment[]>;
+  putWatch(watched: WatchedFulfilment[]): Promise<void>;
+}
+
+export interface WatchedFulfilment {
+  fulfilmentId: string;
+  tranId: string;
+  orderId: number;
+  shipmentIds: number[];
+  postedAtMs: number;
 }
 
 /** Something about a fulfilment a person must look at. */
@@ -582,7 +595,7 @@ export interface FulfilmentAlert {
   fulfilmentId: string;
   tranId: string;
   orderId?: number;
-  kind: 'failed' | 'changed_after_shipping' | 'lines_not_shipped' | 'order_cancelled' | 'order_missing';
+  kind: 'failed' | 'changed_after_shipping' | 'deleted_after_shipping' | 'lines_not_shipped' | 'order_cancelled' | 'order_missing';
   /** In plain words. */
   reason: string;
 }

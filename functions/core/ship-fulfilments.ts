@@ -22,6 +22,7 @@ import type {
   ShipmentSink,
   ShippableLine,
   ShippableOrder,
+  WatchedFulfilment,
 } from './ports.ts';
 
 /** What a NetSuite ship method or carrier maps to on a BigCommerce shipment. */
@@ -83,6 +84,9 @@ const ALERT_TTL_SECONDS = 30 * 24 * 3600;
 /** Statuses the fallback moves to Shipped / Partially Shipped; others (Completed, Refunded, Disputed…) stay. */
 const MOVABLE_STATUSES = new Set([3, 7, 8, 9, 11, 12]);
 const CANCELLED_STATUSES = new Set([5, 6]);
+/** Shipped fulfilments are watched for deletion this long, at most this many (one SuiteQL query per run). */
+const WATCH_MS = 14 * 24 * 3600_000;
+const WATCH_LIMIT = 1000;
 
 /** The marker in a shipment's comments that names the fulfilment and address it came from. */
 export function shipmentMarker(fulfilmentId: string, addressId: number): string {
@@ -98,6 +102,9 @@ export async function shipFulfilments(deps: ShipDeps): Promise<ShipResult> {
   const now = deps.now ?? Date.now;
   const result: ShipResult = { status: 'completed', pages: 0, outcomes: {}, posted: 0, adopted: 0, alertsSent: 0, alertFailures: 0 };
   if (!(await state.acquireLease(owner, settings.leaseMs))) return { ...result, status: 'locked_out' };
+  const watch = new Map((await deps.ledger.getWatch()).map((entry) => [entry.fulfilmentId, entry]));
+  const watched = watch.size;
+  const run: Run = { result, watch };
   try {
     const saved = await state.getCursor(FULFILMENT_CURSOR);
     const cursorMs = saved?.at.getTime() ?? now() - settings.initialLookbackMs;
@@ -112,7 +119,7 @@ export async function shipFulfilments(deps: ShipDeps): Promise<ShipResult> {
         if (seen.get(ref.fulfilmentId) === ref.modifiedAt.getTime()) continue;
         let outcome: FulfilmentOutcome;
         try {
-          outcome = await handleFulfilment(deps, ref, result);
+          outcome = await handleFulfilment(deps, ref, run);
         } catch (error) {
           // A rate limit or outage: stop here, the cursor stays before this page and the next run resumes.
           if (error instanceof TransientError) return { ...result, status: 'interrupted', error: error.message };
@@ -128,10 +135,59 @@ export async function shipFulfilments(deps: ShipDeps): Promise<ShipResult> {
         await state.advanceCursor(FULFILMENT_CURSOR, { at, recent });
         after = { modifiedAt: at, fulfilmentId: last.fulfilmentId };
       }
-      if (page.length < settings.pageSize) return result;
+      if (page.length < settings.pageSize) break;
     }
+    await checkDeletions(deps, run, now());
+    return result;
   } finally {
-    await state.releaseLease(owner);
+    try {
+      if (run.changedWatch || watch.size !== watched) await deps.ledger.putWatch([...watch.values()]);
+    } finally {
+      await state.releaseLease(owner);
+    }
+  }
+}
+
+interface Run {
+  result: ShipResult;
+  /** Fulfilments shipped lately, by id: watched for their deletion in NetSuite. */
+  watch: Map<string, WatchedFulfilment>;
+  changedWatch?: boolean;
+}
+
+/**
+ * SuiteQL has no deletion feed (lifecycle.md §5.1): the fulfilments shipped in the last two weeks are looked up by
+ * id, one query per run, and one that is gone is announced (its shipment stays: NetSuite owns fulfilment, people
+ * own what to do about a shipment already e-mailed).
+ */
+async function checkDeletions(deps: ShipDeps, run: Run, nowMs: number): Promise<void> {
+  const recent = [...run.watch.values()].filter((entry) => entry.postedAtMs >= nowMs - WATCH_MS).sort((a, b) => b.postedAtMs - a.postedAtMs);
+  const kept = recent.slice(0, WATCH_LIMIT);
+  if (kept.length !== run.watch.size) {
+    run.watch.clear();
+    for (const entry of kept) run.watch.set(entry.fulfilmentId, entry);
+    run.changedWatch = true;
+  }
+  if (kept.length === 0) return;
+  let existing: Set<string>;
+  try {
+    existing = await deps.source.existingFulfilments(kept.map((entry) => entry.fulfilmentId));
+  } catch (error) {
+    if (error instanceof TransientError) return; // the next run looks again
+    throw error;
+  }
+  for (const entry of kept) {
+    if (existing.has(entry.fulfilmentId)) continue;
+    const ref = { fulfilmentId: entry.fulfilmentId, tranId: entry.tranId, modifiedAt: new Date(entry.postedAtMs) };
+    await announce(deps, run.result, ref, {
+      storeHash: deps.settings.storeHash,
+      fulfilmentId: entry.fulfilmentId,
+      tranId: entry.tranId,
+      orderId: entry.orderId,
+      kind: 'deleted_after_shipping',
+      reason: `Item fulfilment ${entry.tranId} was deleted in NetSuite after BigCommerce shipment(s) ${entry.shipmentIds.join(', ')} were created from it. The sync never deletes a BigCommerce shipment: if the goods did not ship, correct the order in the control panel.`,
+    });
+    run.watch.delete(entry.fulfilmentId);
   }
 }
 
@@ -149,7 +205,8 @@ export function fingerprintOf(fulfilment: Fulfilment): string {
   return JSON.stringify({ lines, tracking: [...fulfilment.trackingNumbers].sort() });
 }
 
-async function handleFulfilment(deps: ShipDeps, ref: FulfilmentRef, result: ShipResult): Promise<FulfilmentOutcome> {
+async function handleFulfilment(deps: ShipDeps, ref: FulfilmentRef, run: Run): Promise<FulfilmentOutcome> {
+  const { result } = run;
   const { source, ledger, settings } = deps;
   if (!settings.shipStatuses.includes(ref.shipStatus)) return 'not_shipped_yet';
   const orderId = orderIdOf(ref.salesOrderExternalId, settings.storeHash);
@@ -161,9 +218,11 @@ async function handleFulfilment(deps: ShipDeps, ref: FulfilmentRef, result: Ship
   const fulfilment = await source.getFulfilment(ref.fulfilmentId);
   if (!fulfilment) {
     if (record?.state === 'shipped') {
+      run.watch.delete(ref.fulfilmentId); // announced here, not again by the deletion check
+      run.changedWatch = true;
       await announce(deps, result, ref, {
         ...base,
-        kind: 'changed_after_shipping',
+        kind: 'deleted_after_shipping',
         reason: `Item fulfilment ${ref.tranId} was deleted in NetSuite after BigCommerce shipment(s) ${record.shipmentIds.join(', ')} were created. BigCommerce shipments are never deleted by the sync: remove or correct them in the control panel if the goods did not ship.`,
       });
     }
@@ -191,7 +250,7 @@ async function handleFulfilment(deps: ShipDeps, ref: FulfilmentRef, result: Ship
   }
 
   try {
-    return await shipOne(deps, result, ref, fulfilment, orderId, fingerprint);
+    return await shipOne(deps, run, ref, fulfilment, orderId, fingerprint);
   } catch (error) {
     if (error instanceof TransientError || !(error instanceof SyncError)) throw error;
     // Refused for good (BigCommerce 4xx, a record NetSuite will not serve): the dead-letter record, and Slack.
@@ -210,15 +269,9 @@ interface AddressGroup {
   items: Map<number, number>;
 }
 
-async function shipOne(
-  deps: ShipDeps,
-  result: ShipResult,
-  ref: FulfilmentRef,
-  fulfilment: Fulfilment,
-  orderId: number,
-  fingerprint: string,
-): Promise<FulfilmentOutcome> {
+async function shipOne(deps: ShipDeps, run: Run, ref: FulfilmentRef, fulfilment: Fulfilment, orderId: number, fingerprint: string): Promise<FulfilmentOutcome> {
   const { source, store, ledger, settings, owner } = deps;
+  const { result } = run;
   const base = { storeHash: settings.storeHash, fulfilmentId: ref.fulfilmentId, tranId: ref.tranId, orderId };
   const modifiedAtMs = ref.modifiedAt.getTime();
   const order = await store.getShippableOrder(orderId);
@@ -273,7 +326,11 @@ async function shipOne(
   }
 
   const shipmentIds = [...posted.values()].sort((a, b) => a - b);
-  if (shipmentIds.length > 0) await setShippedStatus(store, orderId);
+  if (shipmentIds.length > 0) {
+    run.watch.set(ref.fulfilmentId, { fulfilmentId: ref.fulfilmentId, tranId: ref.tranId, orderId, shipmentIds, postedAtMs: deps.now?.() ?? Date.now() });
+    run.changedWatch = true;
+    await setShippedStatus(store, orderId);
+  }
   const writtenBack = shipmentIds.length > 0 ? await writeBack(deps, fulfilment.fulfilmentId, shipmentIds) : undefined;
   const reason = notes.length > 0 ? notes.join('; ') : undefined;
   await ledger.putRecord(ref.fulfilmentId, {
@@ -404,7 +461,7 @@ async function writeBack(deps: ShipDeps, fulfilmentId: string, shipmentIds: numb
 }
 
 /** One Slack message per fulfilment, kind and modification, whichever run gets there first. */
-async function announce(deps: ShipDeps, result: ShipResult, ref: FulfilmentRef, alert: FulfilmentAlert): Promise<void> {
+async function announce(deps: ShipDeps, result: ShipResult, ref: Pick<FulfilmentRef, 'fulfilmentId' | 'modifiedAt'>, alert: FulfilmentAlert): Promise<void> {
   const key = `fulfilment#${deps.settings.storeHash}#${ref.fulfilmentId}#${alert.kind}#${ref.modifiedAt.getTime()}`;
   if (!(await deps.alerts.claim(key, deps.owner, ALERT_TTL_SECONDS))) return;
   try {

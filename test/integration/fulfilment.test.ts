@@ -172,15 +172,12 @@ test('an unmapped carrier still carries the tracking number, with no provider or
 test('a crash after the POST but before the ledger write gives, on retry, still one shipment and one e-mail', async () => {
   const { orderId, salesOrderId } = await synced({ lines: [{ sku: 'TEE', quantity: 1, priceExTax: '15' }] });
   await fulfil(salesOrderId, [{ orderLine: 1, quantity: 1 }], tracking('CRASH-1'));
-  const crashing = (ledger: ShipmentLedger): ShipmentLedger => ({
-    claim: (...args) => ledger.claim(...args),
-    markPosted: async () => {
-      throw new Error('the function died right after BigCommerce answered');
-    },
-    release: (...args) => ledger.release(...args),
-    getRecord: (...args) => ledger.getRecord(...args),
-    putRecord: (...args) => ledger.putRecord(...args),
-  });
+  const crashing = (ledger: ShipmentLedger): ShipmentLedger =>
+    Object.assign(Object.create(ledger) as ShipmentLedger, {
+      markPosted: async () => {
+        throw new Error('the function died right after BigCommerce answered');
+      },
+    });
   // Claims expire at once, as if the crashed invocation's lease had run out by the next scheduled run.
   const env = { FULFILMENT_CLAIM_LEASE_MS: '1' };
 
@@ -290,6 +287,22 @@ describe('edge cases: a clear outcome each, nothing lost', () => {
 
     expect(shipments(orderId)).toEqual([expect.objectContaining({ tracking_number: 'OLD-1' })]);
     expect(slackSince(slack).filter((text) => text.includes('changed after it was shipped in BigCommerce'))).toHaveLength(1);
+  });
+
+  test('a fulfilment deleted in NetSuite after its shipment was posted is announced once, and the shipment is kept', async () => {
+    const { orderId, salesOrderId } = await synced({ lines: [{ sku: 'TEE', quantity: 1, priceExTax: '15' }] });
+    const fulfilmentId = await fulfil(salesOrderId, [{ orderLine: 1, quantity: 1 }], tracking('GONE-1'));
+    await stack.shipNow();
+    const slack = stack.slack!.messages.length;
+
+    expect(await stack.context.netsuite.deleteRecord('itemFulfillment', fulfilmentId)).toBe(true);
+    await stack.shipNow();
+    await stack.shipNow();
+
+    expect(shipments(orderId)).toEqual([expect.objectContaining({ tracking_number: 'GONE-1' })]);
+    const deleted = slackSince(slack).filter((text) => text.includes('was deleted after it was shipped in BigCommerce'));
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]).toContain(`BigCommerce shipment(s) ${shipments(orderId)[0]!.id}`);
   });
 
   test('BigCommerce refusing the shipment records the failure and alerts in Slack once; a later edit in NetSuite retries it', async () => {

@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { FulfilmentRecord, ShipmentClaim, ShipmentLedger } from '../../core/ports.ts';
+import type { FulfilmentRecord, ShipmentClaim, ShipmentLedger, WatchedFulfilment } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
 export const SHIPMENT_KEY_PREFIX = 'shipment#';
@@ -101,6 +101,15 @@ export class DynamoDbShipmentLedger extends DynamoDbTable implements ShipmentLed
       ...(item.reason !== undefined ? { reason: String(item.reason) } : {}),
       ...(item.writtenBack !== undefined ? { writtenBack: Boolean(item.writtenBack) } : {}),
     };
+  }
+
+  async getWatch(): Promise<WatchedFulfilment[]> {
+    const item = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: this.fulfilmentKey('watch'), ConsistentRead: true }))).Item;
+    return (item?.watched as WatchedFulfilment[] | undefined) ?? [];
+  }
+
+  async putWatch(watched: WatchedFulfilment[]): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...this.fulfilmentKey('watch'), watched } }));
   }
 
   async putRecord(fulfilmentId: string, record: FulfilmentRecord): Promise<void> {

@@ -140,6 +140,18 @@ export class NetSuiteFulfilments implements FulfilmentSource {
     return lines.map((line) => (line.storeLineId === undefined && skuOf.get(line.itemId) ? { ...line, sku: skuOf.get(line.itemId)! } : line));
   }
 
+  async existingFulfilments(fulfilmentIds: string[]): Promise<Set<string>> {
+    const ids = fulfilmentIds.filter((id) => /^\d+$/.test(id));
+    const found = new Set<string>();
+    for (let start = 0; start < ids.length; start += 1000) {
+      const rows = await this.client.suiteql(
+        `SELECT t.id FROM transaction t WHERE t.type = 'ItemShip' AND t.id IN (${ids.slice(start, start + 1000).join(', ')})`,
+      );
+      for (const row of rows) found.add(row.id!);
+    }
+    return found;
+  }
+
   async recordShipmentIds(fulfilmentId: string, shipmentIds: string): Promise<void> {
     if (!this.shipmentIdField) return;
     await this.client.updateRecord('itemFulfillment', fulfilmentId, { [this.shipmentIdField]: shipmentIds });

@@ -169,6 +169,7 @@ export function circuitMessage(alert: CircuitAlert): Record<string, unknown> {
 const FULFILMENT_TITLES: Record<FulfilmentAlert['kind'], string> = {
   failed: 'did not reach BigCommerce',
   changed_after_shipping: 'changed after it was shipped in BigCommerce',
+  deleted_after_shipping: 'was deleted after it was shipped in BigCommerce',
   lines_not_shipped: 'has lines BigCommerce could not ship',
   order_cancelled: 'shipped goods of a cancelled order',
   order_missing: 'belongs to an order BigCommerce no longer has',
