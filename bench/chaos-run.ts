@@ -384,5 +384,7 @@ function crashingAfterPost(ledger: ShipmentLedger, crash: () => boolean, crashes
       }
       return ledger.markPosted(...args);
     },
+    // A dead process gives nothing up: its claims wait for their lease to run out.
+    release: async () => undefined,
   });
 }

@@ -393,8 +393,11 @@ const fulfilmentFields = {
   FULFILMENT_INITIAL_LOOKBACK_HOURS: z.coerce.number().positive().default(24),
   /** The single-poller lease (should match the function's timeout). */
   FULFILMENT_LEASE_MS: positiveInt(300_000),
-  /** How long a claim on one shipment protects its POST; longer than a run, so a live run is never overtaken. */
-  FULFILMENT_CLAIM_LEASE_MS: positiveInt(600_000),
+  /**
+   * How long a claim on one shipment outlives a poller that died holding it (a live run gives its claims up itself);
+   * the function's timeout, so no POST of that run can still be in flight.
+   */
+  FULFILMENT_CLAIM_LEASE_MS: positiveInt(300_000),
 };
 
 export interface FulfilmentPollerConfig {

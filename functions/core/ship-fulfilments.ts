@@ -62,7 +62,17 @@ export interface ShipDeps {
 }
 
 export type FulfilmentOutcome =
-  'shipped' | 'already_handled' | 'unchanged' | 'not_shipped_yet' | 'deleted' | 'changed_after_shipping' | 'order_cancelled' | 'nothing_to_ship' | 'failed';
+  | 'shipped'
+  | 'already_handled'
+  | 'unchanged'
+  | 'not_shipped_yet'
+  | 'deleted'
+  | 'changed_after_shipping'
+  | 'order_cancelled'
+  | 'nothing_to_ship'
+  | 'failed'
+  /** Another run's claim (a crashed one's, until its lease runs out): left for a later run, the cursor waits for it. */
+  | 'busy';
 
 export interface ShipResult {
   /** interrupted: a transient failure (rate limit, outage) stopped the run; the cursor waits before that fulfilment. */
@@ -77,6 +87,9 @@ export interface ShipResult {
   alertFailures: number;
   error?: string;
 }
+
+/** Another run holds a claim of this fulfilment: it is left for a later run, the others go on. */
+export class BusyError extends TransientError {}
 
 /** The poller state's one cursor (the order poller keys its cursors by status id; this poller has one). */
 export const FULFILMENT_CURSOR = 0;
@@ -111,6 +124,8 @@ export async function shipFulfilments(deps: ShipDeps): Promise<ShipResult> {
     // Fulfilments handled at their current modification time are not handled again by the overlap.
     const seen = new Map(Object.entries(saved?.recent ?? {}));
     let after = { modifiedAt: new Date(cursorMs - settings.overlapMs), fulfilmentId: '0' };
+    // The first fulfilment left for a later run: the cursor never moves past it.
+    let holdAtMs: number | undefined;
     for (;;) {
       if (deps.timeLeftMs() < deps.stopBeforeMs) return { ...result, status: 'stopped_early' };
       const page = await deps.source.listFulfilments(after, settings.pageSize);
@@ -121,6 +136,11 @@ export async function shipFulfilments(deps: ShipDeps): Promise<ShipResult> {
         try {
           outcome = await handleFulfilment(deps, ref, run);
         } catch (error) {
+          if (error instanceof BusyError) {
+            holdAtMs ??= ref.modifiedAt.getTime();
+            result.outcomes.busy = (result.outcomes.busy ?? 0) + 1;
+            continue;
+          }
           // A rate limit or outage: stop here, the cursor stays before this page and the next run resumes.
           if (error instanceof TransientError) return { ...result, status: 'interrupted', error: error.message };
           throw error;
@@ -130,10 +150,10 @@ export async function shipFulfilments(deps: ShipDeps): Promise<ShipResult> {
       }
       const last = page.at(-1);
       if (last) {
-        const at = last.modifiedAt;
+        const at = new Date(Math.min(last.modifiedAt.getTime(), holdAtMs ?? Number.POSITIVE_INFINITY));
         const recent = Object.fromEntries([...seen].filter(([, modifiedMs]) => modifiedMs >= at.getTime() - settings.overlapMs));
         await state.advanceCursor(FULFILMENT_CURSOR, { at, recent });
-        after = { modifiedAt: at, fulfilmentId: last.fulfilmentId };
+        after = { modifiedAt: last.modifiedAt, fulfilmentId: last.fulfilmentId };
       }
       if (page.length < settings.pageSize) break;
     }
@@ -287,42 +307,38 @@ async function shipOne(deps: ShipDeps, run: Run, ref: FulfilmentRef, fulfilment:
 
   const posted = new Map<number, number>();
   const toPost: AddressGroup[] = [];
-  for (const group of groups) {
-    const claim = await ledger.claim(ref.fulfilmentId, group.addressId, owner, settings.claimLeaseMs);
-    if (claim.outcome === 'posted') posted.set(group.addressId, claim.shipmentId);
-    else if (claim.outcome === 'claimed') toPost.push(group);
-    else throw new TransientError(`item fulfilment ${ref.tranId}: another run is posting its shipment`);
-  }
-  if (toPost.length > 0) {
-    // Read after claiming: a shipment an earlier attempt posted (and could not record) is found here, not posted twice.
-    const existing = await store.listShipments(orderId);
-    for (const group of toPost) {
-      const marker = shipmentMarker(ref.fulfilmentId, group.addressId);
-      const found = existing.find((shipment) => shipment.comments.includes(marker));
-      if (found) {
-        await ledger.markPosted(ref.fulfilmentId, group.addressId, found.id);
-        posted.set(group.addressId, found.id);
-        result.adopted += 1;
-        continue;
-      }
-      const items = clampToUnshipped(group, order.lines, notes);
-      if (items.length === 0) {
-        await ledger.release(ref.fulfilmentId, group.addressId, owner);
-        continue;
-      }
-      const draft = shipmentDraft(fulfilment, group.addressId, items, settings.carriers, marker);
-      let shipment;
-      try {
-        shipment = await store.createShipment(orderId, draft);
-      } catch (error) {
-        // The next attempt reads the shipments first, so giving the claim up cannot cause a second shipment.
-        await ledger.release(ref.fulfilmentId, group.addressId, owner);
-        throw error;
-      }
-      await ledger.markPosted(ref.fulfilmentId, group.addressId, shipment.id);
-      posted.set(group.addressId, shipment.id);
-      result.posted += 1;
+  try {
+    for (const group of groups) {
+      const claim = await ledger.claim(ref.fulfilmentId, group.addressId, owner, settings.claimLeaseMs);
+      if (claim.outcome === 'posted') posted.set(group.addressId, claim.shipmentId);
+      else if (claim.outcome === 'claimed') toPost.push(group);
+      else throw new BusyError(`item fulfilment ${ref.tranId}: another run holds its shipment claim (until its lease runs out)`);
     }
+    if (toPost.length > 0) {
+      // Read after claiming: a shipment an earlier attempt posted (and could not record) is found here, not posted twice.
+      const existing = await store.listShipments(orderId);
+      for (const group of toPost) {
+        const marker = shipmentMarker(ref.fulfilmentId, group.addressId);
+        const found = existing.find((shipment) => shipment.comments.includes(marker));
+        if (found) {
+          await ledger.markPosted(ref.fulfilmentId, group.addressId, found.id);
+          posted.set(group.addressId, found.id);
+          result.adopted += 1;
+          continue;
+        }
+        const items = clampToUnshipped(group, order.lines, notes);
+        if (items.length === 0) continue;
+        const shipment = await store.createShipment(orderId, shipmentDraft(fulfilment, group.addressId, items, settings.carriers, marker));
+        await ledger.markPosted(ref.fulfilmentId, group.addressId, shipment.id);
+        posted.set(group.addressId, shipment.id);
+        result.posted += 1;
+      }
+    }
+  } finally {
+    // Claims not (yet) recorded as posted are given up at once, whatever happened: the next attempt reads the order's
+    // shipments before posting, so this cannot cause a second shipment. Only a process that dies leaves its claims
+    // behind, until their lease runs out.
+    for (const group of toPost) if (!posted.has(group.addressId)) await ledger.release(ref.fulfilmentId, group.addressId, owner);
   }
 
   const shipmentIds = [...posted.values()].sort((a, b) => a - b);

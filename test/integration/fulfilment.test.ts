@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/dynamodb-client.ts';
 import { DynamoDbFulfilmentPollerState } from '../../functions/adapters/dynamodb/dynamodb-poller-state.ts';
+import { DynamoDbShipmentLedger } from '../../functions/adapters/dynamodb/dynamodb-shipment-ledger.ts';
 import { orderKey } from '../../functions/core/external-ids.ts';
 import type { ShipmentLedger } from '../../functions/core/ports.ts';
 import { loadFulfilmentPollerConfig } from '../../functions/common/config.ts';
@@ -177,6 +178,7 @@ test('a crash after the POST but before the ledger write gives, on retry, still 
       markPosted: async () => {
         throw new Error('the function died right after BigCommerce answered');
       },
+      release: async () => undefined, // a dead process gives its claim up to nobody: the lease runs out
     });
   // Claims expire at once, as if the crashed invocation's lease had run out by the next scheduled run.
   const env = { FULFILMENT_CLAIM_LEASE_MS: '1' };
@@ -190,6 +192,37 @@ test('a crash after the POST but before the ledger write gives, on retry, still 
   expect(shipments(orderId)).toHaveLength(1);
   expect(sim().bc.shipmentEmails(orderId)).toBe(1);
   expect(status(orderId)).toBe(2);
+});
+
+test('a claim left by a crashed poller holds back only its own fulfilment: the others ship, and it ships once when the lease runs out', async () => {
+  const held = await synced({ lines: [{ sku: 'MUG', quantity: 1, priceExTax: '10' }] });
+  const other = await synced({ lines: [{ sku: 'CAP', quantity: 1, priceExTax: '8' }] });
+  await fulfil(held.salesOrderId, [{ orderLine: 1, quantity: 1 }], tracking('HELD-1'));
+  const db = createDocumentClient({ region: 'us-east-1', endpoint: stack.env.DYNAMODB_ENDPOINT });
+  // The ledger's clock, shifted: claims made "now" are still leased when the next run comes, and long gone an hour on.
+  const ledgerAt = (offsetMs: number) => new DynamoDbShipmentLedger(db, stack.env.LEDGER_TABLE!, 'abc123', () => Date.now() + offsetMs);
+  const crashing = (ledger: ShipmentLedger): ShipmentLedger =>
+    Object.assign(Object.create(ledger) as ShipmentLedger, {
+      markPosted: async () => {
+        throw new Error('the function died right after BigCommerce answered');
+      },
+      release: async () => undefined,
+    });
+  await expect(handlerWith((deps) => ({ ...deps, ledger: crashing(ledgerAt(0)) }))()).rejects.toThrow(/died right after/);
+  await fulfil(other.salesOrderId, [{ orderLine: 1, quantity: 1 }], tracking('HELD-2'));
+
+  const next = await stack.shipNow();
+
+  expect(next.outcomes.busy).toBe(1);
+  expect(shipments(other.orderId)).toHaveLength(1);
+  expect(shipments(held.orderId)).toHaveLength(1); // the crashed run's, not yet recorded
+
+  const later = await handlerWith((deps) => ({ ...deps, ledger: ledgerAt(3_600_000) }))();
+
+  expect(later.adopted).toBe(1);
+  expect(shipments(held.orderId)).toHaveLength(1);
+  expect(sim().bc.shipmentEmails(held.orderId)).toBe(1);
+  expect(status(held.orderId)).toBe(2);
 });
 
 test('fulfilments found twice by overlapping polls (two pollers, no shared cursor) give one shipment', async () => {
