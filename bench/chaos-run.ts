@@ -85,8 +85,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     stack.slack!.server.setFaultRate({ method: 'POST' }, { kind: 'status', status: 503 }, rate);
     crashWorkersBetweenCreateAndLedger(stack.context.ledger, () => random() < rate / 2, faults);
 
+    // Changes to a sales order meet the same faults as creates: a PATCH that NetSuite applied whose answer is lost.
+    ns.server.setFaultRate({ method: 'PATCH', path: '/record/v1/salesOrder' }, { kind: 'drop-after-commit' }, rate * 0.3);
+
     // The shop: most orders are syncable; a few have a SKU NetSuite lacks; a few are unpaid (never synced).
-    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string };
+    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string; change?: 'edit' | 'cancel' };
     const planned: Planned[] = [];
     for (let index = 0; index < options.orders; index++) {
       const roll = random();
@@ -118,6 +121,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(
       `placed ${planned.length} orders: ${planned.filter((p) => p.kind === 'syncable').length} syncable, ${planned.filter((p) => p.kind === 'unsyncable').length} with a missing SKU, ${planned.filter((p) => p.kind === 'ineligible').length} unpaid`,
     );
+
+    // Lifecycle events interleaved with the creates still in flight: some orders are edited or cancelled before
+    // their sales order exists, some after. Whatever the order, NetSuite must end at each order's final state.
+    const half = Math.floor(planned.length / 2);
+    const early = await changeSomeOrders(planned.slice(0, half), bc, catalog, random);
+    // The second half once most sales orders exist: these changes meet synced orders, mid-stream.
+    const syncable = planned.filter((p) => p.kind === 'syncable').length;
+    for (const until = Date.now() + 300_000; ns.salesOrders().length < syncable * 0.6 && Date.now() < until;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const late = await changeSomeOrders(planned.slice(half), bc, catalog, random);
+    const changed = { edits: early.edits + late.edits, cancels: early.cancels + late.cancels };
+    log(`changed ${changed.edits} orders (quantities, prices, added and removed lines) and cancelled ${changed.cancels}, while creates were in flight`);
 
     // Settle: webhooks delivered (with retries), the queue drained, the poller's last pass drained too.
     const progress = setInterval(() => {
@@ -154,6 +170,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (found.length > 0) violations.push(`order ${order.orderId} (${order.kind}) has ${found.length} sales order(s); expected none`);
         continue;
       }
+      if (order.change === 'cancel') {
+        // Cancelled before it synced: skipped, no sales order. After: one sales order, every line closed.
+        if (found.length > 1) violations.push(`cancelled order ${order.orderId} has ${found.length} sales orders`);
+        const open = found[0]?.lines.filter((line) => !line.isClosed) ?? [];
+        if (open.length > 0) violations.push(`cancelled order ${order.orderId}: ${open.length} line(s) of sales order ${found[0]!.id} are still open`);
+        continue;
+      }
       if (found.length !== 1) {
         const entry = await stack.context.ledger.get(orderKey('abc123', order.orderId));
         violations.push(
@@ -162,8 +185,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         continue;
       }
       const salesOrder = found[0]!;
-      const expected = bc.getOrderProducts(order.orderId).map((line) => [itemIds.get(line.sku), line.quantity, Number(line.price_ex_tax)]);
-      const actual = salesOrder.lines.map((line) => [line.item, line.quantity, line.rate]);
+      // The open lines, as a set: an edit closes removed lines and appends added ones.
+      const sorted = (lines: unknown[][]) => lines.map((line) => JSON.stringify(line)).sort();
+      const expected = sorted(bc.getOrderProducts(order.orderId).map((line) => [itemIds.get(line.sku), line.quantity, Number(line.price_ex_tax)]));
+      const actual = sorted(salesOrder.lines.filter((line) => !line.isClosed).map((line) => [line.item, line.quantity, line.rate]));
       if (JSON.stringify(actual) !== JSON.stringify(expected))
         violations.push(`order ${order.orderId}: lines ${JSON.stringify(actual)} differ from the storefront's ${JSON.stringify(expected)}`);
       const bcOrder = bc.getOrder(order.orderId)!;
@@ -230,6 +255,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         bigcommerceRequests: bc.server.log.length,
         bigcommerceInjectedFaults: bc.server.log.filter((entry) => entry.fault).length,
         duplicateWebhooks: bc.webhookDeliveries.filter((delivery) => delivery.duplicate).length,
+        edits: changed.edits,
+        cancels: changed.cancels,
+        salesOrderPatches: ns.server.log.filter((entry) => entry.method === 'PATCH' && entry.path.includes('/record/v1/salesOrder/')).length,
         workerCrashes: faults.crashes,
         ...shipping,
       },
@@ -237,6 +265,44 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * Edits about one syncable order in ten (a quantity and price change, an added line, or a removed line) and cancels
+ * one in twenty, in random order with short pauses, so some land before and some after their sales order exists.
+ */
+async function changeSomeOrders(
+  planned: Array<{ orderId: number; kind: string; change?: 'edit' | 'cancel' }>,
+  bc: NonNullable<Awaited<ReturnType<typeof startLocalStack>>['simulated']>['bc'],
+  catalog: Array<{ sku: string; price: string }>,
+  random: () => number,
+): Promise<{ edits: number; cancels: number }> {
+  const counts = { edits: 0, cancels: 0 };
+  for (const order of planned) {
+    if (order.kind !== 'syncable') continue;
+    const roll = random();
+    if (roll < 0.05) {
+      bc.setStatus(order.orderId, 5);
+      order.change = 'cancel';
+      counts.cancels += 1;
+    } else if (roll < 0.15) {
+      const products = bc.getOrderProducts(order.orderId);
+      const first = products[0]!;
+      const item = catalog[Math.floor(random() * catalog.length)]!;
+      const kind = random();
+      const edit =
+        kind < 0.4
+          ? [{ id: first.id, quantity: first.quantity + 1, price_ex_tax: '3.5000', price_inc_tax: '3.5000' }]
+          : kind < 0.7 || products.length < 2
+            ? [{ name: item.sku, sku: item.sku, quantity: 1, price_ex_tax: item.price, price_inc_tax: item.price }]
+            : [{ id: products.at(-1)!.id, quantity: 0 }];
+      bc.editOrder(order.orderId, { products: edit });
+      order.change = 'edit';
+      counts.edits += 1;
+    } else continue;
+    if (random() < 0.3) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return counts;
 }
 
 /** The process dies right after NetSuite answered: no ledger write, not even the failure record. */

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // failures show in the report and the Slack sink; POWERTOOLS_LOG_LEVEL=INFO shows every decision
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { orderKey } = await import('../functions/core/external-ids.ts');
+const { SALES_ORDER_STATUS_NAMES } = await import('../functions/core/model.ts');
 const { demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store.ts');
 const { demoTaxSetup, seedDemoAccount } = await import('./simulators/netsuite/fixtures/demo-account.ts');
 const { hasRealCredentials, startLocalStack } = await import('./runtime/local-stack.ts');
@@ -167,6 +168,23 @@ if (stack.simulated) {
     `It checked ${reconciled.checked} sales order(s) with ${reconciled.netsuiteQueries} SuiteQL quer${reconciled.netsuiteQueries === 1 ? 'y' : 'ies'}: ${reconciled.reconciled} reconciled, ${reconciled.drifted.length} with drift.`,
   );
   for (const text of (stack.slack?.texts() ?? []).slice(alerts.announced)) console.log(`  🔔 ${text}`);
+  console.log('');
+  console.log('\nAfter the sales orders exist, the store keeps changing: a shopper cancels an order, another has a quantity edited…');
+  const [cancelled, edited] = [orderIds[0]!, orderIds[2]!];
+  const editedLine = bc.getOrderProducts(edited)[0]!;
+  bc.setStatus(cancelled, 5); // fires store/order/updated and store/order/statusUpdated
+  bc.editOrder(edited, { products: [{ id: editedLine.id, quantity: editedLine.quantity + 1 }] });
+  await bc.flushWebhooks();
+  await stack.worker.waitForIdle();
+  for (const orderId of [cancelled, edited]) {
+    const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, orderId));
+    const salesOrder = entry?.salesOrderId ? ns.salesOrder(entry.salesOrderId) : undefined;
+    const change = [...(entry?.history ?? [])].reverse().find((event) => event.source === 'lifecycle');
+    console.log(
+      `  order ${orderId} → sales order ${entry?.salesOrderId} is ${salesOrder ? SALES_ORDER_STATUS_NAMES[salesOrder.status] : '?'} (${salesOrder?.lines.filter((line) => line.isClosed).length ?? 0} of ${salesOrder?.lines.length ?? 0} lines closed): ${change?.detail ?? 'no change recorded'}`,
+    );
+  }
+
   console.log('');
   const rows = await report(orderIds);
 

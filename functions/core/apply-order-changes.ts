@@ -24,6 +24,9 @@ export type ChangeOutcome =
   | { status: 'changed'; orderId: number; salesOrderId: string; changes: string[] }
   | { status: 'not_synced'; orderId: number };
 
+const BUSY_WAIT_MS = 10_000;
+const BUSY_POLL_MS = 250;
+
 /** A change NetSuite's state makes unsafe to apply; applied parts stay applied, and a person is told. */
 export class ChangeRefusedError extends PermanentError {}
 
@@ -39,7 +42,14 @@ interface StepResult {
 export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?: { order?: StoreOrder }): Promise<ChangeOutcome> {
   const { ledger, settings, workerId } = deps;
   const key = orderKey(settings.storeHash, orderId);
-  const claim = await ledger.claimChange(key, workerId, settings.leaseMs);
+  let claim = await ledger.claimChange(key, workerId, settings.leaseMs);
+  // One change fires several webhooks (updated and statusUpdated), so a sibling often holds the lease for the
+  // second it takes. Waiting that out here is cheaper than a retry, which must wait for the lease to end (its
+  // holder may have died) and would hold the change back for minutes.
+  for (let waited = 0; claim.outcome === 'busy' && waited < BUSY_WAIT_MS; waited += BUSY_POLL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+    claim = await ledger.claimChange(key, workerId, settings.leaseMs);
+  }
   if (claim.outcome === 'not_synced') return { status: 'not_synced', orderId };
   if (claim.outcome === 'busy') {
     const leaseLeftMs = Math.max(0, (claim.entry.changeLeaseExpiresAt ?? 0) - Date.now());

@@ -1,6 +1,6 @@
 import { buildSalesOrder, skusToResolve, type BookedTotals, type SalesOrderSettings } from './build-sales-order.ts';
 import { AlreadyExistsError, MissingSkuError, NotFoundError, PermanentError, SyncError, TransientError } from './errors.ts';
-import { orderKey, shipToAddressKey } from './external-ids.ts';
+import { orderKey, salesOrderExternalId, shipToAddressKey } from './external-ids.ts';
 import { statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import { emailHash, historyEvent } from './order-history.ts';
@@ -102,6 +102,11 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   let result: CreatedSalesOrder | { skipped: string };
   try {
     result = await createSalesOrder(orderId, deps, trail);
+    // Not to be synced now (cancelled, refunded, on hold), but an earlier attempt may have created the sales order
+    // and died before the ledger heard of it: then it is adopted, and brought to the order's state below.
+    if ('skipped' in result && claim.entry.attempts > 1 && !result.skipped.startsWith(UNKNOWN_ORDER)) {
+      result = (await adoptOrphan(orderId, deps, trail)) ?? result;
+    }
     if ('skipped' in result) {
       trail.events.push(historyEvent(source, 'skipped', result.skipped));
       await ledger.markSkipped(key, workerId, result.skipped, trail);
@@ -132,11 +137,44 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
   // After the ledger says synced, nothing below can lead to a second sales order.
   await writeBack(orderId, result.salesOrderId, key, deps, source);
-  const { warnings, snapshot: _snapshot, ...synced } = result;
+  if (result.adopted) {
+    // The order moved on while its sales order was orphaned (cancelled, say): apply that now.
+    const change = await applyOrderChanges(orderId, deps);
+    if (change.status === 'changed') return change;
+  }
+  const { warnings, snapshot: _snapshot, adopted: _adopted, ...synced } = result;
   return { status: 'synced', orderId, ...synced, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-type CreatedSalesOrder = { salesOrderId: string; created: boolean; booked: BookedTotals; snapshot: OrderSnapshot; warnings: string[] };
+type CreatedSalesOrder = {
+  salesOrderId: string;
+  created: boolean;
+  booked: BookedTotals;
+  snapshot: OrderSnapshot;
+  warnings: string[];
+  /** Found in NetSuite for an order no longer to be synced (see adoptOrphan). */
+  adopted?: boolean;
+};
+
+/**
+ * A sales order an earlier attempt created before dying (no ledger write), for an order that is not to be synced
+ * any more: recorded as synced with what it booked, so its later changes apply to it. Undefined when there is none.
+ */
+async function adoptOrphan(orderId: number, deps: SyncDeps, trail: AttemptTrail): Promise<CreatedSalesOrder | undefined> {
+  const externalId = salesOrderExternalId(deps.settings.storeHash, orderId);
+  const salesOrderId = await deps.erp.findSalesOrderByExternalId(externalId);
+  if (!salesOrderId) return undefined;
+  const plan = await planSalesOrder(orderId, deps, { dryRun: true, anyStatus: true });
+  if ('skipped' in plan) return undefined;
+  trail.events.push(
+    historyEvent(deps.trigger?.source ?? 'backfill', 'sales_order_found', `NetSuite already had ${externalId}, created by an attempt that did not finish`, {
+      salesOrderId,
+    }),
+  );
+  // The snapshot is of the order as booked: the order's current status is applied to it as a change.
+  const snapshot = { ...snapshotOf(plan.draft, new Date(0), deps.settings.triggerStatusIds[0] ?? 11) };
+  return { salesOrderId, created: false, booked: plan.booked, snapshot, warnings: plan.warnings, adopted: true };
+}
 
 /** How a skip for an order BigCommerce does not have begins (the worker counts these apart). */
 export const UNKNOWN_ORDER = 'BigCommerce has no order';
@@ -162,7 +200,7 @@ export type SalesOrderPlan =
 export async function planSalesOrder(
   orderId: number,
   deps: Omit<SyncDeps, 'ledger' | 'parked' | 'workerId'>,
-  options: { dryRun?: boolean; trail?: AttemptTrail; order?: StoreOrder } = {},
+  options: { dryRun?: boolean; trail?: AttemptTrail; order?: StoreOrder; anyStatus?: boolean } = {},
 ): Promise<SalesOrderPlan> {
   const { source, erp, settings } = deps;
   const step = deps.trigger?.source ?? 'backfill';
@@ -179,7 +217,7 @@ export async function planSalesOrder(
   }
   if (trail && order.billing.email) trail.emailHash = emailHash(order.billing.email);
   // Webhooks fire for every change, including unpaid and incomplete orders; only trigger statuses sync.
-  if (!settings.triggerStatusIds.includes(order.statusId)) {
+  if (!options.anyStatus && !settings.triggerStatusIds.includes(order.statusId)) {
     return { skipped: `status is ${statusName(order.statusId)} (${order.statusId}), not one that triggers a sync` };
   }
   // Items first: an order that cannot be synced for a missing SKU must not leave a new customer behind.

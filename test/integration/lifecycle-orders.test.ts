@@ -171,6 +171,34 @@ describe('cancelled or declined in BigCommerce', () => {
     expect(await alertsAbout(orderId)).toEqual([]);
   });
 
+  test('a worker that died after NetSuite created the sales order, then the order was cancelled: adopted and closed', async () => {
+    const { ledger: orderLedger } = stack.context;
+    const markSynced = orderLedger.markSynced;
+    let crashed = 0;
+    orderLedger.markSynced = async () => {
+      crashed += 1;
+      throw new Error('test: the worker died after NetSuite created the sales order');
+    };
+    const orderId = placeOrder('orphan@example.com');
+    try {
+      await sim().bc.flushWebhooks();
+      for (const until = Date.now() + 20_000; crashed === 0 && Date.now() < until;) await new Promise((resolve) => setTimeout(resolve, 50));
+      sim().bc.setStatus(orderId, 5); // cancelled before any attempt could record the sales order
+    } finally {
+      orderLedger.markSynced = markSynced;
+    }
+    await settle();
+
+    const found = sim()
+      .ns.salesOrders()
+      .filter((order) => order.otherRefNum === String(orderId));
+    expect(crashed).toBeGreaterThan(0);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.lines.every((line) => line.isClosed)).toBe(true);
+    expect(await ledger(orderId)).toMatchObject({ state: 'synced', salesOrderId: found[0]!.id });
+    expect(await events(orderId)).toEqual(expect.arrayContaining(['sales_order_found', 'cancelled']));
+  });
+
   test('cancelled before it ever synced: skipped, no sales order', async () => {
     const orderId = sim().bc.addOrder({ statusId: 7, billing: shopper('never@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '1.0000' }] });
     await settle();
