@@ -367,8 +367,10 @@ async function chaosFulfilments(
   const fulfilments: Array<{ orderId: number; fulfilmentId: string }> = [];
   for (const salesOrder of ns.salesOrders()) {
     const orderId = Number(salesOrder.otherRefNum);
-    if (!Number.isInteger(orderId)) continue;
-    const split = salesOrder.lines.find((line) => line.quantity >= 2 && random() < 0.33);
+    // Cancelled orders' sales orders are closed: nothing left for the warehouse to ship.
+    const open = salesOrder.lines.filter((line) => !line.isClosed);
+    if (!Number.isInteger(orderId) || open.length === 0 || [5, 6].includes(bc.getOrder(orderId)?.status_id ?? 5)) continue;
+    const split = open.find((line) => line.quantity >= 2 && random() < 0.33);
     if (split) {
       // One unit of one line first, the rest later: two shipments, Partially Shipped in between.
       fulfilments.push({
