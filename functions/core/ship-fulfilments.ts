@@ -6,7 +6,7 @@
  * instead of posting again (a crash between the POST and the ledger write, or a lost answer, costs no second
  * shipment and no second e-mail). NetSuite owns fulfilment: a BigCommerce shipment is never deleted here.
  */
-import { PermanentError, SyncError, TransientError } from './errors.ts';
+import { AccessDeniedError, PermanentError, SyncError, TransientError } from './errors.ts';
 import { salesOrderExternalId } from './external-ids.ts';
 import type {
   AlertLog,
@@ -141,8 +141,9 @@ export async function shipFulfilments(deps: ShipDeps): Promise<ShipResult> {
             result.outcomes.busy = (result.outcomes.busy ?? 0) + 1;
             continue;
           }
-          // A rate limit or outage: stop here, the cursor stays before this page and the next run resumes.
-          if (error instanceof TransientError) return { ...result, status: 'interrupted', error: error.message };
+          // A rate limit or outage: stop here, the cursor stays before this page and the next run resumes. Refused
+          // credentials heal no faster: they fail the run, so the FulfilmentPollerErrors alarm tells someone.
+          if (error instanceof TransientError && !(error instanceof AccessDeniedError)) return { ...result, status: 'interrupted', error: error.message };
           throw error;
         }
         result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
