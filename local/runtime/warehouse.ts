@@ -27,12 +27,16 @@ export async function shipInNetSuite(netsuite: NetSuiteClient, salesOrderId: str
   let item: { items: Array<Record<string, unknown>> } | undefined;
   if (shipping.lines) {
     // Lines not named are received in full by default, so every other line is named with itemReceive false.
-    const order = (await netsuite.getRecord('salesOrder', salesOrderId, { expand: true })) as { item?: { items?: Array<{ line: number }> } } | undefined;
+    const order = (await netsuite.getRecord('salesOrder', salesOrderId, { expand: true })) as
+      { item?: { items?: Array<{ line: number; isClosed?: boolean }> } } | undefined;
     item = {
-      items: (order?.item?.items ?? []).map((line) => {
-        const wanted = shipping.lines!.find((candidate) => candidate.orderLine === line.line);
-        return wanted ? { orderLine: line.line, quantity: wanted.quantity } : { orderLine: line.line, itemReceive: false };
-      }),
+      // Closed lines (removed by an edit, or cancelled) cannot be named at all.
+      items: (order?.item?.items ?? [])
+        .filter((line) => !line.isClosed)
+        .map((line) => {
+          const wanted = shipping.lines!.find((candidate) => candidate.orderLine === line.line);
+          return wanted ? { orderLine: line.line, quantity: wanted.quantity } : { orderLine: line.line, itemReceive: false };
+        }),
     };
   }
   const carrier = shipping.carrier ?? 'package';
