@@ -2,12 +2,20 @@
  * A chaos run: orders flow through the local stack (webhook → queue → worker, with the poller and the
  * dead-letter notifier on their timers) while random faults hit every part: NetSuite 5xx and 429, creates
  * whose response is lost or never comes (the write committed), workers that crash between the NetSuite
- * create and the ledger write, duplicate webhooks, the poller overlapping them, BigCommerce 429s. Afterwards
- * it checks what the product promises and returns every violation it finds.
+ * create and the ledger write, duplicate webhooks, the poller overlapping them, BigCommerce 429s. Then the
+ * warehouse ships the synced orders in NetSuite (some in two partial fulfilments) and the fulfilment poller runs
+ * under faults of its own: SuiteQL and record reads failing, shipment POSTs whose answer is lost or never comes
+ * (BigCommerce created the shipment), and pollers that crash between the POST and the ledger write. Afterwards it
+ * checks what the product promises and returns every violation it finds.
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { orderKey } from '../functions/core/external-ids.ts';
-import type { OrderLedger } from '../functions/core/ports.ts';
+import type { OrderLedger, ShipmentLedger } from '../functions/core/ports.ts';
+import { shipmentMarker } from '../functions/core/ship-fulfilments.ts';
+import { loadFulfilmentPollerConfig } from '../functions/common/config.ts';
+import { createFulfilmentPollerHandler, fulfilmentPollerDepsFromConfig } from '../functions/fulfilment-poller.ts';
+import { lambdaContext } from '../local/runtime/lambda-context.ts';
+import { shipInNetSuite } from '../local/runtime/warehouse.ts';
 import { defaultRetrySchedule } from '../functions/core/retry-schedule.ts';
 import { startLocalStack } from '../local/runtime/local-stack.ts';
 import { seededRandom } from '../local/simulators/seeded-random.ts';
@@ -230,6 +238,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
+    const shipping = await chaosFulfilments(stack, random, rate, violations, log);
+
     const nsRequests = ns.server.log.length;
     return {
       violations,
@@ -249,6 +259,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         cancels: changed.cancels,
         salesOrderPatches: ns.server.log.filter((entry) => entry.method === 'PATCH' && entry.path.includes('/record/v1/salesOrder/')).length,
         workerCrashes: faults.crashes,
+        ...shipping,
       },
     };
   } finally {
@@ -336,4 +347,112 @@ async function deadLetterOrderIds(stack: Awaited<ReturnType<typeof startLocalSta
     for (const message of Messages) ids.add((JSON.parse(message.Body ?? '{}') as { orderId: number }).orderId);
   }
   return ids;
+}
+
+/**
+ * The warehouse ships every synced order in NetSuite (a third of them in two partial fulfilments), then the fulfilment
+ * poller runs, run after run as its schedule would, under faults and crashes, until nothing is left to ship. Each
+ * fulfilment must end as exactly one BigCommerce shipment (found by its marker), with one shipping e-mail.
+ */
+async function chaosFulfilments(
+  stack: Awaited<ReturnType<typeof startLocalStack>>,
+  random: () => number,
+  rate: number,
+  violations: string[],
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
+  const { bc, ns } = stack.simulated!;
+  ns.server.clearFaults();
+  bc.server.clearFaults();
+  const fulfilments: Array<{ orderId: number; fulfilmentId: string }> = [];
+  for (const salesOrder of ns.salesOrders()) {
+    const orderId = Number(salesOrder.otherRefNum);
+    // Cancelled orders' sales orders are closed: nothing left for the warehouse to ship.
+    const open = salesOrder.lines.filter((line) => !line.isClosed);
+    if (!Number.isInteger(orderId) || open.length === 0 || [5, 6].includes(bc.getOrder(orderId)?.status_id ?? 5)) continue;
+    const split = open.find((line) => line.quantity >= 2 && random() < 0.33);
+    if (split) {
+      // One unit of one line first, the rest later: two shipments, Partially Shipped in between.
+      fulfilments.push({
+        orderId,
+        fulfilmentId: await shipInNetSuite(stack.context.netsuite, salesOrder.id, {
+          lines: [{ orderLine: split.line, quantity: 1 }],
+          tracking: `CH-${orderId}-A`,
+        }),
+      });
+    }
+    fulfilments.push({
+      orderId,
+      fulfilmentId: await shipInNetSuite(stack.context.netsuite, salesOrder.id, { tracking: `CH-${orderId}-B`, carrier: 'packageUps' }),
+    });
+  }
+  log(`the warehouse made ${fulfilments.length} item fulfilments of ${new Set(fulfilments.map((f) => f.orderId)).size} orders`);
+
+  ns.server.setFaultRate({ path: '/query/v1/suiteql' }, { kind: 'status', status: 500 }, rate * 0.3);
+  ns.server.setFaultRate({ path: '/query/v1/suiteql' }, { kind: 'rate-limit' }, rate * 0.3);
+  ns.server.setFaultRate({ path: '/record/v1/' }, { kind: 'status', status: 503 }, rate * 0.3);
+  ns.server.setFaultRate({ path: '/record/v1/' }, { kind: 'rate-limit' }, rate * 0.3);
+  const shipmentPosts = { method: 'POST', path: /\/shipments$/ };
+  bc.server.setFaultRate(shipmentPosts, { kind: 'drop-after-commit' }, rate * 0.3); // created, answer lost
+  bc.server.setFaultRate(shipmentPosts, { kind: 'hang-after-commit' }, rate * 0.1); // created, client times out
+  bc.server.setFaultRate(shipmentPosts, { kind: 'status', status: 503 }, rate * 0.2);
+  bc.server.setFaultRate({ path: '/v2/orders' }, { kind: 'rate-limit' }, rate * 0.3);
+
+  const crashes = { count: 0 };
+  // Claims expire fast: a crashed run's claim is taken over by the next run (one poller at a time, by its lease).
+  const deps = fulfilmentPollerDepsFromConfig(
+    loadFulfilmentPollerConfig({ ...stack.env, FULFILMENT_CLAIM_LEASE_MS: '200', FULFILMENT_OVERLAP_MINUTES: '0.05', FULFILMENT_INITIAL_LOOKBACK_HOURS: '1' }),
+  );
+  const handler = createFulfilmentPollerHandler(async () => ({ ...deps, ledger: crashingAfterPost(deps.ledger, () => random() < rate / 2, crashes) }));
+  let runs = 0;
+  let quiet = 0;
+  while (runs < 200 && quiet < 2) {
+    runs += 1;
+    const result = await handler({}, lambdaContext('fulfilment-poller', 300_000)).catch(() => undefined);
+    // Done when two clean runs in a row find nothing new to post.
+    quiet = result?.status === 'completed' && result.posted === 0 && result.adopted === 0 ? quiet + 1 : 0;
+    if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  ns.server.clearFaults();
+  bc.server.clearFaults();
+  log(`the fulfilment poller settled after ${runs} runs (${crashes.count} crashed after a POST)`);
+
+  const shipmentsOf = new Map<number, ReturnType<typeof bc.shipments>>();
+  for (const { orderId } of fulfilments) if (!shipmentsOf.has(orderId)) shipmentsOf.set(orderId, bc.shipments(orderId));
+  for (const { orderId, fulfilmentId } of fulfilments) {
+    const marker = shipmentMarker(fulfilmentId, 0).replace(/0\]$/, '');
+    const made = shipmentsOf.get(orderId)!.filter((shipment) => shipment.comments.includes(marker)).length;
+    if (made !== 1) violations.push(`item fulfilment ${fulfilmentId} of order ${orderId} produced ${made} BigCommerce shipments; expected exactly one`);
+  }
+  for (const [orderId, shipments] of shipmentsOf) {
+    const expected = fulfilments.filter((f) => f.orderId === orderId).length;
+    if (bc.shipmentEmails(orderId) !== expected)
+      violations.push(`order ${orderId}: ${bc.shipmentEmails(orderId)} shipping e-mails for ${expected} fulfilment(s)`);
+    if (shipments.length !== expected) violations.push(`order ${orderId}: ${shipments.length} shipments for ${expected} fulfilment(s)`);
+    if (bc.getOrder(orderId)?.status_id !== 2)
+      violations.push(`order ${orderId} is fully fulfilled in NetSuite but status ${bc.getOrder(orderId)?.status_id} in BigCommerce`);
+  }
+  return {
+    fulfilments: fulfilments.length,
+    shipments: [...shipmentsOf.values()].reduce((sum, list) => sum + list.length, 0),
+    fulfilmentRuns: runs,
+    fulfilmentCrashes: crashes.count,
+    shipmentPostFaults: bc.server.log.filter((entry) => entry.fault && entry.method === 'POST' && entry.path.endsWith('/shipments')).length,
+  };
+}
+
+/** The poller dies right after BigCommerce created the shipment: the claim stays, the ledger never hears of it. */
+function crashingAfterPost(ledger: ShipmentLedger, crash: () => boolean, crashes: { count: number }): ShipmentLedger {
+  // Everything else is the real ledger (its prototype), so this stays a ledger whatever the port grows.
+  return Object.assign(Object.create(ledger) as ShipmentLedger, {
+    markPosted: async (...args: Parameters<ShipmentLedger['markPosted']>) => {
+      if (crash()) {
+        crashes.count += 1;
+        throw new Error('chaos: the fulfilment poller crashed after BigCommerce created the shipment');
+      }
+      return ledger.markPosted(...args);
+    },
+    // A dead process gives nothing up: its claims wait for their lease to run out.
+    release: async () => undefined,
+  });
 }
