@@ -32,8 +32,10 @@ export type PollerDeps = Omit<PollDeps, 'owner' | 'timeLeftMs' | 'stopBeforeMs'>
 export function pollerDepsFromConfig(config: PollerConfig): PollerDeps {
   const client = new BigCommerceClient(config.bigcommerce);
   const db = createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamodbEndpoint });
+  const source = new BigCommerceOrderSource(client, config.bigcommerce.storeHash, config.bigcommerce.pageSize);
   return {
-    lister: new BigCommerceOrderSource(client, config.bigcommerce.storeHash, config.bigcommerce.pageSize),
+    lister: source,
+    refunds: source,
     queue: new SqsOrderQueue(createSqsClient(config.queue), config.queue.queueUrl),
     state: new DynamoDbPollerState(db, config.aws.ledgerTable),
     circuits: new DynamoDbCircuits(db, config.aws.ledgerTable),

@@ -103,6 +103,12 @@ export const stageConfigSchema = z.object({
   priceLevel: z.enum(['custom', 'none']).default('custom'),
   /** The custcol_ field linking NetSuite lines to BigCommerce order products (see docs/configuration.md). */
   lineIdField: optional(z.string().regex(/^custcol[a-z0-9_]+$/, 'must be a transaction column field id, e.g. custcol_bc_line_id')),
+  /** Item refunded amounts not tied to a line book on (see docs/configuration.md). */
+  refundItemId: netsuiteId,
+  /** off, or deposit: captured BigCommerce payments become NetSuite customer deposits. */
+  payments: z.enum(['off', 'deposit']).default('off'),
+  /** Account for customer deposits; unset, Undeposited Funds. */
+  depositAccountId: netsuiteId,
   multiShipRoutes: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : unsetIfEmpty(value)), z.boolean().default(false)),
   /** How often the reconciler compares NetSuite's totals with what BigCommerce charged. */
   reconcileSchedule: scheduleExpression.default('rate(15 minutes)'),

@@ -51,6 +51,7 @@ export interface SimulatedEnvironmentOptions {
     | 'customerAutoNumbering'
     | 'oneWorld'
     | 'subsidiaries'
+    | 'transformExternalIds'
   >;
 }
 

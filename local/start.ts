@@ -189,7 +189,9 @@ if (stack.simulated) {
   const rows = await report(orderIds);
 
   // The warehouse ships one order in NetSuite; the fulfilment poller (every 5 minutes in AWS) brings it home.
-  const shippable = rows.find((row) => row.entry?.salesOrderId && (bc.getOrder(row.orderId)?.shipping_address_count ?? 0) > 0);
+  const shippable = rows.find(
+    (row) => row.orderId !== cancelled && row.orderId !== edited && row.entry?.salesOrderId && (bc.getOrder(row.orderId)?.shipping_address_count ?? 0) > 0,
+  );
   if (shippable) {
     const salesOrderId = shippable.entry!.salesOrderId!;
     const trackingNumber = '1Z999AA10123456784';
@@ -209,6 +211,50 @@ if (stack.simulated) {
     console.log(
       `  BigCommerce order ${shippable.orderId} is now "${order.status}", and the shopper got ${bc.shipmentEmails(shippable.orderId)} shipping e-mail.`,
     );
+  }
+
+  // After the sales order: the warehouse ships and bills one order, then the shopper is refunded one unit of it.
+  const shipped = rows.find(
+    (row) =>
+      row.orderId !== cancelled &&
+      row.orderId !== edited &&
+      row.orderId !== shippable?.orderId &&
+      row.entry?.salesOrderId &&
+      bc.getOrderProducts(row.orderId).some((line) => line.type === 'physical'),
+  );
+  if (shipped) {
+    const salesOrderId = shipped.entry!.salesOrderId!;
+    const line = bc.getOrderProducts(shipped.orderId).find((product) => product.type === 'physical')!;
+    console.log(`\nNetSuite ships and bills order ${shipped.orderId} (a cash sale); then BigCommerce refunds one "${line.name}"…`);
+    try {
+      ns.fulfil(salesOrderId);
+      ns.bill(salesOrderId, 'cashSale');
+      const items = [{ item_type: 'PRODUCT', item_id: line.id, quantity: 1 }];
+      const quote = await fetch(
+        `${stack.env.BIGCOMMERCE_API_URL}/stores/${stack.config.sync.storeHash}/v3/orders/${shipped.orderId}/payment_actions/refund_quotes`,
+        {
+          method: 'POST',
+          headers: { 'X-Auth-Token': stack.env.BIGCOMMERCE_ACCESS_TOKEN!, 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ items }),
+        },
+      );
+      const amount = ((await quote.json()) as { data: { total_refund_amount: number } }).data.total_refund_amount;
+      const refund = bc.refund(shipped.orderId, { items, payments: [{ provider_id: 'custom', amount, offline: true }], reason: 'demo: one returned' });
+      await bc.flushWebhooks();
+      await stack.worker.waitForIdle();
+      const credit = ns.records('cashRefund').find((record) => record.memo?.includes(`-RF${refund.id}]`));
+      const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, shipped.orderId));
+      console.log(
+        credit
+          ? `BigCommerce refund ${refund.id} (${amount.toFixed(2)}) arrived as NetSuite cash refund ${credit.tranId} (${credit.total.toFixed(2)}, externalId ${credit.externalId}).`
+          : `BigCommerce refund ${refund.id} was not booked: ${entry?.history?.at(-1)?.detail ?? 'see the order history'}`,
+      );
+      for (const event of (entry?.history ?? []).filter((item) => item.event === 'refunded')) console.log(`  history: ${event.detail}`);
+    } catch (error) {
+      console.log(`  (the refund demo could not run: ${(error as Error).message})`);
+      const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, shipped.orderId));
+      for (const event of (entry?.history ?? []).slice(-6)) console.log(`  history: ${event.event} ${event.detail ?? ''}`);
+    }
   }
   console.log(`\nNetSuite now holds ${ns.salesOrders().length} sales orders and ${ns.customers().length} customers.`);
   if (values.once) await shutdown(rows.some((row) => row.entry?.state === 'failed') ? 1 : 0);

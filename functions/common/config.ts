@@ -121,6 +121,10 @@ const netsuiteFields = {
     .regex(/^custcol[a-z0-9_]+$/, 'must be a transaction column field id, e.g. custcol_bc_line_id')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** Item (an Other Charge for Sale) that refunded amounts BigCommerce does not tie to a line book on: ORDER, FEE and gift wrapping refunds. */
+  NETSUITE_REFUND_ITEM_ID: optionalId,
+  /** SYNC_PAYMENTS=deposit: the bank account customer deposits go to; unset, Undeposited Funds. */
+  NETSUITE_DEPOSIT_ACCOUNT_ID: optionalId,
   /** Orders with several shipping addresses book one ship-to per line (needs Multiple Shipping Routes in NetSuite). */
   NETSUITE_MULTI_SHIP_ROUTES: z
     .enum(['true', 'false', ''])
@@ -158,6 +162,13 @@ const syncFields = {
   SYNC_TAX_MODE: z.enum(['netsuite', 'line']).default('netsuite'),
   /** SYNC_TAX_MODE=line: one tax line for the order's total, or one per BigCommerce tax class. */
   SYNC_TAX_LINES: z.enum(['total', 'class']).default('total'),
+  /** off: payments stay in BigCommerce. deposit: each captured payment becomes a NetSuite customer deposit on the sales order. */
+  SYNC_PAYMENTS: z.enum(['off', 'deposit']).default('off'),
+  /** SYNC_PAYMENTS=deposit: also record test-gateway transactions (a sandbox store); never in production. */
+  SYNC_PAYMENTS_INCLUDE_TEST: z
+    .enum(['true', 'false', ''])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Longer than one worker invocation can run, so two never hold an order at once. */
   SYNC_LEASE_MS: positiveInt((WORKER_TIMEOUT_SECONDS + 30) * 1000),
   SYNC_NEGATIVE_SKU_TTL_SECONDS: positiveInt(900),
@@ -250,6 +261,10 @@ export interface AppConfig {
     defaultShipMethodId?: string;
     multiShipRoutes: boolean;
     lineIdField?: string;
+    refundItemId?: string;
+    payments: 'off' | 'deposit';
+    includeTestPayments: boolean;
+    depositAccountId?: string;
     customerEntityId: 'auto' | 'email' | 'name';
     otherSubsidiaryCustomer: 'create' | 'fail';
     leaseMs: number;
@@ -588,6 +603,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       defaultShipMethodId: e.NETSUITE_DEFAULT_SHIP_METHOD_ID,
       multiShipRoutes: e.NETSUITE_MULTI_SHIP_ROUTES,
       ...(e.NETSUITE_LINE_ID_FIELD ? { lineIdField: e.NETSUITE_LINE_ID_FIELD } : {}),
+      ...(e.NETSUITE_REFUND_ITEM_ID ? { refundItemId: e.NETSUITE_REFUND_ITEM_ID } : {}),
+      payments: e.SYNC_PAYMENTS,
+      includeTestPayments: e.SYNC_PAYMENTS_INCLUDE_TEST,
+      ...(e.NETSUITE_DEPOSIT_ACCOUNT_ID ? { depositAccountId: e.NETSUITE_DEPOSIT_ACCOUNT_ID } : {}),
       customerEntityId: e.NETSUITE_CUSTOMER_ENTITY_ID,
       otherSubsidiaryCustomer: e.NETSUITE_OTHER_SUBSIDIARY_CUSTOMER,
       leaseMs: e.SYNC_LEASE_MS,

@@ -212,12 +212,18 @@ async function describe(message: { messageId: string; body: string }, deps: Anno
   if (entry && SYNCED_STATES.has(entry.state)) {
     // Synced, so the dead letter is about a later change: refused (by this very message), or failing.
     const refused = entry.snapshot?.refused;
+    // A refused refund or payment is remembered on its own ledger row, by the message that announced it.
+    const refusedMoney = [...Object.values(entry.refunds ?? {}), ...Object.values(entry.deposits ?? {})].find(
+      (record) => record.refused?.messageId === message.messageId,
+    )?.refused;
     const problem =
       refused && (refused.messageId === undefined || refused.messageId === message.messageId)
         ? { reason: refused.reason, errorClass: 'permanent' }
-        : entry.changeFailure
-          ? { reason: entry.changeFailure.message, errorClass: entry.changeFailure.errorClass }
-          : undefined;
+        : refusedMoney
+          ? { reason: refusedMoney.reason, errorClass: 'permanent' }
+          : entry.changeFailure
+            ? { reason: entry.changeFailure.message, errorClass: entry.changeFailure.errorClass }
+            : undefined;
     if (!problem) return undefined; // a later attempt applied the change
     return { messageId: message.messageId, storeHash: deps.storeHash, orderId, kind: 'change', ...problem };
   }

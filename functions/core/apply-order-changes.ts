@@ -8,7 +8,8 @@
  * person hears of it. A refusal is remembered by the BigCommerce `date_modified` it concerns, so the same
  * refusal is not announced again until the order changes again.
  *
- * Sources: lifecycle.md §2.4 (edits), §3.4 (cancellations), §1.5 (NetSuite sales order statuses).
+ * Sources: lifecycle.md §2.4 (edits), §3.4 (cancellations), §1.5 (NetSuite sales order statuses), §4.4 (refunds,
+ * apply-refunds.ts), §6.4 (payments, record-payments.ts).
  */
 import { PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
@@ -18,6 +19,8 @@ import { snapshotOf, type OrderSnapshot, type SnapshotLine } from './order-snaps
 import { CANCEL_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { AppliedChanges, ChangeFailure, HistoryEvent, LedgerEntry } from './ports.ts';
 import { planSalesOrder, type SyncDeps } from './sync-order.ts';
+import { applyRefunds } from './apply-refunds.ts';
+import { recordPayments } from './record-payments.ts';
 
 export type ChangeOutcome =
   | { status: 'unchanged'; orderId: number; salesOrderId: string }
@@ -31,12 +34,14 @@ const BUSY_POLL_MS = 250;
 export class ChangeRefusedError extends PermanentError {}
 
 /** What one step found: what to record, in words, and whether a person must act. */
-interface StepResult {
+export interface StepResult {
   applied: AppliedChanges;
   events: HistoryEvent[];
   changes: string[];
   /** In plain words, for the alert; the step's changes (if any) are still recorded. */
   refusal?: string;
+  /** A failure after part of the step was applied: what was applied is recorded, then this is thrown. */
+  failure?: unknown;
 }
 
 export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?: { order?: StoreOrder }): Promise<ChangeOutcome> {
@@ -60,7 +65,12 @@ export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?:
   const result: StepResult = { applied: {}, events: [], changes: [] };
   try {
     const order = given?.order ?? (await deps.source.getOrder(orderId));
-    merge(result, await applyOrderState(order, entry, salesOrderId, deps));
+    // Payments first, so a refund can find the deposit it pays back; refunds after the order's own state.
+    for (const step of [recordPayments, applyOrderState, applyRefunds]) {
+      const outcome = await step(order, entry, salesOrderId, deps);
+      merge(result, outcome);
+      if (outcome.failure) throw outcome.failure;
+    }
   } catch (error) {
     // Nothing was applied by the failing step (or it is safe to re-apply): release the lease, keep the history.
     const message = error instanceof Error ? error.message : String(error);

@@ -35,3 +35,22 @@ export function shipToAddressKey(storeHash: string, address: object): string {
   const digest = createHash('sha256').update(JSON.stringify(address)).digest('hex').slice(0, 16);
   return `BC-${storeHash}-A-${digest}`;
 }
+
+/** The credit document (cash refund or credit memo) or deposit refund made for one BigCommerce refund. */
+export function refundExternalId(storeHash: string, orderId: number, refundId: number): string {
+  return `${salesOrderExternalId(storeHash, orderId)}-RF${refundId}`;
+}
+
+/** The customer refund paying out a credit memo made for one BigCommerce refund. */
+export function customerRefundExternalId(storeHash: string, orderId: number, refundId: number): string {
+  return `${refundExternalId(storeHash, orderId, refundId)}-CR`;
+}
+
+/** The customer deposit made for one BigCommerce payment transaction. */
+export function depositExternalId(storeHash: string, orderId: number, transactionId: number): string {
+  return `${depositExternalIdPrefix(storeHash, orderId)}${transactionId}`;
+}
+
+export function depositExternalIdPrefix(storeHash: string, orderId: number): string {
+  return `${salesOrderExternalId(storeHash, orderId)}-TX`;
+}

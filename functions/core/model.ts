@@ -225,6 +225,9 @@ export interface ErpSalesOrderLine {
 export interface ErpSalesOrder {
   id: string;
   status: SalesOrderStatus;
+  /** The customer (entity) and currency internal ids, as refunds and deposits need them. */
+  customerId?: string;
+  currencyId?: string;
   shippingCost?: number;
   lines: ErpSalesOrderLine[];
 }

@@ -20,6 +20,9 @@ export const orderStatuses: Readonly<Record<number, string>> = {
 /** Cancelled and Declined: a synced order in one of these has its sales order closed (lifecycle.md §3.4). */
 export const CANCEL_STATUS_IDS: readonly number[] = [5, 6];
 
+/** Refunded and Partially Refunded: BigCommerce moves an order there when it is refunded (lifecycle.md §1.1, §3.1). */
+export const REFUND_STATUS_IDS: readonly number[] = [4, 14];
+
 export function statusName(id: number): string {
   return orderStatuses[id] ?? `status ${id}`;
 }

@@ -1,7 +1,7 @@
 import { modifiedOrders } from './modified-orders.ts';
 import { CANCEL_STATUS_IDS } from './order-statuses.ts';
 import { CIRCUIT_THRESHOLDS, circuitFailureOf, FIRST_PROBE_MS, requeueHeldOrders } from './circuit.ts';
-import type { CircuitStore, OrderLister, OrderQueue, ParkedOrders, PollerState } from './ports.ts';
+import type { CircuitStore, OrderLister, OrderQueue, OrderSource, ParkedOrders, PollerState } from './ports.ts';
 
 export interface PollSettings {
   storeHash: string;
@@ -15,6 +15,8 @@ export interface PollSettings {
 
 export interface PollDeps {
   lister: OrderLister;
+  /** The refund sweep's source (v3 refunds by creation time); absent, no sweep. */
+  refunds?: Pick<OrderSource, 'listRefundsCreatedSince'>;
   queue: OrderQueue;
   state: PollerState;
   /** The global circuits and the orders held while one is open (the poller requeues them). */
@@ -60,7 +62,9 @@ export async function pollOrders(deps: PollDeps): Promise<PollResult> {
     result.requeuedHeld = held.requeued.length + (held.probe === undefined ? 0 : 1);
     // While BigCommerce refuses our token, polling would only fail again: the cursor waits for the probe to succeed.
     if ((await deps.circuits.read()).get('bigcommerce')?.open) return { ...result, status: 'circuit_open' };
-    return await pollStatuses(deps, result, now);
+    const polled = await pollStatuses(deps, result, now);
+    if (polled.status === 'completed' && deps.refunds) await sweepRefunds(deps, deps.refunds, polled, now);
+    return polled;
   } catch (error) {
     const failure = circuitFailureOf(error);
     if (failure?.service !== 'bigcommerce') throw error;
@@ -70,6 +74,30 @@ export async function pollOrders(deps: PollDeps): Promise<PollResult> {
   } finally {
     await state.releaseLease(owner);
   }
+}
+
+/**
+ * The safety net behind `store/order/refund/created`: refunds created since the cursor (less the overlap) enqueue
+ * their orders, whatever the order's status (a refunded order is in none that triggers a sync). Refunds enqueued
+ * within the overlap are remembered by id, so a quiet store is not re-enqueued (lifecycle.md §4.4 step 1).
+ */
+async function sweepRefunds(deps: PollDeps, source: Pick<OrderSource, 'listRefundsCreatedSince'>, result: PollResult, now: () => number): Promise<void> {
+  const { queue, state, settings } = deps;
+  const saved = await state.getCursor('refunds');
+  const cursor = saved?.at.getTime() ?? now() - settings.initialLookbackMs;
+  const seen = new Map(Object.entries(saved?.recent ?? {}).map(([refundId, createdMs]) => [Number(refundId), createdMs]));
+  const refunds = await source.listRefundsCreatedSince(new Date(cursor - settings.overlapMs));
+  result.pages += 1;
+  const fresh = refunds.filter((refund) => !seen.has(refund.id));
+  const orderIds = [...new Set(fresh.map((refund) => refund.orderId))];
+  if (orderIds.length > 0) {
+    const receivedAt = new Date(now()).toISOString();
+    await queue.enqueue(orderIds.map((orderId) => ({ storeHash: settings.storeHash, orderId, source: 'poller' as const, receivedAt })));
+    result.enqueued += orderIds.length;
+  }
+  for (const refund of refunds) seen.set(refund.id, refund.created.getTime());
+  const newest = Math.max(cursor, ...refunds.map((refund) => refund.created.getTime()));
+  await state.advanceCursor('refunds', { at: new Date(newest), recent: withinOverlap(seen, newest - settings.overlapMs) });
 }
 
 async function pollStatuses(deps: PollDeps, result: PollResult, now: () => number): Promise<PollResult> {

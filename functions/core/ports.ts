@@ -7,6 +7,7 @@ import type { ErpAddress, ErpCustomer, ErpSalesOrder, NewCustomer, SalesOrderCha
 import type { Money } from './money.ts';
 import type { OrderSnapshot } from './order-snapshot.ts';
 import type { FailedOrdersDigest } from './announce-dead-letters.ts';
+import type { BillLine, BillingRecord, MoneyRecordType, NewCustomerDeposit, StoreRefund, StoreTransaction, TransformRequest } from './payment-model.ts';
 
 export interface OrderSource {
   getOrder(orderId: number): Promise<StoreOrder>;
@@ -14,6 +15,12 @@ export interface OrderSource {
   getTaxByClass(orderId: number): Promise<Array<{ name: string; amount: Money }>>;
   /** Records the NetSuite sales order id on the storefront order (idempotent). */
   recordSalesOrderId(orderId: number, salesOrderId: string): Promise<void>;
+  /** The order's refunds, oldest first (v3 payment_actions/refunds). */
+  listRefunds(orderId: number): Promise<StoreRefund[]>;
+  /** Refunds of any order created at or after `since` (the poller's sweep for missed refund webhooks). */
+  listRefundsCreatedSince(since: Date): Promise<StoreRefund[]>;
+  /** The order's payment transactions (v3 transactions; none is an empty list). */
+  listTransactions(orderId: number): Promise<StoreTransaction[]>;
 }
 
 export interface Erp {
@@ -51,6 +58,22 @@ export interface Erp {
   updateSalesOrder(salesOrderId: string, change: SalesOrderChange): Promise<void>;
   /** NetSuite's own totals of up to 1,000 sales orders, in one query; absent ids are not in NetSuite. */
   readSalesOrderTotals(salesOrderIds: string[]): Promise<Map<string, SalesOrderTotals>>;
+  /**
+   * The invoices and cash sales created from the sales order, and its customer deposits (linked to it, or ours by
+   * `depositExternalIdPrefix`), oldest first.
+   */
+  findBillingRecords(salesOrderId: string, depositExternalIdPrefix: string): Promise<BillingRecord[]>;
+  /** The item lines of an invoice or cash sale, each with the sales-order line it bills. */
+  readBillLines(type: 'invoice' | 'cashSale', id: string): Promise<BillLine[]>;
+  /**
+   * The transaction made for this externalId: by the externalId itself, or by the `[externalId]` marker in its memo
+   * (a transform may not keep the externalId, lifecycle.md §10 #13). Undefined when there is none.
+   */
+  findMoneyRecord(externalId: string): Promise<{ type: MoneyRecordType; id: string; total: number } | undefined>;
+  /** Runs a transform; returns the new record's id. Throws AlreadyExistsError on a duplicate externalId. */
+  transformRecord(request: TransformRequest): Promise<string>;
+  /** Throws AlreadyExistsError when a deposit with this externalId exists. */
+  createCustomerDeposit(deposit: NewCustomerDeposit): Promise<string>;
 }
 
 /** A sales order's totals as NetSuite computed them, in the transaction currency (discount as a positive amount). */
@@ -215,6 +238,12 @@ export interface AppliedRecord {
   at: string;
   /** Display amount (two decimals). */
   amount?: string;
+  /**
+   * Set when the refund or payment was refused (recordType 'refused', no record): why, and the queue message that
+   * announced it. That message's retries fail again (so a person hears of it); others pass quietly; a console retry
+   * tries afresh.
+   */
+  refused?: { reason: string; messageId?: string };
 }
 
 /** What NetSuite accepted in one change to a synced order; each part given replaces the ledger's. */
@@ -342,9 +371,10 @@ export interface PollerCursor {
 export interface PollerState {
   acquireLease(owner: string, leaseMs: number): Promise<boolean>;
   releaseLease(owner: string): Promise<void>;
-  getCursor(statusId: number): Promise<PollerCursor | undefined>;
+  /** By status id, or 'refunds' for the refund sweep's cursor (refund creation time). */
+  getCursor(statusId: number | 'refunds'): Promise<PollerCursor | undefined>;
   /** Moves the cursor forward (or keeps it, with a new `recent`); an older value is ignored. */
-  advanceCursor(statusId: number, cursor: PollerCursor): Promise<void>;
+  advanceCursor(statusId: number | 'refunds', cursor: PollerCursor): Promise<void>;
 }
 
 /** Postpones the next delivery of a queue message (SQS: ChangeMessageVisibility). */

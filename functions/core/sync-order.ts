@@ -1,7 +1,7 @@
 import { buildSalesOrder, skusToResolve, type BookedTotals, type SalesOrderSettings } from './build-sales-order.ts';
 import { AlreadyExistsError, MissingSkuError, NotFoundError, PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey, salesOrderExternalId, shipToAddressKey } from './external-ids.ts';
-import { statusName } from './order-statuses.ts';
+import { REFUND_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import { emailHash, historyEvent } from './order-history.ts';
 import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
@@ -23,6 +23,14 @@ export interface SyncSettings extends SalesOrderSettings {
   customerEntityId?: 'auto' | 'email' | 'name';
   /** OneWorld: a shopper known only in another subsidiary gets a customer of ours, or the order fails. */
   otherSubsidiaryCustomer?: 'create' | 'fail';
+  /** Item that refunded amounts not tied to a line (ORDER, FEE, gift wrapping) book on (NETSUITE_REFUND_ITEM_ID). */
+  refundItemId?: string;
+  /** deposit: captured payments become customer deposits on the sales order (SYNC_PAYMENTS; default off). */
+  payments?: 'off' | 'deposit';
+  /** Record test-gateway payments too (a sandbox store). */
+  includeTestPayments?: boolean;
+  /** Unset: deposits go to Undeposited Funds. */
+  depositAccountId?: string;
 }
 
 export interface SyncDeps {
@@ -141,8 +149,12 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
     // The order moved on while its sales order was orphaned (cancelled, say): apply that now.
     const change = await applyOrderChanges(orderId, deps);
     if (change.status === 'changed') return change;
+  } else if (result.order && (settings.payments === 'deposit' || REFUND_STATUS_IDS.includes(result.order.statusId))) {
+    // Payments (and refunds) that came before the sales order do not wait for another event. A refund before it is
+    // rare: a refunded order is not in a trigger status, so this runs only when its status says refunded.
+    await applyOrderChanges(orderId, deps, { order: result.order });
   }
-  const { warnings, snapshot: _snapshot, adopted: _adopted, ...synced } = result;
+  const { warnings, snapshot: _snapshot, adopted: _adopted, order: _order, ...synced } = result;
   return { status: 'synced', orderId, ...synced, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
@@ -151,6 +163,8 @@ type CreatedSalesOrder = {
   created: boolean;
   booked: BookedTotals;
   snapshot: OrderSnapshot;
+  /** The order as read for this attempt (absent when an orphan was adopted). */
+  order?: StoreOrder;
   warnings: string[];
   /** Found in NetSuite for an order no longer to be synced (see adoptOrphan). */
   adopted?: boolean;
@@ -327,7 +341,7 @@ async function createSalesOrder(orderId: number, deps: SyncDeps, trail: AttemptT
     // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
     // crash between the create and here (the retry finds the order by externalId and sets the same rates).
     if (draft.shipGroups) await deps.erp.setShipGroupRates(created.salesOrderId, draft.shipGroups);
-    return { ...created, booked, snapshot: snapshotOf(draft, order.dateModified, order.statusId), warnings };
+    return { ...created, booked, snapshot: snapshotOf(draft, order.dateModified, order.statusId), order, warnings };
   } catch (error) {
     const refusedLine = error instanceof SyncError ? /^item\.items\[(\d+)\]\.item$/.exec(error.details.path ?? '') : null;
     const refusedSku = refusedLine ? lineSkus[Number(refusedLine[1])] : undefined;

@@ -92,3 +92,15 @@ test('a key NetSuite cannot take stops the configuration at start, saying why (n
   expect(() => loadConfig(oauth2(pem('ec', { namedCurve: 'secp256k1' })))).toThrow(/an EC key on secp256k1/);
   expect(() => loadConfig(oauth2(pem('ec', { namedCurve: 'secp256k1' })))).toThrow(ConfigError);
 });
+
+test('payments stay in BigCommerce unless SYNC_PAYMENTS=deposit; the refund item and deposit account are NetSuite ids', () => {
+  expect(loadConfig(base).sync).toMatchObject({ payments: 'off', includeTestPayments: false });
+  expect(loadConfig(base).sync.refundItemId).toBeUndefined();
+  expect(loadConfig({ ...base, SYNC_PAYMENTS: 'deposit', NETSUITE_DEPOSIT_ACCOUNT_ID: '112', NETSUITE_REFUND_ITEM_ID: '77' }).sync).toMatchObject({
+    payments: 'deposit',
+    depositAccountId: '112',
+    refundItemId: '77',
+  });
+  expect(() => loadConfig({ ...base, SYNC_PAYMENTS: 'payment' })).toThrow(/SYNC_PAYMENTS/);
+  expect(() => loadConfig({ ...base, NETSUITE_REFUND_ITEM_ID: 'refunds' })).toThrow(/NETSUITE_REFUND_ITEM_ID/);
+});

@@ -18,17 +18,21 @@ import {
   metafieldListEnvelope,
   orderListSchema,
   orderSchema,
+  refundListEnvelope,
   shipmentListSchema,
   shipmentSchema,
   shippableLineListSchema,
   taxListSchema,
+  transactionListEnvelope,
   v2ErrorSchema,
   v3ErrorSchema,
   type WireHook,
   type WireLine,
   type WireOrder,
+  type WireRefund,
   type WireShipment,
   type WireTax,
+  type WireTransaction,
 } from './bigcommerce-schemas.ts';
 
 export interface BigCommerceClientOptions {
@@ -162,6 +166,43 @@ export class BigCommerceClient {
     const response = await this.send('GET', 'v2/orders', { searchParams });
     if (response.statusCode === 204) return [];
     return this.parse(response, orderListSchema, 'order list');
+  }
+
+  /** Every refund of one order, oldest first ("ordered by refund ID in ascending order", orders.v3.yml L360-383). */
+  async listOrderRefunds(orderId: number): Promise<WireRefund[]> {
+    return this.listV3(`v3/orders/${orderId}/payment_actions/refunds`, {}, refundListEnvelope, `refunds of order ${orderId}`);
+  }
+
+  /** Refunds of any order created at or after `since` (RFC 3339, orders.v3.yml L402-477): the sweep for missed webhooks. */
+  async listRefundsCreatedSince(since: Date): Promise<WireRefund[]> {
+    // Whole seconds: the spec asks for RFC 3339 date-times and gives no example with fractions.
+    const min = new Date(Math.floor(since.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    return this.listV3('v3/orders/payment_actions/refunds', { 'created:min': min }, refundListEnvelope, 'refunds since ' + min);
+  }
+
+  /** The order's payment transactions; none when BigCommerce answers 204 (orders.v3.yml L92-174). */
+  async listOrderTransactions(orderId: number): Promise<WireTransaction[]> {
+    return this.listV3(`v3/orders/${orderId}/transactions`, {}, transactionListEnvelope, `transactions of order ${orderId}`);
+  }
+
+  /** Every page of a v3 collection (`{data, meta.pagination}`); a 204 is an empty collection. */
+  private async listV3<T>(
+    path: string,
+    searchParams: Record<string, string>,
+    schema: z.ZodType<{ data: T[]; meta?: { pagination?: { total_pages?: number } } }>,
+    what: string,
+  ): Promise<T[]> {
+    const all: T[] = [];
+    const limit = this.options.pageSize;
+    for (let page = 1; ; page++) {
+      const response = await this.send('GET', path, { searchParams: { ...searchParams, page, limit } });
+      if (response.statusCode === 204) break;
+      const { data, meta } = this.parse(response, schema, what);
+      all.push(...data);
+      const pages = meta?.pagination?.total_pages;
+      if (data.length === 0 || (pages !== undefined ? page >= pages : data.length < limit)) break;
+    }
+    return all;
   }
 
   /** Creates or updates one order metafield, keyed by (namespace, key): safe to repeat. */

@@ -6,7 +6,8 @@ import type { OrderLister, OrderSource } from '../../core/ports.ts';
 import type { Consignment, OrderFee, PostalAddress, StoreOrder } from '../../core/model.ts';
 import { addMoney, zeroMoney, type Money } from '../../core/money.ts';
 import type { BigCommerceClient } from './bigcommerce-client.ts';
-import type { WireAddress, WireConsignment, WireFee } from './bigcommerce-schemas.ts';
+import type { WireAddress, WireConsignment, WireFee, WireRefund, WireTransaction } from './bigcommerce-schemas.ts';
+import type { StoreRefund, StoreTransaction } from '../../core/payment-model.ts';
 
 export const METAFIELD_NAMESPACE = 'bc_netsuite_sync';
 export const METAFIELD_KEY = 'netsuite_sales_order_id';
@@ -93,6 +94,18 @@ export class BigCommerceOrderSource implements OrderSource, OrderLister {
     return [...byClass].map(([name, amount]) => ({ name, amount }));
   }
 
+  async listRefunds(orderId: number): Promise<StoreRefund[]> {
+    return (await this.client.listOrderRefunds(orderId)).map(toRefund).sort((a, b) => a.id - b.id);
+  }
+
+  async listRefundsCreatedSince(since: Date): Promise<StoreRefund[]> {
+    return (await this.client.listRefundsCreatedSince(since)).map(toRefund);
+  }
+
+  async listTransactions(orderId: number): Promise<StoreTransaction[]> {
+    return (await this.client.listOrderTransactions(orderId)).map(toTransaction);
+  }
+
   async recordSalesOrderId(orderId: number, salesOrderId: string): Promise<void> {
     await this.client.upsertOrderMetafield(orderId, {
       namespace: METAFIELD_NAMESPACE,
@@ -102,6 +115,44 @@ export class BigCommerceOrderSource implements OrderSource, OrderLister {
       description: 'Internal id of the NetSuite sales order created for this order',
     });
   }
+}
+
+function toRefund(refund: WireRefund): StoreRefund {
+  return {
+    id: refund.id,
+    orderId: refund.order_id,
+    created: refund.created,
+    reason: refund.reason,
+    totalAmount: refund.total_amount,
+    totalTax: refund.total_tax,
+    items: refund.items.map((item) => ({
+      type: item.item_type,
+      itemId: item.item_id,
+      ...(item.quantity !== null && item.quantity !== undefined ? { quantity: item.quantity } : {}),
+      ...(item.requested_amount !== null && item.requested_amount !== undefined ? { requestedAmount: item.requested_amount } : {}),
+    })),
+    payments: refund.payments.map((payment) => ({
+      providerId: payment.provider_id,
+      amount: payment.amount,
+      offline: payment.offline ?? false,
+      isDeclined: payment.is_declined ?? false,
+    })),
+  };
+}
+
+function toTransaction(transaction: WireTransaction): StoreTransaction {
+  return {
+    id: transaction.id,
+    orderId: transaction.order_id,
+    event: transaction.event,
+    method: transaction.method,
+    amount: transaction.amount,
+    currency: transaction.currency.toUpperCase(),
+    gateway: transaction.gateway,
+    dateCreated: transaction.date_created,
+    test: transaction.test ?? false,
+    status: transaction.status,
+  };
 }
 
 function toConsignment(consignment: WireConsignment): Consignment {

@@ -192,3 +192,64 @@ export const v3ErrorSchema = z.looseObject({
   detail: z.string().optional(),
   errors: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
 });
+
+/** v3 money (`Amount`): a number with two decimals (orders.v3.yml L2980-2986), kept exact via its decimal text. */
+const amount = z.number().transform((value, ctx) => {
+  try {
+    return parseMoney(String(value));
+  } catch {
+    ctx.issues.push({ code: 'custom', message: `not an amount: ${value}`, input: value });
+    return z.NEVER;
+  }
+});
+
+/** A v3 refund (orders.v3.yml L2842-2943: Refund, RefundItem, RefundPayment). */
+export const refundSchema = z.looseObject({
+  id: z.number().int(),
+  order_id: z.number().int(),
+  created: instant,
+  reason: text,
+  total_amount: amount,
+  total_tax: amount.nullish().transform((value) => value ?? zeroMoney),
+  items: z
+    .array(
+      z.looseObject({
+        item_type: z.enum(['PRODUCT', 'GIFT_WRAPPING', 'SHIPPING', 'HANDLING', 'ORDER', 'FEE']),
+        item_id: z.number().int(),
+        quantity: z.number().int().nullish(),
+        requested_amount: amount.nullish(),
+      }),
+    )
+    .nullish()
+    .transform((value) => value ?? []),
+  payments: z.array(
+    z.looseObject({
+      provider_id: text,
+      amount,
+      offline: z.boolean().nullish(),
+      is_declined: z.boolean().nullish(),
+    }),
+  ),
+});
+export type WireRefund = z.infer<typeof refundSchema>;
+
+const v3Pagination = z
+  .looseObject({ pagination: z.looseObject({ current_page: z.number().int().optional(), total_pages: z.number().int().optional() }).optional() })
+  .optional();
+export const refundListEnvelope = z.looseObject({ data: z.array(refundSchema), meta: v3Pagination });
+
+/** A v3 transaction (orders.v3.yml L1604-1718): `order_id` is a string here, unlike a refund's. */
+export const transactionSchema = z.looseObject({
+  id: z.number().int(),
+  order_id: z.union([z.string(), z.number()]).transform(Number),
+  event: z.enum(['purchase', 'authorization', 'capture', 'refund', 'void', 'pending', 'settled']),
+  method: text,
+  amount,
+  currency: z.string(),
+  gateway: text,
+  date_created: instant,
+  test: z.boolean().nullish(),
+  status: text,
+});
+export type WireTransaction = z.infer<typeof transactionSchema>;
+export const transactionListEnvelope = z.looseObject({ data: z.array(transactionSchema), meta: v3Pagination });

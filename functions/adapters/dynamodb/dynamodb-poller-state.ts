@@ -17,7 +17,8 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
   private get leaseKey(): string {
     return `${this.keyPrefix}lease`;
   }
-  private cursorKey(statusId: number): string {
+  /** A cursor per trigger status, and one for the refund sweep. */
+  private cursorKey(statusId: number | 'refunds'): string {
     return `${this.keyPrefix}cursor#${statusId}`;
   }
 
@@ -56,13 +57,13 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
     }
   }
 
-  async getCursor(statusId: number): Promise<PollerCursor | undefined> {
+  async getCursor(statusId: number | 'refunds'): Promise<PollerCursor | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: this.cursorKey(statusId) }, ConsistentRead: true }));
     if (!result.Item) return undefined;
     return { at: new Date(Number(result.Item.cursorMs)), recent: (result.Item.recent as Record<string, number> | undefined) ?? {} };
   }
 
-  async advanceCursor(statusId: number, cursor: PollerCursor): Promise<void> {
+  async advanceCursor(statusId: number | 'refunds', cursor: PollerCursor): Promise<void> {
     const to = cursor.at.getTime();
     try {
       await this.db.send(

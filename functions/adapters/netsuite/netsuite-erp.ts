@@ -18,6 +18,7 @@ import type {
 } from '../../core/model.ts';
 import { addMoney, negateMoney, parseMoney, type Money } from '../../core/money.ts';
 import type { Erp, SalesOrderTotals } from '../../core/ports.ts';
+import type { BillingRecord, BillLine, MoneyRecordType, NewCustomerDeposit, TransformRequest } from '../../core/payment-model.ts';
 import type { NetSuiteClient } from './netsuite-client.ts';
 import { sqlIdentifier, sqlString, sqlStringList } from './suiteql.ts';
 
@@ -33,6 +34,8 @@ const refId = z.looseObject({ id: z.union([z.string(), z.number()]).transform(St
 /** The sales order with its item sublist expanded (REST API Browser 2026.1, salesOrder and salesOrder-itemElement). */
 const salesOrderSchema = z.looseObject({
   status: z.looseObject({ id: z.enum(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']) }),
+  entity: refId.optional(),
+  currency: refId.optional(),
   shippingCost: numberish.optional(),
   item: z
     .looseObject({
@@ -51,6 +54,34 @@ const salesOrderSchema = z.looseObject({
     })
     .optional(),
 });
+/** An invoice's or cash sale's item lines, expanded; `orderLine` is the sales-order line billed (REST API Browser 2026.1). */
+const billSchema = z.looseObject({
+  item: z
+    .looseObject({
+      items: z.array(
+        z.looseObject({
+          line: numberish,
+          orderLine: numberish.optional(),
+          item: refId,
+          quantity: numberish,
+          rate: numberish.optional(),
+          amount: numberish.optional(),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+/** SuiteQL transaction type codes of the records the refund and payment flows touch (lifecycle.md §7.1). */
+const MONEY_TYPES: Record<string, MoneyRecordType> = {
+  CustInvc: 'invoice',
+  CashSale: 'cashSale',
+  CustDep: 'customerDeposit',
+  CustCred: 'creditMemo',
+  CashRfnd: 'cashRefund',
+  CustRfnd: 'customerRefund',
+};
+
 const shipLinesSchema = z.looseObject({
   items: z.array(z.looseObject({ shipAddress: z.looseObject({ id: z.union([z.string(), z.number()]) }).optional(), shipGroup: z.number().int().optional() })),
 });
@@ -188,6 +219,8 @@ export class NetSuiteErp implements Erp {
     return {
       id: salesOrderId,
       status: parsed.data.status.id as SalesOrderStatus,
+      ...(parsed.data.entity ? { customerId: parsed.data.entity.id } : {}),
+      ...(parsed.data.currency ? { currencyId: parsed.data.currency.id } : {}),
       ...(parsed.data.shippingCost !== undefined ? { shippingCost: parsed.data.shippingCost } : {}),
       lines: (parsed.data.item?.items ?? []).map((line) => ({
         line: line.line,
@@ -293,6 +326,103 @@ export class NetSuiteErp implements Erp {
       });
     }
     return totals;
+  }
+
+  /**
+   * Bills by the main line's `createdfrom` (lifecycle.md §5.1, §7.1); deposits also by our externalId prefix, since
+   * whether a deposit's main line carries its sales order in `createdfrom` is UNCONFIRMED.
+   */
+  async findBillingRecords(salesOrderId: string, depositExternalIdPrefix: string): Promise<BillingRecord[]> {
+    if (!/^\d+$/.test(salesOrderId)) throw new RangeError(`not a NetSuite internal id: ${salesOrderId}`);
+    const rows = await this.client.suiteql(
+      `SELECT t.id, t.type, t.status, t.foreigntotal AS total FROM transaction t
+       JOIN transactionline ml ON ml.transaction = t.id AND ml.mainline = 'T'
+       WHERE (t.type IN ('CustInvc', 'CashSale', 'CustDep') AND ml.createdfrom = ${salesOrderId})
+          OR (t.type = 'CustDep' AND t.externalid LIKE ${sqlString(`${depositExternalIdPrefix}%`)})
+       ORDER BY t.id`,
+    );
+    const seen = new Set<string>();
+    return rows.flatMap((row) => {
+      const type = MONEY_TYPES[row.type ?? ''];
+      if (!row.id || seen.has(row.id) || (type !== 'invoice' && type !== 'cashSale' && type !== 'customerDeposit')) return [];
+      seen.add(row.id);
+      // BUILTIN.CF-style codes ("CustInvc:B") or the bare letter: the letter is what matters.
+      return [{ id: row.id, type, status: (row.status ?? '').split(':').pop()!, total: Math.abs(Number(row.total ?? 0)) }];
+    });
+  }
+
+  async readBillLines(type: 'invoice' | 'cashSale', id: string): Promise<BillLine[]> {
+    const record = await this.client.getRecord(type, id, { expand: true });
+    if (!record) throw new PermanentError(`NetSuite ${type} ${id} no longer exists`, { source: 'netsuite' });
+    const parsed = billSchema.safeParse(record);
+    if (!parsed.success)
+      throw new PermanentError(`NetSuite ${type} ${id} has a shape this sync does not understand: ${parsed.error.issues[0]?.message}`, { source: 'netsuite' });
+    return (parsed.data.item?.items ?? []).map((line) => ({
+      line: line.line,
+      ...(line.orderLine !== undefined ? { orderLine: line.orderLine } : {}),
+      itemId: line.item.id,
+      quantity: Math.abs(line.quantity),
+      rate: line.rate ?? 0,
+      amount: line.amount ?? 0,
+    }));
+  }
+
+  async findMoneyRecord(externalId: string): Promise<{ type: MoneyRecordType; id: string; total: number } | undefined> {
+    const rows = await this.client.suiteql(
+      `SELECT t.id, t.type, t.foreigntotal AS total FROM transaction t
+       WHERE t.externalid = ${sqlString(externalId)} OR t.memo LIKE ${sqlString(`%[${externalId}]%`)} ORDER BY t.id`,
+    );
+    for (const row of rows) {
+      const type = MONEY_TYPES[row.type ?? ''];
+      if (row.id && type) return { type, id: row.id, total: Math.abs(Number(row.total ?? 0)) };
+    }
+    return undefined;
+  }
+
+  async transformRecord(request: TransformRequest): Promise<string> {
+    const body: Record<string, unknown> = { externalId: request.externalId, memo: request.memo };
+    if (request.lines) {
+      body.item = {
+        items: request.lines.map((line) => ({
+          ...(line.line !== undefined ? { line: line.line } : {}),
+          ...(line.itemId !== undefined ? { item: { id: line.itemId } } : {}),
+          ...(line.quantity !== undefined ? { quantity: line.quantity } : {}),
+          ...(line.rate !== undefined ? { rate: line.rate } : {}),
+          ...(line.amount !== undefined ? { amount: line.amount } : {}),
+          ...(line.description !== undefined ? { description: line.description } : {}),
+          ...(line.taxCodeId ? { taxCode: { id: line.taxCodeId } } : {}),
+        })),
+      };
+    }
+    if (request.shippingCost !== undefined) body.shippingCost = request.shippingCost;
+    // Credit memos name the invoice they apply to by `doc` ("you must specify the doc field", section_157901123882).
+    if (request.applyTo && 'docId' in request.applyTo)
+      body.apply = {
+        items: [{ doc: { id: request.applyTo.docId }, apply: true, ...(request.applyTo.amount !== undefined ? { amount: request.applyTo.amount } : {}) }],
+      };
+    if (request.applyTo && 'unapplied' in request.applyTo) body.apply = { items: [{ doc: { id: request.applyTo.unapplied }, apply: false }] };
+    // Customer refunds name what they refund: the credit memo (`apply`) or the deposit (`deposit`), article_0830082954.
+    if (request.refundFrom)
+      body[request.refundFrom.sublist] = { items: [{ doc: { id: request.refundFrom.docId }, apply: true, amount: request.refundFrom.amount }] };
+    // Not retried blindly: the caller looks the record up by externalId and memo marker before any second try.
+    return this.client.transformRecord(request.from, request.fromId, request.to, body, { retrySafe: false, ...(request.lines ? { replace: ['item'] } : {}) });
+  }
+
+  async createCustomerDeposit(deposit: NewCustomerDeposit): Promise<string> {
+    return this.client.createRecord(
+      'customerDeposit',
+      {
+        externalId: deposit.externalId,
+        memo: deposit.memo,
+        customer: { id: deposit.customerId },
+        salesOrder: { id: deposit.salesOrderId },
+        payment: deposit.payment,
+        tranDate: deposit.tranDate,
+        ...(deposit.currencyId ? { currency: { id: deposit.currencyId } } : {}),
+        ...(deposit.accountId ? { account: { id: deposit.accountId }, undepFunds: false } : { undepFunds: true }),
+      },
+      { retrySafe: true },
+    );
   }
 
   async findSalesOrderByExternalId(externalId: string): Promise<string | undefined> {
