@@ -89,7 +89,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ns.server.setFaultRate({ method: 'PATCH', path: '/record/v1/salesOrder' }, { kind: 'drop-after-commit' }, rate * 0.3);
 
     // The shop: most orders are syncable; a few have a SKU NetSuite lacks; a few are unpaid (never synced).
-    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string; change?: 'edit' | 'cancel' };
+    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string; change?: 'edit' | 'cancel' | 'refund' };
     const planned: Planned[] = [];
     for (let index = 0; index < options.orders; index++) {
       const roll = random();
@@ -132,8 +132,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const late = await changeSomeOrders(planned.slice(half), bc, catalog, random);
-    const changed = { edits: early.edits + late.edits, cancels: early.cancels + late.cancels };
-    log(`changed ${changed.edits} orders (quantities, prices, added and removed lines) and cancelled ${changed.cancels}, while creates were in flight`);
+    const changed = { edits: early.edits + late.edits, cancels: early.cancels + late.cancels, refunds: early.refunds + late.refunds };
+    log(
+      `changed ${changed.edits} orders (quantities, prices, added and removed lines), cancelled ${changed.cancels} and refunded ${changed.refunds}, while creates were in flight`,
+    );
 
     // Settle: webhooks delivered (with retries), the queue drained, the poller's last pass drained too.
     const progress = setInterval(() => {
@@ -187,10 +189,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const salesOrder = found[0]!;
       // The open lines, as a set: an edit closes removed lines and appends added ones.
       const sorted = (lines: unknown[][]) => lines.map((line) => JSON.stringify(line)).sort();
-      const expected = sorted(bc.getOrderProducts(order.orderId).map((line) => [itemIds.get(line.sku), line.quantity, Number(line.price_ex_tax)]));
+      // Refunded units come off an unbilled sales order (a fully refunded line is closed).
+      const expected = sorted(
+        bc
+          .getOrderProducts(order.orderId)
+          .filter((line) => line.quantity > line.quantity_refunded)
+          .map((line) => [itemIds.get(line.sku), line.quantity - line.quantity_refunded, Number(line.price_ex_tax)]),
+      );
       const actual = sorted(salesOrder.lines.filter((line) => !line.isClosed).map((line) => [line.item, line.quantity, line.rate]));
       if (JSON.stringify(actual) !== JSON.stringify(expected))
         violations.push(`order ${order.orderId}: lines ${JSON.stringify(actual)} differ from the storefront's ${JSON.stringify(expected)}`);
+      if (order.change === 'refund') {
+        const refunds = Object.keys((await stack.context.ledger.get(orderKey('abc123', order.orderId)))?.refunds ?? {});
+        const given = bc.refunds(order.orderId).map((refund) => String(refund.id));
+        if (JSON.stringify(refunds.sort()) !== JSON.stringify(given.sort()))
+          violations.push(`order ${order.orderId}: NetSuite booked refunds ${JSON.stringify(refunds)}; BigCommerce has ${JSON.stringify(given)}`);
+      }
       const bcOrder = bc.getOrder(order.orderId)!;
       if (!MONEY.test(bcOrder.shipping_cost_ex_tax) || (salesOrder.shippingCost ?? 0) !== Number(bcOrder.shipping_cost_ex_tax)) {
         violations.push(`order ${order.orderId}: shipping ${salesOrder.shippingCost} differs from ${bcOrder.shipping_cost_ex_tax}`);
@@ -222,8 +236,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const announced = unsyncable.filter((order) => texts.some((text) => text.startsWith(`Order ${order.orderId} `))).length + digestCount;
     if (announced !== unsyncable.length) violations.push(`${announced} unsyncable orders were announced (alone or in a digest); expected ${unsyncable.length}`);
     for (const order of planned.filter((p) => p.kind !== 'unsyncable')) {
-      if (texts.some((text) => text.startsWith(`Order ${order.orderId} `)) || inDigests.includes(order.orderId))
-        violations.push(`order ${order.orderId} (${order.kind}) was announced as failed`);
+      const said = texts.filter((text) => text.startsWith(`Order ${order.orderId} `));
+      if (said.length > 0 || inDigests.includes(order.orderId))
+        violations.push(
+          `order ${order.orderId} (${order.kind}${order.change ? `, ${order.change}` : ''}) was announced as failed: ${said.join(' | ') || 'in a digest'}`,
+        );
     }
 
     const inFlight = await queueDepth(stack, stack.queues.ordersQueueUrl);
@@ -257,6 +274,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         duplicateWebhooks: bc.webhookDeliveries.filter((delivery) => delivery.duplicate).length,
         edits: changed.edits,
         cancels: changed.cancels,
+        refunds: changed.refunds,
         salesOrderPatches: ns.server.log.filter((entry) => entry.method === 'PATCH' && entry.path.includes('/record/v1/salesOrder/')).length,
         workerCrashes: faults.crashes,
         ...shipping,
@@ -272,12 +290,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
  * one in twenty, in random order with short pauses, so some land before and some after their sales order exists.
  */
 async function changeSomeOrders(
-  planned: Array<{ orderId: number; kind: string; change?: 'edit' | 'cancel' }>,
+  planned: Array<{ orderId: number; kind: string; change?: 'edit' | 'cancel' | 'refund' }>,
   bc: NonNullable<Awaited<ReturnType<typeof startLocalStack>>['simulated']>['bc'],
   catalog: Array<{ sku: string; price: string }>,
   random: () => number,
-): Promise<{ edits: number; cancels: number }> {
-  const counts = { edits: 0, cancels: 0 };
+): Promise<{ edits: number; cancels: number; refunds: number }> {
+  const counts = { edits: 0, cancels: 0, refunds: 0 };
   for (const order of planned) {
     if (order.kind !== 'syncable') continue;
     const roll = random();
@@ -299,6 +317,17 @@ async function changeSomeOrders(
       bc.editOrder(order.orderId, { products: edit });
       order.change = 'edit';
       counts.edits += 1;
+    } else if (roll < 0.2) {
+      // One unit of the first line goes back to the shopper (the chaos store charges no tax: its price is the refund).
+      const first = bc.getOrderProducts(order.orderId)[0]!;
+      const amount = Number(Number(first.price_inc_tax).toFixed(2));
+      bc.refund(order.orderId, {
+        items: [{ item_type: 'PRODUCT', item_id: first.id, quantity: 1 }],
+        payments: [{ provider_id: 'testgateway', amount, offline: false }],
+        reason: 'chaos: one returned',
+      });
+      order.change = 'refund';
+      counts.refunds += 1;
     } else continue;
     if (random() < 0.3) await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -429,7 +458,8 @@ async function chaosFulfilments(
     if (bc.shipmentEmails(orderId) !== expected)
       violations.push(`order ${orderId}: ${bc.shipmentEmails(orderId)} shipping e-mails for ${expected} fulfilment(s)`);
     if (shipments.length !== expected) violations.push(`order ${orderId}: ${shipments.length} shipments for ${expected} fulfilment(s)`);
-    if (bc.getOrder(orderId)?.status_id !== 2)
+    // A refunded order keeps BigCommerce's refund status (the fulfilment flow never overrides it).
+    if (![2, 4, 14].includes(bc.getOrder(orderId)?.status_id ?? 0))
       violations.push(`order ${orderId} is fully fulfilled in NetSuite but status ${bc.getOrder(orderId)?.status_id} in BigCommerce`);
   }
   return {

@@ -134,9 +134,10 @@ const netsuiteFields = {
 
 /**
  * Every paid, not cancelled status: Awaiting Fulfillment, Awaiting Shipment, Awaiting Pickup, Partially Shipped,
- * Shipped, Completed. An order that moves on (shipped, or a digital order straight to Completed) still syncs.
+ * Shipped, Completed, and Partially Refunded (a paid order refunded in part before we saw it is still a sale: it is
+ * booked, then its refund). An order that moves on (shipped, or a digital order straight to Completed) still syncs.
  */
-export const DEFAULT_TRIGGER_STATUSES = '11,9,8,3,2,10';
+export const DEFAULT_TRIGGER_STATUSES = '11,9,8,3,2,10,14';
 
 const triggerStatuses = {
   /** Orders in these statuses (ids or names) become sales orders; others are skipped until they move. */

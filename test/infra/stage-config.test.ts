@@ -13,7 +13,7 @@ describe('stage config', () => {
       stackName: 'BcNetSuiteSync',
       netsuiteAuth: 'oauth2',
       netsuiteConcurrencyBudget: 5,
-      triggerStatuses: '11,9,8,3,2,10',
+      triggerStatuses: '11,9,8,3,2,10,14',
       timeZone: 'UTC',
       taxMode: 'netsuite',
       pollerSchedule: 'rate(10 minutes)',

@@ -199,6 +199,24 @@ describe('cancelled or declined in BigCommerce', () => {
     expect(await events(orderId)).toEqual(expect.arrayContaining(['sales_order_found', 'cancelled']));
   });
 
+  test('partially refunded before it ever synced: still booked (the sale), then its refund', async () => {
+    sim().bc.pauseWebhooks(); // the webhooks are late: the refund happens before we hear of the order
+    const orderId = placeOrder('refunded-early@example.com');
+    const [mug] = products(orderId);
+    sim().bc.refund(orderId, {
+      items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 }],
+      payments: [{ provider_id: 'testgateway', amount: 12.5, offline: false }],
+    });
+    expect(sim().bc.getOrder(orderId)!.status_id).toBe(14);
+    sim().bc.resumeWebhooks();
+    await settle();
+
+    const entry = await ledger(orderId);
+    expect(entry).toMatchObject({ state: 'synced' });
+    expect(lineOf(entry.salesOrderId!, mug!.id)).toMatchObject({ quantity: 1 }); // 2 sold, 1 refunded before the sync
+    expect(Object.keys(entry.refunds ?? {})).toHaveLength(1);
+  });
+
   test('cancelled before it ever synced: skipped, no sales order', async () => {
     const orderId = sim().bc.addOrder({ statusId: 7, billing: shopper('never@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '1.0000' }] });
     await settle();
