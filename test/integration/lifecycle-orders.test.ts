@@ -264,6 +264,37 @@ describe('edited in BigCommerce', () => {
     expect(await alertsAbout(orderId)).toEqual([]);
   });
 
+  test('edited while its sales order was orphaned by a worker that died before the ledger write: the retry finds it and applies the edit', async () => {
+    const { ledger: orderLedger } = stack.context;
+    const markSynced = orderLedger.markSynced;
+    let crashed = 0;
+    orderLedger.markSynced = async () => {
+      crashed += 1;
+      orderLedger.markSynced = markSynced; // dies once; the retries live
+      throw new Error('test: the worker died after NetSuite created the sales order');
+    };
+    const orderId = placeOrder('orphan-edit@example.com');
+    const [mug] = products(orderId);
+    try {
+      await sim().bc.flushWebhooks();
+      for (const until = Date.now() + 20_000; crashed === 0 && Date.now() < until;) await new Promise((resolve) => setTimeout(resolve, 20));
+      sim().bc.editOrder(orderId, { products: [{ id: mug!.id, quantity: 5 }] });
+    } finally {
+      orderLedger.markSynced = markSynced;
+    }
+    await settle();
+
+    const entry = await ledger(orderId);
+    expect(crashed).toBe(1);
+    expect(entry).toMatchObject({ state: 'synced' });
+    expect(
+      sim()
+        .ns.salesOrders()
+        .filter((order) => order.otherRefNum === String(orderId)),
+    ).toHaveLength(1);
+    expect(lineOf(entry.salesOrderId!, mug!.id)).toMatchObject({ quantity: 5, isClosed: false });
+  });
+
   test('a quantity below what NetSuite already fulfilled is refused and announced; NetSuite is left as it was', async () => {
     const { orderId, salesOrderId } = await syncedOrder('edit-refused@example.com');
     const [mug] = products(orderId);
