@@ -2,12 +2,20 @@
  * A chaos run: orders flow through the local stack (webhook → queue → worker, with the poller and the
  * dead-letter notifier on their timers) while random faults hit every part: NetSuite 5xx and 429, creates
  * whose response is lost or never comes (the write committed), workers that crash between the NetSuite
- * create and the ledger write, duplicate webhooks, the poller overlapping them, BigCommerce 429s. Afterwards
- * it checks what the product promises and returns every violation it finds.
+ * create and the ledger write, duplicate webhooks, the poller overlapping them, BigCommerce 429s. Then the
+ * warehouse ships the synced orders in NetSuite (some in two partial fulfilments) and the fulfilment poller runs
+ * under faults of its own: SuiteQL and record reads failing, shipment POSTs whose answer is lost or never comes
+ * (BigCommerce created the shipment), and pollers that crash between the POST and the ledger write. Afterwards it
+ * checks what the product promises and returns every violation it finds.
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { orderKey } from '../functions/core/external-ids.ts';
-import type { OrderLedger } from '../functions/core/ports.ts';
+import type { OrderLedger, ShipmentLedger } from '../functions/core/ports.ts';
+import { shipmentMarker } from '../functions/core/ship-fulfilments.ts';
+import { loadFulfilmentPollerConfig } from '../functions/common/config.ts';
+import { createFulfilmentPollerHandler, fulfilmentPollerDepsFromConfig } from '../functions/fulfilment-poller.ts';
+import { lambdaContext } from '../local/runtime/lambda-context.ts';
+import { shipInNetSuite } from '../local/runtime/warehouse.ts';
 import { defaultRetrySchedule } from '../functions/core/retry-schedule.ts';
 import { startLocalStack } from '../local/runtime/local-stack.ts';
 import { seededRandom } from '../local/simulators/seeded-random.ts';
@@ -81,7 +89,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ns.server.setFaultRate({ method: 'PATCH', path: '/record/v1/salesOrder' }, { kind: 'drop-after-commit' }, rate * 0.3);
 
     // The shop: most orders are syncable; a few have a SKU NetSuite lacks; a few are unpaid (never synced).
-    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string; change?: 'edit' | 'cancel' };
+    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string; change?: 'edit' | 'cancel' | 'refund' };
     const planned: Planned[] = [];
     for (let index = 0; index < options.orders; index++) {
       const roll = random();
@@ -124,8 +132,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const late = await changeSomeOrders(planned.slice(half), bc, catalog, random);
-    const changed = { edits: early.edits + late.edits, cancels: early.cancels + late.cancels };
-    log(`changed ${changed.edits} orders (quantities, prices, added and removed lines) and cancelled ${changed.cancels}, while creates were in flight`);
+    const changed = { edits: early.edits + late.edits, cancels: early.cancels + late.cancels, refunds: early.refunds + late.refunds };
+    log(
+      `changed ${changed.edits} orders (quantities, prices, added and removed lines), cancelled ${changed.cancels} and refunded ${changed.refunds}, while creates were in flight`,
+    );
 
     // Settle: webhooks delivered (with retries), the queue drained, the poller's last pass drained too.
     const progress = setInterval(() => {
@@ -179,10 +189,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const salesOrder = found[0]!;
       // The open lines, as a set: an edit closes removed lines and appends added ones.
       const sorted = (lines: unknown[][]) => lines.map((line) => JSON.stringify(line)).sort();
-      const expected = sorted(bc.getOrderProducts(order.orderId).map((line) => [itemIds.get(line.sku), line.quantity, Number(line.price_ex_tax)]));
+      // Refunded units come off an unbilled sales order (a fully refunded line is closed).
+      const expected = sorted(
+        bc
+          .getOrderProducts(order.orderId)
+          .filter((line) => line.quantity > line.quantity_refunded)
+          .map((line) => [itemIds.get(line.sku), line.quantity - line.quantity_refunded, Number(line.price_ex_tax)]),
+      );
       const actual = sorted(salesOrder.lines.filter((line) => !line.isClosed).map((line) => [line.item, line.quantity, line.rate]));
       if (JSON.stringify(actual) !== JSON.stringify(expected))
         violations.push(`order ${order.orderId}: lines ${JSON.stringify(actual)} differ from the storefront's ${JSON.stringify(expected)}`);
+      if (order.change === 'refund') {
+        const refunds = Object.keys((await stack.context.ledger.get(orderKey('abc123', order.orderId)))?.refunds ?? {});
+        const given = bc.refunds(order.orderId).map((refund) => String(refund.id));
+        if (JSON.stringify(refunds.sort()) !== JSON.stringify(given.sort()))
+          violations.push(`order ${order.orderId}: NetSuite booked refunds ${JSON.stringify(refunds)}; BigCommerce has ${JSON.stringify(given)}`);
+      }
       const bcOrder = bc.getOrder(order.orderId)!;
       if (!MONEY.test(bcOrder.shipping_cost_ex_tax) || (salesOrder.shippingCost ?? 0) !== Number(bcOrder.shipping_cost_ex_tax)) {
         violations.push(`order ${order.orderId}: shipping ${salesOrder.shippingCost} differs from ${bcOrder.shipping_cost_ex_tax}`);
@@ -214,8 +236,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const announced = unsyncable.filter((order) => texts.some((text) => text.startsWith(`Order ${order.orderId} `))).length + digestCount;
     if (announced !== unsyncable.length) violations.push(`${announced} unsyncable orders were announced (alone or in a digest); expected ${unsyncable.length}`);
     for (const order of planned.filter((p) => p.kind !== 'unsyncable')) {
-      if (texts.some((text) => text.startsWith(`Order ${order.orderId} `)) || inDigests.includes(order.orderId))
-        violations.push(`order ${order.orderId} (${order.kind}) was announced as failed`);
+      const said = texts.filter((text) => text.startsWith(`Order ${order.orderId} `));
+      if (said.length > 0 || inDigests.includes(order.orderId))
+        violations.push(
+          `order ${order.orderId} (${order.kind}${order.change ? `, ${order.change}` : ''}) was announced as failed: ${said.join(' | ') || 'in a digest'}`,
+        );
     }
 
     const inFlight = await queueDepth(stack, stack.queues.ordersQueueUrl);
@@ -229,6 +254,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         );
       }
     }
+
+    const shipping = await chaosFulfilments(stack, random, rate, violations, log);
 
     const nsRequests = ns.server.log.length;
     return {
@@ -247,8 +274,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         duplicateWebhooks: bc.webhookDeliveries.filter((delivery) => delivery.duplicate).length,
         edits: changed.edits,
         cancels: changed.cancels,
+        refunds: changed.refunds,
         salesOrderPatches: ns.server.log.filter((entry) => entry.method === 'PATCH' && entry.path.includes('/record/v1/salesOrder/')).length,
         workerCrashes: faults.crashes,
+        ...shipping,
       },
     };
   } finally {
@@ -261,12 +290,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
  * one in twenty, in random order with short pauses, so some land before and some after their sales order exists.
  */
 async function changeSomeOrders(
-  planned: Array<{ orderId: number; kind: string; change?: 'edit' | 'cancel' }>,
+  planned: Array<{ orderId: number; kind: string; change?: 'edit' | 'cancel' | 'refund' }>,
   bc: NonNullable<Awaited<ReturnType<typeof startLocalStack>>['simulated']>['bc'],
   catalog: Array<{ sku: string; price: string }>,
   random: () => number,
-): Promise<{ edits: number; cancels: number }> {
-  const counts = { edits: 0, cancels: 0 };
+): Promise<{ edits: number; cancels: number; refunds: number }> {
+  const counts = { edits: 0, cancels: 0, refunds: 0 };
   for (const order of planned) {
     if (order.kind !== 'syncable') continue;
     const roll = random();
@@ -288,6 +317,17 @@ async function changeSomeOrders(
       bc.editOrder(order.orderId, { products: edit });
       order.change = 'edit';
       counts.edits += 1;
+    } else if (roll < 0.2) {
+      // One unit of the first line goes back to the shopper (the chaos store charges no tax: its price is the refund).
+      const first = bc.getOrderProducts(order.orderId)[0]!;
+      const amount = Number(Number(first.price_inc_tax).toFixed(2));
+      bc.refund(order.orderId, {
+        items: [{ item_type: 'PRODUCT', item_id: first.id, quantity: 1 }],
+        payments: [{ provider_id: 'testgateway', amount, offline: false }],
+        reason: 'chaos: one returned',
+      });
+      order.change = 'refund';
+      counts.refunds += 1;
     } else continue;
     if (random() < 0.3) await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -336,4 +376,113 @@ async function deadLetterOrderIds(stack: Awaited<ReturnType<typeof startLocalSta
     for (const message of Messages) ids.add((JSON.parse(message.Body ?? '{}') as { orderId: number }).orderId);
   }
   return ids;
+}
+
+/**
+ * The warehouse ships every synced order in NetSuite (a third of them in two partial fulfilments), then the fulfilment
+ * poller runs, run after run as its schedule would, under faults and crashes, until nothing is left to ship. Each
+ * fulfilment must end as exactly one BigCommerce shipment (found by its marker), with one shipping e-mail.
+ */
+async function chaosFulfilments(
+  stack: Awaited<ReturnType<typeof startLocalStack>>,
+  random: () => number,
+  rate: number,
+  violations: string[],
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
+  const { bc, ns } = stack.simulated!;
+  ns.server.clearFaults();
+  bc.server.clearFaults();
+  const fulfilments: Array<{ orderId: number; fulfilmentId: string }> = [];
+  for (const salesOrder of ns.salesOrders()) {
+    const orderId = Number(salesOrder.otherRefNum);
+    // Cancelled orders' sales orders are closed: nothing left for the warehouse to ship.
+    const open = salesOrder.lines.filter((line) => !line.isClosed);
+    if (!Number.isInteger(orderId) || open.length === 0 || [5, 6].includes(bc.getOrder(orderId)?.status_id ?? 5)) continue;
+    const split = open.find((line) => line.quantity >= 2 && random() < 0.33);
+    if (split) {
+      // One unit of one line first, the rest later: two shipments, Partially Shipped in between.
+      fulfilments.push({
+        orderId,
+        fulfilmentId: await shipInNetSuite(stack.context.netsuite, salesOrder.id, {
+          lines: [{ orderLine: split.line, quantity: 1 }],
+          tracking: `CH-${orderId}-A`,
+        }),
+      });
+    }
+    fulfilments.push({
+      orderId,
+      fulfilmentId: await shipInNetSuite(stack.context.netsuite, salesOrder.id, { tracking: `CH-${orderId}-B`, carrier: 'packageUps' }),
+    });
+  }
+  log(`the warehouse made ${fulfilments.length} item fulfilments of ${new Set(fulfilments.map((f) => f.orderId)).size} orders`);
+
+  ns.server.setFaultRate({ path: '/query/v1/suiteql' }, { kind: 'status', status: 500 }, rate * 0.3);
+  ns.server.setFaultRate({ path: '/query/v1/suiteql' }, { kind: 'rate-limit' }, rate * 0.3);
+  ns.server.setFaultRate({ path: '/record/v1/' }, { kind: 'status', status: 503 }, rate * 0.3);
+  ns.server.setFaultRate({ path: '/record/v1/' }, { kind: 'rate-limit' }, rate * 0.3);
+  const shipmentPosts = { method: 'POST', path: /\/shipments$/ };
+  bc.server.setFaultRate(shipmentPosts, { kind: 'drop-after-commit' }, rate * 0.3); // created, answer lost
+  bc.server.setFaultRate(shipmentPosts, { kind: 'hang-after-commit' }, rate * 0.1); // created, client times out
+  bc.server.setFaultRate(shipmentPosts, { kind: 'status', status: 503 }, rate * 0.2);
+  bc.server.setFaultRate({ path: '/v2/orders' }, { kind: 'rate-limit' }, rate * 0.3);
+
+  const crashes = { count: 0 };
+  // Claims expire fast: a crashed run's claim is taken over by the next run (one poller at a time, by its lease).
+  const deps = fulfilmentPollerDepsFromConfig(
+    loadFulfilmentPollerConfig({ ...stack.env, FULFILMENT_CLAIM_LEASE_MS: '200', FULFILMENT_OVERLAP_MINUTES: '0.05', FULFILMENT_INITIAL_LOOKBACK_HOURS: '1' }),
+  );
+  const handler = createFulfilmentPollerHandler(async () => ({ ...deps, ledger: crashingAfterPost(deps.ledger, () => random() < rate / 2, crashes) }));
+  let runs = 0;
+  let quiet = 0;
+  while (runs < 200 && quiet < 2) {
+    runs += 1;
+    const result = await handler({}, lambdaContext('fulfilment-poller', 300_000)).catch(() => undefined);
+    // Done when two clean runs in a row find nothing new to post.
+    quiet = result?.status === 'completed' && result.posted === 0 && result.adopted === 0 ? quiet + 1 : 0;
+    if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  ns.server.clearFaults();
+  bc.server.clearFaults();
+  log(`the fulfilment poller settled after ${runs} runs (${crashes.count} crashed after a POST)`);
+
+  const shipmentsOf = new Map<number, ReturnType<typeof bc.shipments>>();
+  for (const { orderId } of fulfilments) if (!shipmentsOf.has(orderId)) shipmentsOf.set(orderId, bc.shipments(orderId));
+  for (const { orderId, fulfilmentId } of fulfilments) {
+    const marker = shipmentMarker(fulfilmentId, 0).replace(/0\]$/, '');
+    const made = shipmentsOf.get(orderId)!.filter((shipment) => shipment.comments.includes(marker)).length;
+    if (made !== 1) violations.push(`item fulfilment ${fulfilmentId} of order ${orderId} produced ${made} BigCommerce shipments; expected exactly one`);
+  }
+  for (const [orderId, shipments] of shipmentsOf) {
+    const expected = fulfilments.filter((f) => f.orderId === orderId).length;
+    if (bc.shipmentEmails(orderId) !== expected)
+      violations.push(`order ${orderId}: ${bc.shipmentEmails(orderId)} shipping e-mails for ${expected} fulfilment(s)`);
+    if (shipments.length !== expected) violations.push(`order ${orderId}: ${shipments.length} shipments for ${expected} fulfilment(s)`);
+    // A refunded order keeps BigCommerce's refund status (the fulfilment flow never overrides it).
+    if (![2, 4, 14].includes(bc.getOrder(orderId)?.status_id ?? 0))
+      violations.push(`order ${orderId} is fully fulfilled in NetSuite but status ${bc.getOrder(orderId)?.status_id} in BigCommerce`);
+  }
+  return {
+    fulfilments: fulfilments.length,
+    shipments: [...shipmentsOf.values()].reduce((sum, list) => sum + list.length, 0),
+    fulfilmentRuns: runs,
+    fulfilmentCrashes: crashes.count,
+    shipmentPostFaults: bc.server.log.filter((entry) => entry.fault && entry.method === 'POST' && entry.path.endsWith('/shipments')).length,
+  };
+}
+
+/** The poller dies right after BigCommerce created the shipment: the claim stays, the ledger never hears of it. */
+function crashingAfterPost(ledger: ShipmentLedger, crash: () => boolean, crashes: { count: number }): ShipmentLedger {
+  // Everything else is the real ledger (its prototype), so this stays a ledger whatever the port grows.
+  return Object.assign(Object.create(ledger) as ShipmentLedger, {
+    markPosted: async (...args: Parameters<ShipmentLedger['markPosted']>) => {
+      if (crash()) {
+        crashes.count += 1;
+        throw new Error('chaos: the fulfilment poller crashed after BigCommerce created the shipment');
+      }
+      return ledger.markPosted(...args);
+    },
+    // A dead process gives nothing up: its claims wait for their lease to run out.
+    release: async () => undefined,
+  });
 }

@@ -15,7 +15,8 @@ import { RECONCILE_INDEX } from '../functions/adapters/dynamodb/table-definition
 import { ALERT_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-alert-log.ts';
 import { CIRCUIT_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-circuits.ts';
 import { HELD_KEY_PREFIX, PARKED_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-parked-orders.ts';
-import { POLLER_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-poller-state.ts';
+import { FULFILMENT_POLLER_KEY_PREFIX, POLLER_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-poller-state.ts';
+import { FULFILMENT_KEY_PREFIX, SHIPMENT_KEY_PREFIX } from '../functions/adapters/dynamodb/dynamodb-shipment-ledger.ts';
 import { ORDER_KEY_PREFIX } from '../functions/core/external-ids.ts';
 import { AppSecrets } from './constructs/app-secrets.ts';
 import { SyncDashboard } from './constructs/dashboard.ts';
@@ -30,7 +31,7 @@ import { planNetSuiteConcurrency, type NetSuiteConcurrencyPlan } from './netsuit
 import { missingRequiredSettings, type StageConfig } from './stage-config.ts';
 
 /** Function sizes: memory in MB. Timeouts are next to each function. */
-export const MEMORY_MB = { webhook: 512, poller: 512, worker: 1024, skuRefresh: 1024, notifier: 256, reconciler: 512 } as const;
+export const MEMORY_MB = { webhook: 512, poller: 512, worker: 1024, skuRefresh: 1024, notifier: 256, reconciler: 512, fulfilmentPoller: 512 } as const;
 
 export const TIMEOUTS = {
   /** Authenticate, validate, enqueue: milliseconds when warm, a cold start's secret read included. */
@@ -44,6 +45,8 @@ export const TIMEOUTS = {
   notifier: Duration.seconds(30),
   /** A batch of 1,000 orders is one query; a backlog stops between batches and continues at the next run. */
   reconciler: Duration.minutes(5),
+  /** Its lease is as long as a run (FULFILMENT_LEASE_MS); a backlog continues at the next run, five minutes on. */
+  fulfilmentPoller: Duration.minutes(5),
 } as const;
 
 /**
@@ -65,6 +68,7 @@ export const SECRETS_READ_BY = {
   skuRefresh: ['bigcommerce', 'netsuite'],
   notifier: ['slack'],
   reconciler: ['netsuite', 'slack'],
+  fulfilmentPoller: ['bigcommerce', 'netsuite', 'slack'],
 } as const satisfies Record<string, readonly SecretBoundary[]>;
 
 /**
@@ -78,6 +82,8 @@ export const LEDGER_PREFIXES = {
   notifier: [ORDER_KEY_PREFIX, ALERT_KEY_PREFIX, CIRCUIT_KEY_PREFIX],
   /** The parked orders it requeues or releases. */
   skuRefresh: [PARKED_KEY_PREFIX],
+  /** Its lease and cursor, the shipment claims and fulfilment records, its alert markers. */
+  fulfilmentPoller: [FULFILMENT_POLLER_KEY_PREFIX, SHIPMENT_KEY_PREFIX, FULFILMENT_KEY_PREFIX, ALERT_KEY_PREFIX],
 } as const;
 
 export interface BcNetSuiteSyncStackProps extends StackProps {
@@ -86,7 +92,7 @@ export interface BcNetSuiteSyncStackProps extends StackProps {
 
 export class BcNetSuiteSyncStack extends Stack {
   readonly concurrency: NetSuiteConcurrencyPlan;
-  readonly functions: Record<'webhook' | 'poller' | 'worker' | 'skuRefresh' | 'notifier' | 'reconciler', ServiceFunction>;
+  readonly functions: Record<'webhook' | 'poller' | 'worker' | 'skuRefresh' | 'notifier' | 'reconciler' | 'fulfilmentPoller', ServiceFunction>;
 
   constructor(scope: Construct, id: string, props: BcNetSuiteSyncStackProps) {
     super(scope, id, props);
@@ -268,7 +274,35 @@ export class BcNetSuiteSyncStack extends Stack {
     // Its one index query needs the reconcile index; nothing else of the table's indexes.
     tables.grantItems(reconciler.function, tables.ledger, [RECONCILE_INDEX.name]);
 
-    this.functions = { webhook, poller, worker, skuRefresh, notifier, reconciler };
+    const fulfilmentPoller = new ServiceFunction(this, 'FulfilmentPoller', {
+      ...common,
+      entry: 'fulfilment-poller.ts',
+      description: 'Every 5 minutes: NetSuite item fulfilments with tracking become BigCommerce shipments, exactly once',
+      memorySize: MEMORY_MB.fulfilmentPoller,
+      timeout: TIMEOUTS.fulfilmentPoller,
+      failureHandling:
+        'Scheduled, with an event that carries nothing: its cursor waits before any fulfilment not yet handled, a shipment claimed but not recorded is found by its marker on the next run, and failures raise the FulfilmentPollerErrors alarm.',
+      environment: {
+        ...storeHash,
+        ...definedOnly({
+          NETSUITE_ACCOUNT_ID: config.netsuiteAccountId,
+          NETSUITE_API_URL: config.netsuiteApiUrl,
+          NETSUITE_LINE_ID_FIELD: config.lineIdField,
+          NETSUITE_SHIPMENT_ID_FIELD: config.shipmentIdField,
+          FULFILMENT_CARRIERS: Object.keys(config.fulfilmentCarriers ?? {}).length > 0 ? JSON.stringify(config.fulfilmentCarriers) : undefined,
+        }),
+        NETSUITE_AUTH: config.netsuiteAuth,
+        NETSUITE_SKU_FIELD: config.netsuiteSkuField,
+        NETSUITE_CONCURRENCY: String(this.concurrency.fulfilmentPollerConcurrency),
+        FULFILMENT_SHIP_STATUS: config.fulfilmentShipStatus,
+        FULFILMENT_LEASE_MS: String(TIMEOUTS.fulfilmentPoller.toMilliseconds()),
+        LEDGER_TABLE: tables.ledger.tableName, // its lease, cursor, shipment claims and alert markers
+      },
+    });
+    fulfilmentPoller.addEnvironment(secrets.bind(fulfilmentPoller.function, SECRETS_READ_BY.fulfilmentPoller));
+    tables.grantLedgerItems(fulfilmentPoller.function, LEDGER_PREFIXES.fulfilmentPoller);
+
+    this.functions = { webhook, poller, worker, skuRefresh, notifier, reconciler, fulfilmentPoller };
 
     const api = new WebhookApi(this, 'WebhookApi', { handler: webhook.function, logRetention: config.logRetentionDays });
 
@@ -277,7 +311,9 @@ export class BcNetSuiteSyncStack extends Stack {
       skuRefresh: skuRefresh.function,
       notifier: notifier.function,
       reconciler: reconciler.function,
+      fulfilmentPoller: fulfilmentPoller.function,
       reconcileSchedule: config.reconcileSchedule,
+      fulfilmentPollerSchedule: config.fulfilmentPollerSchedule,
       pollerSchedule: config.pollerSchedule,
       skuRefreshSchedule: config.skuRefreshSchedule,
       timeZone: config.timeZone,
@@ -300,6 +336,7 @@ export class BcNetSuiteSyncStack extends Stack {
       skuRefresh: skuRefresh.function,
       notifier: notifier.function,
       reconciler: reconciler.function,
+      fulfilmentPoller: fulfilmentPoller.function,
       alarmEmail: config.alarmEmail,
       alsoNotify,
     });

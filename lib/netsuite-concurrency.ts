@@ -7,10 +7,11 @@
  *
  *     maxConcurrency × NETSUITE_CONCURRENCY
  *
- * NetSuite requests in flight. The nightly SKU refresh and the 15-minute reconciler run beside the workers, each
- * one process with its own budget (the reconciler sends one SuiteQL query at a time), so:
+ * NetSuite requests in flight. The nightly SKU refresh, the 15-minute reconciler and the 5-minute fulfilment poller run
+ * beside the workers, each one process with its own budget (the reconciler and the fulfilment poller send one request
+ * at a time), so:
  *
- *     maxConcurrency × workerConcurrency + skuRefreshConcurrency + reconcilerConcurrency ≤ budget
+ *     maxConcurrency × workerConcurrency + skuRefreshConcurrency + reconcilerConcurrency + fulfilmentPollerConcurrency ≤ budget
  *
  * SQS event sources accept maxConcurrency 2 to 1000. Two processes with more requests each beat more
  * processes with fewer: a batch of ten orders finishes sooner (the worker's 60 s timeout covers the whole
@@ -26,6 +27,8 @@ export interface NetSuiteConcurrencyPlan {
   skuRefreshConcurrency: number;
   /** NETSUITE_CONCURRENCY of the reconciler (one process, one query at a time). */
   reconcilerConcurrency: number;
+  /** NETSUITE_CONCURRENCY of the fulfilment poller (one process, one request at a time). */
+  fulfilmentPollerConcurrency: number;
   /** The most requests the deployment can have in flight: never more than the budget. */
   peakInFlight: number;
 }
@@ -36,10 +39,11 @@ export const MIN_EVENT_SOURCE_CONCURRENCY = 2;
 export function planNetSuiteConcurrency(budget: number, batchSize: number): NetSuiteConcurrencyPlan {
   const skuRefreshConcurrency = 1;
   const reconcilerConcurrency = 1;
-  const forWorkers = budget - skuRefreshConcurrency - reconcilerConcurrency;
+  const fulfilmentPollerConcurrency = 1;
+  const forWorkers = budget - skuRefreshConcurrency - reconcilerConcurrency - fulfilmentPollerConcurrency;
   if (!Number.isInteger(budget) || forWorkers < MIN_EVENT_SOURCE_CONCURRENCY) {
     throw new RangeError(
-      `a NetSuite concurrency budget of ${budget} is too small: the worker needs at least ${MIN_EVENT_SOURCE_CONCURRENCY}, the SKU refresh 1 and the reconciler 1`,
+      `a NetSuite concurrency budget of ${budget} is too small: the worker needs at least ${MIN_EVENT_SOURCE_CONCURRENCY}, the SKU refresh 1, the reconciler 1 and the fulfilment poller 1`,
     );
   }
   const workerConcurrency = Math.min(batchSize, Math.floor(forWorkers / MIN_EVENT_SOURCE_CONCURRENCY));
@@ -49,6 +53,7 @@ export function planNetSuiteConcurrency(budget: number, batchSize: number): NetS
     workerConcurrency,
     skuRefreshConcurrency,
     reconcilerConcurrency,
-    peakInFlight: workerMaxConcurrency * workerConcurrency + skuRefreshConcurrency + reconcilerConcurrency,
+    fulfilmentPollerConcurrency,
+    peakInFlight: workerMaxConcurrency * workerConcurrency + skuRefreshConcurrency + reconcilerConcurrency + fulfilmentPollerConcurrency,
   };
 }

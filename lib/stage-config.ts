@@ -58,7 +58,7 @@ export const stageConfigSchema = z.object({
   netsuiteConcurrencyBudget: z.coerce
     .number()
     .int()
-    .min(4, 'must be at least 4 (two worker processes, the SKU refresh and the reconciler)')
+    .min(5, 'must be at least 5 (two worker processes, the SKU refresh, the reconciler and the fulfilment poller)')
     .max(1000)
     .default(5),
   triggerStatuses: z
@@ -113,6 +113,14 @@ export const stageConfigSchema = z.object({
   /** How often the reconciler compares NetSuite's totals with what BigCommerce charged. */
   reconcileSchedule: scheduleExpression.default('rate(15 minutes)'),
   pollerSchedule: scheduleExpression.default('rate(10 minutes)'),
+  /** How often NetSuite item fulfilments are looked for and become BigCommerce shipments. */
+  fulfilmentPollerSchedule: scheduleExpression.default('rate(5 minutes)'),
+  /** Item fulfilments that become shipments: shipped (status C) or packed (B and C). */
+  fulfilmentShipStatus: z.enum(['shipped', 'packed']).default('shipped'),
+  /** NetSuite ship method or carrier → BigCommerce shipping_provider / tracking_carrier (see docs/configuration.md). */
+  fulfilmentCarriers: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).optional(),
+  /** The custbody_ field that receives the BigCommerce shipment id on each item fulfilment. */
+  shipmentIdField: optional(z.string().regex(/^custbody[a-z0-9_]+$/, 'must be a transaction body field id, e.g. custbody_bc_shipment_id')),
   /** In `timeZone`: nightly at 03:00 by default. */
   skuRefreshSchedule: scheduleExpression.default('cron(0 3 * * ? *)'),
   webhookSecretHeader: z

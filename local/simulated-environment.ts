@@ -12,6 +12,7 @@ import { NetSuiteSimulator, type NetSuiteSimulatorOptions } from './simulators/n
 
 /** The transaction column field the docs (and netsuite/Objects/custcol_bc_line_id.xml) create for the line link. */
 export const LINE_ID_FIELD = 'custcol_bc_line_id';
+export const SHIPMENT_ID_FIELD = 'custbody_bc_shipment_id';
 
 export interface SimulatedEnvironment {
   bc: BigCommerceSimulator;
@@ -121,6 +122,8 @@ export async function startSimulatedEnvironment(options: SimulatedEnvironmentOpt
     NETSUITE_DISCOUNT_ITEM_ID: ns.addItem({ itemId: 'BC-DISCOUNT', itemType: 'Discount' }),
     // The line link the operator's guide asks merchants to create (the simulated account defines it).
     NETSUITE_LINE_ID_FIELD: LINE_ID_FIELD,
+    // Where the fulfilment poller writes the BigCommerce shipment id back (the simulated account defines it).
+    NETSUITE_SHIPMENT_ID_FIELD: SHIPMENT_ID_FIELD,
     LEDGER_TABLE: tables.ledger,
     SKU_MAP_TABLE: tables.skuMap,
     DYNAMODB_ENDPOINT: options.dynamodbEndpoint,

@@ -9,6 +9,7 @@
  *   --webhook-port, --dynamodb-port, --sqs-port, --bigcommerce-port, --netsuite-port   fixed ports (default: free ones)
  *   --poll-interval-seconds   how often the poller runs (default 60)
  *   --reconcile-interval-seconds   how often the reconciler checks NetSuite's totals (default 900, as in AWS)
+ *   --fulfillment-poll-interval-seconds   how often NetSuite item fulfilments become BigCommerce shipments (default 300, as in AWS)
  *   --console-port            the operator console's port on 127.0.0.1 (default: a free one)
  *
  * With BIGCOMMERCE_* and NETSUITE_* set, it runs the same pipeline against the real APIs (poller only:
@@ -26,6 +27,7 @@ const { demoStore } = await import('./simulators/bigcommerce/fixtures/demo-store
 const { demoTaxSetup, seedDemoAccount } = await import('./simulators/netsuite/fixtures/demo-account.ts');
 const { hasRealCredentials, startLocalStack } = await import('./runtime/local-stack.ts');
 const { printOrderReport } = await import('./runtime/order-report.ts');
+const { shipInNetSuite } = await import('./runtime/warehouse.ts');
 const { startLocalConsole } = await import('../operator/console/local-console.ts');
 const { removeLocalTarget, writeLocalTarget } = await import('../operator/backend/target.ts');
 type LocalStack = import('./runtime/local-stack.ts').LocalStack;
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     'netsuite-port': { type: 'string' },
     'poll-interval-seconds': { type: 'string', default: '60' },
     'reconcile-interval-seconds': { type: 'string', default: '900' },
+    'fulfillment-poll-interval-seconds': { type: 'string', default: '300' },
     stack: { type: 'string' },
     'console-port': { type: 'string' },
   },
@@ -107,6 +110,7 @@ stack = await startLocalStack({
   pollIntervalMs: Number(values['poll-interval-seconds']) * 1000,
   notifyIntervalMs: 60_000,
   reconcileIntervalMs: Number(values['reconcile-interval-seconds']) * 1000,
+  fulfilmentPollIntervalMs: Number(values['fulfillment-poll-interval-seconds']) * 1000,
   simulator: { netsuite: demoTaxSetup },
   seed: ({ ns }) => seedDemoAccount(ns, { skip: [MISSING_SKU] }),
 });
@@ -114,6 +118,7 @@ console.log(`  webhook   POST ${stack.webhookUrl}  with header ${stack.env.WEBHO
 console.log(`  queue     ${stack.queues.ordersQueueUrl}`);
 console.log(`  poller    every ${values['poll-interval-seconds']} s, trigger statuses ${stack.config.sync.triggerStatusIds.join(', ')}`);
 console.log(`  reconciler every ${values['reconcile-interval-seconds']} s`);
+console.log(`  fulfilments every ${values['fulfillment-poll-interval-seconds']} s: NetSuite item fulfilments → BigCommerce shipments`);
 // The operator's console on this stack (as `npm run console -- --stack <name>` is on a deployed one), and a note
 // of where this stack is for `npm run status` and `npm run console` in another terminal.
 const consoleAt = await startLocalConsole(stack, { port: port('console-port') });
@@ -183,11 +188,37 @@ if (stack.simulated) {
   console.log('');
   const rows = await report(orderIds);
 
+  // The warehouse ships one order in NetSuite; the fulfilment poller (every 5 minutes in AWS) brings it home.
+  const shippable = rows.find(
+    (row) => row.orderId !== cancelled && row.orderId !== edited && row.entry?.salesOrderId && (bc.getOrder(row.orderId)?.shipping_address_count ?? 0) > 0,
+  );
+  if (shippable) {
+    const salesOrderId = shippable.entry!.salesOrderId!;
+    const trackingNumber = '1Z999AA10123456784';
+    console.log(
+      `\nThe warehouse ships order ${shippable.orderId} in NetSuite: an item fulfilment of sales order ${salesOrderId}, UPS tracking ${trackingNumber}…`,
+    );
+    const fulfilmentId = await shipInNetSuite(stack.context.netsuite, salesOrderId, { tracking: trackingNumber, carrier: 'packageUps' });
+    const shipped = await stack.shipNow();
+    console.log(`The fulfilment poller found item fulfilment ${fulfilmentId} and posted ${shipped.posted} shipment(s) to the store:`);
+    for (const shipment of bc.shipments(shippable.orderId)) {
+      const items = shipment.items.map((item) => `${item.quantity} × product ${item.order_product_id}`).join(', ');
+      console.log(
+        `  📦 shipment ${shipment.id}: tracking ${shipment.tracking_number || '(none)'}${shipment.shipping_provider ? ` via ${shipment.shipping_provider}` : ''}, ${items}`,
+      );
+    }
+    const order = bc.getOrder(shippable.orderId)!;
+    console.log(
+      `  BigCommerce order ${shippable.orderId} is now "${order.status}", and the shopper got ${bc.shipmentEmails(shippable.orderId)} shipping e-mail.`,
+    );
+  }
+
   // After the sales order: the warehouse ships and bills one order, then the shopper is refunded one unit of it.
   const shipped = rows.find(
     (row) =>
       row.orderId !== cancelled &&
       row.orderId !== edited &&
+      row.orderId !== shippable?.orderId &&
       row.entry?.salesOrderId &&
       bc.getOrderProducts(row.orderId).some((line) => line.type === 'physical'),
   );

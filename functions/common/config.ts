@@ -9,6 +9,7 @@ import { assertionAlgorithm } from '../adapters/netsuite/netsuite-auth.ts';
 export { ConfigError };
 import { parseStatusList } from '../core/order-statuses.ts';
 import { normalizeMethodName } from '../core/shipping-methods.ts';
+import { normalizeCarrierKey } from '../core/ship-fulfilments.ts';
 import { WORKER_TIMEOUT_SECONDS } from '../adapters/sqs/queue-definitions.ts';
 
 const optionalId = z
@@ -133,9 +134,10 @@ const netsuiteFields = {
 
 /**
  * Every paid, not cancelled status: Awaiting Fulfillment, Awaiting Shipment, Awaiting Pickup, Partially Shipped,
- * Shipped, Completed. An order that moves on (shipped, or a digital order straight to Completed) still syncs.
+ * Shipped, Completed, and Partially Refunded (a paid order refunded in part before we saw it is still a sale: it is
+ * booked, then its refund). An order that moves on (shipped, or a digital order straight to Completed) still syncs.
  */
-export const DEFAULT_TRIGGER_STATUSES = '11,9,8,3,2,10';
+export const DEFAULT_TRIGGER_STATUSES = '11,9,8,3,2,10,14';
 
 const triggerStatuses = {
   /** Orders in these statuses (ids or names) become sales orders; others are skipped until they move. */
@@ -350,6 +352,107 @@ export function loadPollerConfig(env: Env = process.env): PollerConfig {
     overlapMs: e.POLLER_OVERLAP_MINUTES * 60_000,
     initialLookbackMs: e.POLLER_INITIAL_LOOKBACK_HOURS * 3_600_000,
     leaseMs: e.POLLER_LEASE_MS,
+  };
+}
+
+/** BigCommerce `shipping_provider` values (orders.v2.oas2.yml L2886-2907) and `carrier_{id}` for third-party providers. */
+const SHIPPING_PROVIDERS = ['auspost', 'canadapost', 'endicia', 'usps', 'fedex', 'ups', 'upsready', 'upsonline', 'shipperhq', 'royalmail'];
+const carrierTarget = z
+  .union([
+    z.string().trim().min(1),
+    z.strictObject({ shipping_provider: z.string().trim().min(1).optional(), tracking_carrier: z.string().trim().min(1).optional() }),
+  ])
+  .transform((value) => (typeof value === 'string' ? { shipping_provider: value } : value))
+  .refine(
+    (value) => value.shipping_provider === undefined || SHIPPING_PROVIDERS.includes(value.shipping_provider) || /^carrier_\d+$/.test(value.shipping_provider),
+    `shipping_provider must be one of ${SHIPPING_PROVIDERS.join(', ')} or carrier_<id>; put AfterShip slugs in tracking_carrier`,
+  );
+
+const fulfilmentFields = {
+  /** Which item fulfilments become shipments: shipped (status C, the default) or packed (B and C). */
+  FULFILMENT_SHIP_STATUS: z.enum(['shipped', 'packed']).default('shipped'),
+  /**
+   * NetSuite ship method name or carrier → BigCommerce carrier, as JSON: {"UPS Ground": "ups", "DHL Express":
+   * {"tracking_carrier": "dhl"}}. A string is a shipping_provider. Unmapped: the tracking number goes alone.
+   */
+  FULFILMENT_CARRIERS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      const parsed = z.record(z.string().trim().min(1), carrierTarget).safeParse(safeJson(text));
+      if (!parsed.success) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `must be a JSON object of NetSuite ship method or carrier → BigCommerce shipping_provider, or {"shipping_provider"|"tracking_carrier": …} (${parsed.error.issues[0]?.message ?? 'not JSON'})`,
+          input: text,
+        });
+        return z.NEVER;
+      }
+      return new Map(
+        Object.entries(parsed.data).map(([name, target]) => [
+          normalizeCarrierKey(name),
+          {
+            ...(target.shipping_provider ? { shippingProvider: target.shipping_provider } : {}),
+            ...(target.tracking_carrier ? { trackingCarrier: target.tracking_carrier } : {}),
+          },
+        ]),
+      );
+    }),
+  /** Item fulfilment custom body field (e.g. custbody_bc_shipment_id) that receives the BigCommerce shipment id(s). */
+  NETSUITE_SHIPMENT_ID_FIELD: z
+    .string()
+    .trim()
+    .regex(/^custbody[a-z0-9_]+$/, 'must be a transaction body field id, e.g. custbody_bc_shipment_id')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  FULFILMENT_OVERLAP_MINUTES: z.coerce.number().min(0).default(10),
+  FULFILMENT_INITIAL_LOOKBACK_HOURS: z.coerce.number().positive().default(24),
+  /** The single-poller lease (should match the function's timeout). */
+  FULFILMENT_LEASE_MS: positiveInt(300_000),
+  /**
+   * How long a claim on one shipment outlives a poller that died holding it (a live run gives its claims up itself);
+   * the function's timeout, so no POST of that run can still be in flight.
+   */
+  FULFILMENT_CLAIM_LEASE_MS: positiveInt(300_000),
+};
+
+export interface FulfilmentPollerConfig {
+  bigcommerce: AppConfig['bigcommerce'];
+  netsuite: AppConfig['netsuite'];
+  aws: AppConfig['aws'];
+  storeHash: string;
+  slackWebhookUrl: string;
+  shipStatuses: string[];
+  carriers: Map<string, { shippingProvider?: string; trackingCarrier?: string }>;
+  lineIdField?: string;
+  shipmentIdField?: string;
+  overlapMs: number;
+  initialLookbackMs: number;
+  leaseMs: number;
+  claimLeaseMs: number;
+}
+
+/** What the fulfilment poller needs: NetSuite (fulfilments), BigCommerce (shipments), its ledger keys and Slack. */
+export function loadFulfilmentPollerConfig(env: Env = process.env): FulfilmentPollerConfig {
+  const e = parseEnv(
+    z.object({ ...bigcommerceFields, ...netsuiteFields, ...awsFields, ...fulfilmentFields, SLACK_WEBHOOK_URL: notifierFields.SLACK_WEBHOOK_URL }),
+    env,
+  );
+  return {
+    bigcommerce: bigcommerceConfig(e),
+    netsuite: netsuiteConfig(e, env),
+    aws: awsConfig(e),
+    storeHash: e.BIGCOMMERCE_STORE_HASH,
+    slackWebhookUrl: e.SLACK_WEBHOOK_URL,
+    // lifecycle.md §1.5: A Picked, B Packed, C Shipped.
+    shipStatuses: e.FULFILMENT_SHIP_STATUS === 'packed' ? ['B', 'C'] : ['C'],
+    carriers: e.FULFILMENT_CARRIERS,
+    ...(e.NETSUITE_LINE_ID_FIELD ? { lineIdField: e.NETSUITE_LINE_ID_FIELD } : {}),
+    ...(e.NETSUITE_SHIPMENT_ID_FIELD ? { shipmentIdField: e.NETSUITE_SHIPMENT_ID_FIELD } : {}),
+    overlapMs: e.FULFILMENT_OVERLAP_MINUTES * 60_000,
+    initialLookbackMs: e.FULFILMENT_INITIAL_LOOKBACK_HOURS * 3_600_000,
+    leaseMs: e.FULFILMENT_LEASE_MS,
+    claimLeaseMs: e.FULFILMENT_CLAIM_LEASE_MS,
   };
 }
 

@@ -196,8 +196,9 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
     desired.lines,
     snapshot.lines.filter((line) => !line.closed),
   );
-  const shippingChanged = desired.shippingCost !== snapshot.shippingCost;
-  const addressChanged = desired.shippingAddressHash !== snapshot.shippingAddressHash;
+  let shippingChanged = desired.shippingCost !== snapshot.shippingCost;
+  // (Unverified: the address that earlier attempt sent is not known, and is taken to be the order's.)
+  const addressChanged = !snapshot.unverified && desired.shippingAddressHash !== snapshot.shippingAddressHash;
   const chargesChanged = desired.chargesHash !== snapshot.chargesHash;
   // Our own write-back (a metafield) and other changes that book nothing move date_modified only.
   if (!linesChanged && !shippingChanged && !addressChanged && !chargesChanged) return { ...none(), applied: { snapshot: { ...snapshot, ...moved(desired) } } };
@@ -211,6 +212,10 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
     );
   }
   const lineIdField = deps.settings.lineIdField;
+  if (snapshot.unverified && !lineIdField) {
+    // Found already made, and no line link to compare NetSuite's lines with: today's order is the baseline.
+    return { ...none(), applied: { snapshot: desired } };
+  }
   if (linesChanged && !lineIdField) {
     return refuse(
       order,
@@ -224,6 +229,7 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
   if (salesOrder.status === 'C' || salesOrder.status === 'G' || salesOrder.status === 'H') {
     return refuse(order, snapshot, salesOrderId, deps, `the sales order is ${SALES_ORDER_STATUS_NAMES[salesOrder.status]}; nothing was changed in NetSuite`);
   }
+  if (snapshot.unverified) shippingChanged = (desired.shippingCost ?? 0) !== (salesOrder.shippingCost ?? 0);
   const problems: string[] = [];
   const lines: SalesOrderLineChange[] = [];
   const changes: string[] = [];
@@ -299,6 +305,8 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
     return refuse(order, snapshot, salesOrderId, deps, `the edit conflicts with NetSuite: ${problems.join('; ')}; nothing was changed in NetSuite`);
   if (shippingChanged) changes.push(`shipping cost ${snapshot.shippingCost ?? 0} → ${desired.shippingCost ?? 0}`);
   if (addressChanged) changes.push('shipping address');
+  // Nothing differs from NetSuite itself (a sales order found already made, exactly as the order is now).
+  if (changes.length === 0) return { ...none(), applied: { snapshot: desired } };
   await deps.erp.updateSalesOrder(salesOrderId, {
     ...(lineIdField ? { lineIdField } : {}),
     lines,

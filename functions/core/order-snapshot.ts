@@ -32,6 +32,11 @@ export interface OrderSnapshot {
    * we do not apply, and is alerted on rather than silently ignored.
    */
   chargesHash: string;
+  /**
+   * The sales order was found already made (by an attempt that died before the ledger write), so what it holds is
+   * not known: the next change diffs against NetSuite itself rather than trusting this snapshot's lines.
+   */
+  unverified?: boolean;
   /** Set once every line is closed after a cancellation. */
   cancelled?: boolean;
   /**
@@ -75,4 +80,14 @@ export function shippingAddressHash(draft: SalesOrderDraft): string | undefined 
 
 function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The snapshot of a sales order found already made: its lines, shipping and address are whatever that earlier
+ * attempt sent (the order may have been edited since), so they are left out, and the next change compares the
+ * order with NetSuite's own lines.
+ */
+export function unverifiedSnapshot(snapshot: OrderSnapshot): OrderSnapshot {
+  const { shippingCost: _cost, shippingAddressHash: _address, ...rest } = snapshot;
+  return { ...rest, dateModified: new Date(0).toISOString(), lines: [], unverified: true };
 }

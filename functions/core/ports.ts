@@ -477,3 +477,159 @@ export interface CircuitStore {
   claimProbe(service: CircuitService, maxIntervalMs: number): Promise<boolean>;
   close(service: CircuitService): Promise<void>;
 }
+
+/** A NetSuite item fulfilment as the fulfilment poller lists it (SuiteQL, lifecycle.md §5.1). */
+export interface FulfilmentRef {
+  fulfilmentId: string;
+  tranId: string;
+  /** NetSuite's lastModifiedDate, as an instant (read as UTC; its real time zone is UNCONFIRMED, hence the overlap). */
+  modifiedAt: Date;
+  /** Ship status letter: A Picked, B Packed, C Shipped (lifecycle.md §1.5). */
+  shipStatus: string;
+  salesOrderId: string;
+  salesOrderExternalId: string;
+}
+
+/** One line of an item fulfilment: the sales-order line it fulfils and how many went out. */
+export interface FulfilmentLine {
+  /** The sales order's `line` this fulfils (absent on kit member lines, lifecycle.md §5.1). */
+  orderLine?: number;
+  itemId: string;
+  quantity: number;
+}
+
+/** A fulfilment read in full: its lines, every tracking number of every package sublist, and how it ships. */
+export interface Fulfilment {
+  fulfilmentId: string;
+  tranId: string;
+  salesOrderId: string;
+  shipStatus: string;
+  modifiedAt: Date;
+  lines: FulfilmentLine[];
+  trackingNumbers: string[];
+  /** The ship method's name (shipMethod.refName) and the carrier code (shipCarrier), when NetSuite has them. */
+  shipMethod?: string;
+  shipCarrier?: string;
+}
+
+/** A sales-order line with what maps it back to BigCommerce: the line link column, else its item's SKU. */
+export interface SalesOrderLineLink {
+  line: number;
+  itemId: string;
+  quantity: number;
+  /** BigCommerce order_product_id from the line link column (NETSUITE_LINE_ID_FIELD), when set on the line. */
+  storeLineId?: number;
+  sku?: string;
+}
+
+/** NetSuite as the fulfilment poller sees it: new fulfilments, their detail, and a place to write the shipment id. */
+export interface FulfilmentSource {
+  /** Fulfilments of our sales orders modified after (modifiedAt, fulfilmentId), oldest first, one page. */
+  listFulfilments(after: { modifiedAt: Date; fulfilmentId: string }, limit: number): Promise<FulfilmentRef[]>;
+  /** Undefined when the fulfilment no longer exists (deleted since it was listed). */
+  getFulfilment(fulfilmentId: string): Promise<Fulfilment | undefined>;
+  salesOrderLines(salesOrderId: string): Promise<SalesOrderLineLink[]>;
+  /** Which of these fulfilments still exist (SuiteQL has no deletion feed: a deleted one simply disappears). */
+  existingFulfilments(fulfilmentIds: string[]): Promise<Set<string>>;
+  /** Writes the BigCommerce shipment id(s) onto the fulfilment's configured custom body field. */
+  recordShipmentIds(fulfilmentId: string, shipmentIds: string): Promise<void>;
+  /** The write-back field, when one is configured. */
+  readonly shipmentIdField: string | undefined;
+}
+
+/** A BigCommerce order line as shipping needs it. */
+export interface ShippableLine {
+  lineId: number;
+  sku: string;
+  type: 'physical' | 'digital' | 'giftcertificate';
+  quantity: number;
+  quantityShipped: number;
+  addressId: number;
+  /** Picked up in store (order_pickup_method_id ≠ 0): nothing to ship. */
+  pickup: boolean;
+}
+
+export interface ShippableOrder {
+  orderId: number;
+  statusId: number;
+  lines: ShippableLine[];
+}
+
+export interface StoreShipment {
+  id: number;
+  addressId: number;
+  trackingNumber: string;
+  comments: string;
+  items: Array<{ lineId: number; quantity: number }>;
+}
+
+export interface ShipmentDraft {
+  addressId: number;
+  items: Array<{ lineId: number; quantity: number }>;
+  trackingNumber?: string;
+  shippingProvider?: string;
+  trackingCarrier?: string;
+  shippingMethod?: string;
+  comments: string;
+}
+
+/** BigCommerce as the fulfilment poller sees it. */
+export interface ShipmentSink {
+  /** Undefined when the order is gone (404). */
+  getShippableOrder(orderId: number): Promise<ShippableOrder | undefined>;
+  listShipments(orderId: number): Promise<StoreShipment[]>;
+  /** Posts once, never retried inside: a lost answer is resolved by reading the shipments on the next attempt. */
+  createShipment(orderId: number, draft: ShipmentDraft): Promise<StoreShipment>;
+  setOrderStatus(orderId: number, statusId: number): Promise<void>;
+}
+
+export type ShipmentClaim = { outcome: 'claimed' } | { outcome: 'posted'; shipmentId: number } | { outcome: 'busy' };
+
+/** What the poller remembers about one fulfilment once handled (its dead-letter record when it failed). */
+export interface FulfilmentRecord {
+  state: 'shipped' | 'failed' | 'skipped';
+  modifiedAtMs: number;
+  /** Lines, quantities and tracking numbers, to notice a fulfilment changed after we posted it. */
+  fingerprint: string;
+  shipmentIds: number[];
+  orderId?: number;
+  reason?: string;
+  writtenBack?: boolean;
+}
+
+/** The exactly-once ledger of shipments: one claim per (fulfilment, BigCommerce address), plus a record per fulfilment. */
+export interface ShipmentLedger {
+  /** Conditional write: claimed when absent or left behind by a run whose lease expired; posted when done. */
+  claim(fulfilmentId: string, addressId: number, owner: string, leaseMs: number): Promise<ShipmentClaim>;
+  markPosted(fulfilmentId: string, addressId: number, shipmentId: number): Promise<void>;
+  /** Gives the claim up after a failed post, so the next attempt (which reads the shipments first) may take it. */
+  release(fulfilmentId: string, addressId: number, owner: string): Promise<void>;
+  getRecord(fulfilmentId: string): Promise<FulfilmentRecord | undefined>;
+  putRecord(fulfilmentId: string, record: FulfilmentRecord): Promise<void>;
+  /** Fulfilments shipped lately, watched for deletion in NetSuite (one item: only one poller runs at a time). */
+  getWatch(): Promise<WatchedFulfilment[]>;
+  putWatch(watched: WatchedFulfilment[]): Promise<void>;
+}
+
+export interface WatchedFulfilment {
+  fulfilmentId: string;
+  tranId: string;
+  orderId: number;
+  shipmentIds: number[];
+  postedAtMs: number;
+}
+
+/** Something about a fulfilment a person must look at. */
+export interface FulfilmentAlert {
+  storeHash: string;
+  fulfilmentId: string;
+  tranId: string;
+  orderId?: number;
+  kind: 'failed' | 'changed_after_shipping' | 'deleted_after_shipping' | 'lines_not_shipped' | 'order_cancelled' | 'order_missing';
+  /** In plain words. */
+  reason: string;
+}
+
+export interface FulfilmentAlerter {
+  sendFulfilment(alert: FulfilmentAlert): Promise<void>;
+}

@@ -4,7 +4,7 @@ import { orderKey, salesOrderExternalId, shipToAddressKey } from './external-ids
 import { REFUND_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { SalesOrderDraft, StoreOrder } from './model.ts';
 import { emailHash, historyEvent } from './order-history.ts';
-import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
+import { snapshotOf, unverifiedSnapshot, type OrderSnapshot } from './order-snapshot.ts';
 import { applyOrderChanges } from './apply-order-changes.ts';
 import { formatMoney } from './money.ts';
 import type { AttemptFailure, AttemptTrail, CustomerCache, Erp, HistorySource, OrderLedger, OrderSource, ParkedOrders, SkuMapStore } from './ports.ts';
@@ -145,8 +145,9 @@ export async function syncOrder(orderId: number, deps: SyncDeps): Promise<SyncOu
   if (claim.entry.missingSkus) await deps.parked.unpark(orderId);
   // After the ledger says synced, nothing below can lead to a second sales order.
   await writeBack(orderId, result.salesOrderId, key, deps, source);
-  if (result.adopted) {
-    // The order moved on while its sales order was orphaned (cancelled, say): apply that now.
+  if (result.adopted || !result.created) {
+    // Found already made by an attempt that died before the ledger write: the order may have moved on since
+    // (edited, cancelled), so NetSuite is brought to its current state now.
     const change = await applyOrderChanges(orderId, deps);
     if (change.status === 'changed') return change;
   } else if (result.order && (settings.payments === 'deposit' || REFUND_STATUS_IDS.includes(result.order.statusId))) {
@@ -186,7 +187,7 @@ async function adoptOrphan(orderId: number, deps: SyncDeps, trail: AttemptTrail)
     }),
   );
   // The snapshot is of the order as booked: the order's current status is applied to it as a change.
-  const snapshot = { ...snapshotOf(plan.draft, new Date(0), deps.settings.triggerStatusIds[0] ?? 11) };
+  const snapshot = unverifiedSnapshot(snapshotOf(plan.draft, new Date(0), deps.settings.triggerStatusIds[0] ?? 11));
   return { salesOrderId, created: false, booked: plan.booked, snapshot, warnings: plan.warnings, adopted: true };
 }
 
@@ -341,7 +342,8 @@ async function createSalesOrder(orderId: number, deps: SyncDeps, trail: AttemptT
     // Shipping on a multiple-shipping-routes order is set per ship group once the groups exist; also after a
     // crash between the create and here (the retry finds the order by externalId and sets the same rates).
     if (draft.shipGroups) await deps.erp.setShipGroupRates(created.salesOrderId, draft.shipGroups);
-    return { ...created, booked, snapshot: snapshotOf(draft, order.dateModified, order.statusId), order, warnings };
+    const snapshot = snapshotOf(draft, order.dateModified, order.statusId);
+    return { ...created, booked, snapshot: created.created ? snapshot : unverifiedSnapshot(snapshot), order, warnings };
   } catch (error) {
     const refusedLine = error instanceof SyncError ? /^item\.items\[(\d+)\]\.item$/.exec(error.details.path ?? '') : null;
     const refusedSku = refusedLine ? lineSkus[Number(refusedLine[1])] : undefined;

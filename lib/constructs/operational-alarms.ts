@@ -32,6 +32,7 @@ export interface OperationalAlarmsProps {
   skuRefresh: IFunction;
   notifier: IFunction;
   reconciler: IFunction;
+  fulfilmentPoller: IFunction;
   alarmEmail?: string;
   alsoNotify?: ITopic;
 }
@@ -84,6 +85,10 @@ export class OperationalAlarms extends Construct {
     });
     this.add('ReconcilerErrors', props.reconciler.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
       description: "The reconciler failed: synced orders are not being checked against NetSuite's totals (they wait, pending, for a run that works).",
+    });
+    this.add('FulfilmentPollerErrors', props.fulfilmentPoller.metricErrors({ ...fiveMinutes, statistic: 'Sum' }), {
+      description:
+        'The fulfilment poller failed: NetSuite item fulfilments are not reaching BigCommerce as shipments (they wait behind its cursor for a run that works).',
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * EventBridge Scheduler (not the legacy scheduled rules): the poller, the nightly SKU refresh, the reconciler,
+ * EventBridge Scheduler (not the legacy scheduled rules): the poller, the nightly SKU refresh, the reconciler, the fulfilment poller
  * and the dead-letter notifier's one-minute sweep. The sweep exists because the DLQ alarm speaks only when it goes from
  * OK to ALARM: orders dead-lettered while it is already in ALARM would otherwise go unannounced.
  */
@@ -17,7 +17,9 @@ export interface SchedulesProps {
   skuRefresh: IFunction;
   notifier: IFunction;
   reconciler: IFunction;
+  fulfilmentPoller: IFunction;
   reconcileSchedule: string;
+  fulfilmentPollerSchedule: string;
   pollerSchedule: string;
   skuRefreshSchedule: string;
   /** IANA zone the cron expressions are read in. */
@@ -37,6 +39,7 @@ export class Schedules extends Construct {
   readonly skuRefresh: Schedule;
   readonly notifierSweep: Schedule;
   readonly reconciler: Schedule;
+  readonly fulfilmentPoller: Schedule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -70,6 +73,13 @@ export class Schedules extends Construct {
       target: props.reconciler,
       retryAttempts: 1,
       maxEventAge: Duration.minutes(10),
+    });
+    this.fulfilmentPoller = this.schedule('FulfilmentPoller', {
+      description: 'bc-netsuite-sync: NetSuite item fulfilments to BigCommerce shipments',
+      expression: ScheduleExpression.expression(props.fulfilmentPollerSchedule, timeZone),
+      target: props.fulfilmentPoller,
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(5),
     });
   }
 

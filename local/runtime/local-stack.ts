@@ -28,6 +28,9 @@ import type { AnnounceResult } from '../../functions/core/announce-dead-letters.
 import { loadNotifierConfig, loadReconcilerConfig } from '../../functions/common/config.ts';
 import { createReconcilerHandler, reconcilerDepsFromConfig } from '../../functions/reconciler.ts';
 import type { ReconcileResult } from '../../functions/core/reconcile-orders.ts';
+import { createFulfilmentPollerHandler, fulfilmentPollerDepsFromConfig } from '../../functions/fulfilment-poller.ts';
+import { loadFulfilmentPollerConfig } from '../../functions/common/config.ts';
+import type { ShipResult } from '../../functions/core/ship-fulfilments.ts';
 import { SlackSink } from '../simulators/slack/slack-sink.ts';
 import { redriveDeadLetters } from './redrive.ts';
 import { startDynamoDbLocal } from '../engines/dynamodb-local.ts';
@@ -56,6 +59,8 @@ export interface LocalStackOptions {
   notifyIntervalMs?: number;
   /** How often the reconciler checks NetSuite's totals (AWS: every 15 minutes); 0 disables the timer. */
   reconcileIntervalMs?: number;
+  /** How often the fulfilment poller runs (AWS: every 5 minutes); 0 disables the timer (call shipNow). */
+  fulfilmentPollIntervalMs?: number;
   /** Worker event source: records per invocation and concurrent invocations. */
   batchSize?: number;
   maxConcurrency?: number;
@@ -87,6 +92,8 @@ export interface LocalStack {
   notifyNow(): Promise<AnnounceResult>;
   refreshSkusNow(): Promise<SkuRefreshResult>;
   reconcileNow(): Promise<ReconcileResult>;
+  /** One run of the fulfilment poller: NetSuite item fulfilments → BigCommerce shipments. */
+  shipNow(timeoutMs?: number): Promise<ShipResult>;
   /** Every reconciler run so far (timer and on demand), for benchmarks. */
   readonly reconcileRuns: readonly ReconcileResult[];
   /** The console's "Start DLQ redrive", locally. */
@@ -213,6 +220,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     every(options.reconcileIntervalMs ?? 0, reconcileNow, 'reconciler', schedules);
 
+    const fulfilmentDeps = fulfilmentPollerDepsFromConfig(loadFulfilmentPollerConfig(env));
+    const fulfilmentPoller = createFulfilmentPollerHandler(async () => fulfilmentDeps);
+    const shipNow = (timeoutMs = 300_000) => fulfilmentPoller({}, lambdaContext('fulfilment-poller', timeoutMs));
+    every(options.fulfilmentPollIntervalMs ?? 0, shipNow, 'fulfilment-poller', schedules);
+
     if (simulated) await registerSimulatorWebhook(simulated, webhook.url, webhookConfig.secretHeader, webhookSecret);
 
     return {
@@ -230,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       notifyNow,
       refreshSkusNow,
       reconcileNow,
+      shipNow,
       reconcileRuns,
       redrive: () => redriveDeadLetters(sqs, queues.deadLetterQueueUrl, queues.ordersQueueUrl),
       stopSchedules,

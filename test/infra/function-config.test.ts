@@ -5,7 +5,15 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { loadConfig, loadNotifierConfig, loadPollerConfig, loadQueueConfig, loadReconcilerConfig, loadWebhookConfig } from '../../functions/common/config.ts';
+import {
+  loadConfig,
+  loadFulfilmentPollerConfig,
+  loadNotifierConfig,
+  loadPollerConfig,
+  loadQueueConfig,
+  loadReconcilerConfig,
+  loadWebhookConfig,
+} from '../../functions/common/config.ts';
 import { resolveEnv } from '../../functions/common/secrets.ts';
 import { SECRET_BOUNDARIES, SECRET_BOUNDARY_NAMES, type SecretBoundary } from '../../functions/common/secret-boundaries.ts';
 import { SECRETS_READ_BY } from '../../lib/bc-netsuite-sync-stack.ts';
@@ -84,6 +92,7 @@ const loaders: Record<FunctionName, (env: Record<string, string | undefined>) =>
   skuRefresh: (env) => [loadConfig(env), loadQueueConfig(env)],
   notifier: loadNotifierConfig,
   reconciler: loadReconcilerConfig,
+  fulfilmentPoller: loadFulfilmentPollerConfig,
 };
 
 /** Per function, the secrets it must read: the webhook and the notifier reach neither BigCommerce nor NetSuite. */
@@ -94,6 +103,7 @@ const FUNCTION_SECRETS_EXPECTED: Record<FunctionName, SecretBoundary[]> = {
   skuRefresh: ['bigcommerce', 'netsuite'],
   notifier: ['slack'],
   reconciler: ['netsuite', 'slack'],
+  fulfilmentPoller: ['bigcommerce', 'netsuite', 'slack'],
 };
 
 const secretsRead: Partial<Record<FunctionName, Record<string, string | undefined>>> = {};
@@ -200,12 +210,33 @@ test('reconciler: NetSuite, the ledger and Slack; no BigCommerce token, no queue
   ]);
 });
 
+test('fulfilment poller: NetSuite, BigCommerce, its ledger keys and Slack; no queue', () => {
+  const config = loadFulfilmentPollerConfig(withSecret('fulfilmentPoller'));
+  expect(config.netsuite).toMatchObject({ accountId: '1234567_SB1', auth: { kind: 'oauth2' }, concurrency: 1 });
+  expect(config).toMatchObject({ storeHash: 'abc123', shipStatuses: ['C'], slackWebhookUrl: secret.SLACK_WEBHOOK_URL, leaseMs: 300_000 });
+  expect(config.aws.ledgerTable).toMatch(/Ledger/);
+  expect(keysBeyondPlatform('fulfilmentPoller')).toEqual([
+    'BIGCOMMERCE_SECRET_ARN',
+    'BIGCOMMERCE_STORE_HASH',
+    'FULFILMENT_LEASE_MS',
+    'FULFILMENT_SHIP_STATUS',
+    'LEDGER_TABLE',
+    'NETSUITE_ACCOUNT_ID',
+    'NETSUITE_AUTH',
+    'NETSUITE_CONCURRENCY',
+    'NETSUITE_SECRET_ARN',
+    'NETSUITE_SKU_FIELD',
+    'SLACK_SECRET_ARN',
+  ]);
+});
+
 test('without the secret no function starts: the credentials are nowhere else', () => {
   expect(() => loadWebhookConfig(deployedEnv('webhook'))).toThrow(/WEBHOOK_SECRET/);
   expect(() => loadPollerConfig(deployedEnv('poller'))).toThrow(/BIGCOMMERCE_ACCESS_TOKEN/);
   expect(() => loadConfig(deployedEnv('worker'))).toThrow(/BIGCOMMERCE_ACCESS_TOKEN/);
   expect(() => loadNotifierConfig(deployedEnv('notifier'))).toThrow(/SLACK_WEBHOOK_URL/);
   expect(() => loadReconcilerConfig(deployedEnv('reconciler'))).toThrow(/SLACK_WEBHOOK_URL/);
+  expect(() => loadFulfilmentPollerConfig(deployedEnv('fulfilmentPoller'))).toThrow(/BIGCOMMERCE_ACCESS_TOKEN/);
 });
 
 test('a stack synthesized without the store hash and account says so, and its functions refuse to start', () => {
@@ -217,5 +248,5 @@ test('a stack synthesized without the store hash and account says so, and its fu
   expect(warnings).toEqual([expect.stringContaining('storeHash and netsuiteAccountId not set')]);
   const env = functionResource(bare, 'webhook').Properties.Environment.Variables;
   expect(env).not.toHaveProperty('BIGCOMMERCE_STORE_HASH');
-  expect(Object.keys(resources(bare.template, 'AWS::Lambda::Function'))).toHaveLength(6);
+  expect(Object.keys(resources(bare.template, 'AWS::Lambda::Function'))).toHaveLength(7);
 });

@@ -63,8 +63,24 @@ test('every acknowledgement is scoped to its construct and says why', () => {
   expect(byRule).toEqual({
     'AwsSolutions-SMG4': ['Secrets/WebhookSecret', 'Secrets/BigcommerceSecret', 'Secrets/NetsuiteSecret', 'Secrets/SlackSecret'],
     'Serverless-SQSRedrivePolicy': ['Queues/DeadLetterQueue'],
-    'AwsSolutions-IAM5[Resource::*]': ['Webhook/Role', 'Poller/Role', 'Worker/Role', 'SkuRefresh/Role', 'DlqNotifier/Role', 'Reconciler/Role'],
-    'Serverless-LambdaDLQ': ['Webhook/Function', 'Poller/Function', 'Worker/Function', 'SkuRefresh/Function', 'DlqNotifier/Function', 'Reconciler/Function'],
+    'AwsSolutions-IAM5[Resource::*]': [
+      'Webhook/Role',
+      'Poller/Role',
+      'Worker/Role',
+      'SkuRefresh/Role',
+      'DlqNotifier/Role',
+      'Reconciler/Role',
+      'FulfilmentPoller/Role',
+    ],
+    'Serverless-LambdaDLQ': [
+      'Webhook/Function',
+      'Poller/Function',
+      'Worker/Function',
+      'SkuRefresh/Function',
+      'DlqNotifier/Function',
+      'Reconciler/Function',
+      'FulfilmentPoller/Function',
+    ],
     'Serverless-LambdaEventSourceMappingDestination': [expect.stringMatching(/^Worker\/Function\/SqsEventSource:/)],
     'AwsSolutions-APIG4': ['WebhookApi/Api/POST--webhooks--bigcommerce'],
     'AwsSolutions-IAM5[Resource::<function>:*]': [
@@ -72,6 +88,7 @@ test('every acknowledgement is scoped to its construct and says why', () => {
       'Schedules/SkuRefreshRole',
       'Schedules/NotifierSweepRole',
       'Schedules/ReconcilerRole',
+      'Schedules/FulfilmentPollerRole',
     ],
     'Serverless-SNSRedrivePolicy': [
       expect.stringMatching(/^DlqNotifier\/Function\/Topic/),

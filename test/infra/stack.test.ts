@@ -89,25 +89,27 @@ describe('worker event source', () => {
     s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
   });
 
-  test('NetSuite requests in flight stay within the budget: maxConcurrency × NETSUITE_CONCURRENCY + the SKU refresh + the reconciler', () => {
+  test('NetSuite requests in flight stay within the budget: maxConcurrency × NETSUITE_CONCURRENCY + the SKU refresh + the reconciler + the fulfilment poller', () => {
     const [mapping] = Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping'));
     const maxConcurrency = mapping!.Properties.ScalingConfig.MaximumConcurrency as number;
     const workerConcurrency = Number(functionResource(s, 'worker').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
     const refreshConcurrency = Number(functionResource(s, 'skuRefresh').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
     const reconcilerConcurrency = Number(functionResource(s, 'reconciler').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
+    const fulfilmentConcurrency = Number(functionResource(s, 'fulfilmentPoller').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
     expect(maxConcurrency).toBeGreaterThanOrEqual(2);
-    expect(maxConcurrency * workerConcurrency + refreshConcurrency + reconcilerConcurrency).toBeLessThanOrEqual(5); // cdk.json's budget
-    expect({ maxConcurrency, workerConcurrency, refreshConcurrency, reconcilerConcurrency }).toEqual({
-      maxConcurrency: 3,
+    expect(maxConcurrency * workerConcurrency + refreshConcurrency + reconcilerConcurrency + fulfilmentConcurrency).toBeLessThanOrEqual(5); // cdk.json's budget
+    expect({ maxConcurrency, workerConcurrency, refreshConcurrency, reconcilerConcurrency, fulfilmentConcurrency }).toEqual({
+      maxConcurrency: 2,
       workerConcurrency: 1,
       refreshConcurrency: 1,
       reconcilerConcurrency: 1,
+      fulfilmentConcurrency: 1,
     });
 
     const larger = synth({ netsuiteConcurrencyBudget: '15' });
     const [largerMapping] = Object.values(resources(larger.template, 'AWS::Lambda::EventSourceMapping'));
     const largerWorker = Number(functionResource(larger, 'worker').Properties.Environment.Variables.NETSUITE_CONCURRENCY);
-    expect(largerMapping!.Properties.ScalingConfig.MaximumConcurrency * largerWorker + 1 + 1).toBeLessThanOrEqual(15);
+    expect(largerMapping!.Properties.ScalingConfig.MaximumConcurrency * largerWorker + 1 + 1 + 1).toBeLessThanOrEqual(15);
   });
 
   test('the worker may change visibility (its per-record backoff) and delete, on the orders queue only', () => {
@@ -119,8 +121,8 @@ describe('worker event source', () => {
 });
 
 describe('functions', () => {
-  test('six functions, every one arm64 on Node 24, traced, with explicit memory, timeout and a log group with retention', () => {
-    s.template.resourceCountIs('AWS::Lambda::Function', 6);
+  test('seven functions, every one arm64 on Node 24, traced, with explicit memory, timeout and a log group with retention', () => {
+    s.template.resourceCountIs('AWS::Lambda::Function', 7);
     for (const name of names) {
       const fn = functionResource(s, name).Properties;
       expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
@@ -299,13 +301,14 @@ describe('dead-letter notifier', () => {
 describe('schedules', () => {
   const schedules = () => Object.values(resources(s.template, 'AWS::Scheduler::Schedule')).map((schedule) => schedule.Properties);
 
-  test('the poller every 10 minutes, the SKU refresh nightly in the store time zone, the notifier sweep every minute, the reconciler every 15', () => {
-    expect(schedules()).toHaveLength(4);
+  test('the poller every 10 minutes, the SKU refresh nightly in the store time zone, the notifier sweep every minute, the reconciler every 15, the fulfilment poller every 5', () => {
+    expect(schedules()).toHaveLength(5);
     const byTarget = Object.fromEntries(schedules().map((schedule) => [schedule.Target.Arn['Fn::GetAtt'][0], schedule]));
     expect(byTarget[functionId(s, 'poller')]).toMatchObject({ ScheduleExpression: 'rate(10 minutes)', State: 'ENABLED' });
     expect(byTarget[functionId(s, 'skuRefresh')]).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
     expect(byTarget[functionId(s, 'notifier')]).toMatchObject({ ScheduleExpression: 'rate(1 minute)' });
     expect(byTarget[functionId(s, 'reconciler')]).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    expect(byTarget[functionId(s, 'fulfilmentPoller')]).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
   });
 
   test('each schedule role may invoke its own function only', () => {
@@ -411,9 +414,14 @@ describe('least privilege per function', () => {
 });
 
 describe('ledger access by key prefix', () => {
-  test('the poller, notifier and SKU refresh reach only their own ledger items (dynamodb:LeadingKeys)', () => {
+  test('the poller, notifier, SKU refresh and fulfilment poller reach only their own ledger items (dynamodb:LeadingKeys)', () => {
     const ledger = arnOf(logicalId(s.stack, s.template, 'AWS::DynamoDB::Table', '/Tables/Ledger/'));
-    const expected = { poller: ['poller#*', 'held#*', 'circuit#*'], notifier: ['order#*', 'alert#*', 'circuit#*'], skuRefresh: ['parked#*'] } as const;
+    const expected = {
+      poller: ['poller#*', 'held#*', 'circuit#*'],
+      notifier: ['order#*', 'alert#*', 'circuit#*'],
+      skuRefresh: ['parked#*'],
+      fulfilmentPoller: ['fulfilment-poller#*', 'shipment#*', 'fulfilment#*', 'alert#*'],
+    } as const;
     for (const [name, prefixes] of Object.entries(expected) as Array<[FunctionName, readonly string[]]>) {
       const onLedger = statementsOf(s, name).filter(
         (statement) =>
@@ -476,7 +484,9 @@ describe('alarms and dashboard', () => {
     );
     expect(metric('Throttles')).toEqual([expect.objectContaining({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(s, 'worker') } }] })]);
     const erroring = metric('Errors').map((alarm) => alarm.Dimensions[0].Value.Ref);
-    expect(erroring.sort()).toEqual((['worker', 'poller', 'skuRefresh', 'notifier', 'reconciler'] as const).map((name) => functionId(s, name)).sort());
+    expect(erroring.sort()).toEqual(
+      (['worker', 'poller', 'skuRefresh', 'notifier', 'reconciler', 'fulfilmentPoller'] as const).map((name) => functionId(s, name)).sort(),
+    );
     expect(metric('5xx')).toHaveLength(1);
     for (const alarm of alarms) {
       // Its own topic, and the operator's subscriber topic: every alarm reaches a person without Slack.

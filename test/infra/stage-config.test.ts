@@ -13,7 +13,7 @@ describe('stage config', () => {
       stackName: 'BcNetSuiteSync',
       netsuiteAuth: 'oauth2',
       netsuiteConcurrencyBudget: 5,
-      triggerStatuses: '11,9,8,3,2,10',
+      triggerStatuses: '11,9,8,3,2,10,14',
       timeZone: 'UTC',
       taxMode: 'netsuite',
       pollerSchedule: 'rate(10 minutes)',
@@ -56,34 +56,38 @@ describe('stage config', () => {
         logRetentionDays: 10,
       }),
     ).toThrow(
-      /storeHash: .*\n.*netsuiteConcurrencyBudget: must be at least 4.*\n.*triggerStatuses: unknown BigCommerce order status "On Hold".*\n.*timeZone: .*\n.*subsidiaryId: .*\n.*pollerSchedule: .*\n.*alarmEmail: .*\n.*logRetentionDays: /,
+      /storeHash: .*\n.*netsuiteConcurrencyBudget: must be at least 5.*\n.*triggerStatuses: unknown BigCommerce order status "On Hold".*\n.*timeZone: .*\n.*subsidiaryId: .*\n.*pollerSchedule: .*\n.*alarmEmail: .*\n.*logRetentionDays: /,
     );
   });
 });
 
 describe('NetSuite concurrency plan', () => {
-  test('the default budget of 5: three workers with 1 request each, 1 for the SKU refresh and 1 for the reconciler', () => {
+  test('the default budget of 5: two workers with 1 request each, 1 for the SKU refresh, 1 for the reconciler and 1 for the fulfilment poller', () => {
     expect(planNetSuiteConcurrency(5, ordersQueue.batchSize)).toEqual({
-      workerMaxConcurrency: 3,
-      workerConcurrency: 1,
-      skuRefreshConcurrency: 1,
-      reconcilerConcurrency: 1,
-      peakInFlight: 5,
-    });
-    expect(planNetSuiteConcurrency(4, 10)).toEqual({
       workerMaxConcurrency: 2,
       workerConcurrency: 1,
       skuRefreshConcurrency: 1,
       reconcilerConcurrency: 1,
-      peakInFlight: 4,
+      fulfilmentPollerConcurrency: 1,
+      peakInFlight: 5,
+    });
+    expect(planNetSuiteConcurrency(6, 10)).toEqual({
+      workerMaxConcurrency: 3,
+      workerConcurrency: 1,
+      skuRefreshConcurrency: 1,
+      reconcilerConcurrency: 1,
+      fulfilmentPollerConcurrency: 1,
+      peakInFlight: 6,
     });
   });
 
-  test.each([4, 5, 6, 7, 10, 15, 16, 25, 50, 55, 100, 1000])(
+  test.each([5, 6, 7, 10, 15, 16, 25, 50, 55, 100, 1000])(
     'budget %i: never above it, at least two workers, no more requests per worker than records per batch',
     (budget) => {
       const plan = planNetSuiteConcurrency(budget, ordersQueue.batchSize);
-      expect(plan.workerMaxConcurrency * plan.workerConcurrency + plan.skuRefreshConcurrency + plan.reconcilerConcurrency).toBe(plan.peakInFlight);
+      expect(
+        plan.workerMaxConcurrency * plan.workerConcurrency + plan.skuRefreshConcurrency + plan.reconcilerConcurrency + plan.fulfilmentPollerConcurrency,
+      ).toBe(plan.peakInFlight);
       expect(plan.peakInFlight).toBeLessThanOrEqual(budget);
       expect(plan.workerMaxConcurrency).toBeGreaterThanOrEqual(2);
       expect(plan.workerMaxConcurrency).toBeLessThanOrEqual(1000);
@@ -94,7 +98,7 @@ describe('NetSuite concurrency plan', () => {
     },
   );
 
-  test('a budget too small for two workers, the SKU refresh and the reconciler is refused', () => {
-    expect(() => planNetSuiteConcurrency(3, 10)).toThrow(/too small/);
+  test('a budget too small for two workers, the SKU refresh, the reconciler and the fulfilment poller is refused', () => {
+    expect(() => planNetSuiteConcurrency(4, 10)).toThrow(/too small/);
   });
 });

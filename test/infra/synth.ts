@@ -54,6 +54,7 @@ export const FUNCTION_PATHS = {
   skuRefresh: '/SkuRefresh/Function/',
   notifier: '/DlqNotifier/Function/',
   reconciler: '/Reconciler/Function/',
+  fulfilmentPoller: '/FulfilmentPoller/Function/',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_PATHS;

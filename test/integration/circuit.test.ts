@@ -78,7 +78,12 @@ test('a revoked BigCommerce token with 50 orders queued: one alert, nothing dead
   }
   expect(probed).toBe(1);
   await settle();
-  await expect(stack.pollNow()).resolves.toMatchObject({ status: 'completed', requeuedHeld: 49 }); // the probe closed it: the rest
+  // The probe closed it: the rest go back. The probe's own order may be among them once more: our metafield
+  // write-back fires store/order/updated while the probe is still running, and that message is held like any other
+  // while the circuit is open (it is harmless: the order is synced; the checks below see one sales order each).
+  const reopened = await stack.pollNow();
+  expect(reopened.status).toBe('completed');
+  expect([49, 50]).toContain(reopened.requeuedHeld);
   await settle();
   await stack.notifyNow();
 

@@ -199,6 +199,24 @@ describe('cancelled or declined in BigCommerce', () => {
     expect(await events(orderId)).toEqual(expect.arrayContaining(['sales_order_found', 'cancelled']));
   });
 
+  test('partially refunded before it ever synced: still booked (the sale), then its refund', async () => {
+    sim().bc.pauseWebhooks(); // the webhooks are late: the refund happens before we hear of the order
+    const orderId = placeOrder('refunded-early@example.com');
+    const [mug] = products(orderId);
+    sim().bc.refund(orderId, {
+      items: [{ item_type: 'PRODUCT', item_id: mug!.id, quantity: 1 }],
+      payments: [{ provider_id: 'testgateway', amount: 12.5, offline: false }],
+    });
+    expect(sim().bc.getOrder(orderId)!.status_id).toBe(14);
+    sim().bc.resumeWebhooks();
+    await settle();
+
+    const entry = await ledger(orderId);
+    expect(entry).toMatchObject({ state: 'synced' });
+    expect(lineOf(entry.salesOrderId!, mug!.id)).toMatchObject({ quantity: 1 }); // 2 sold, 1 refunded before the sync
+    expect(Object.keys(entry.refunds ?? {})).toHaveLength(1);
+  });
+
   test('cancelled before it ever synced: skipped, no sales order', async () => {
     const orderId = sim().bc.addOrder({ statusId: 7, billing: shopper('never@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '1.0000' }] });
     await settle();
@@ -244,6 +262,37 @@ describe('edited in BigCommerce', () => {
     );
     expect(entry.history!.find((event) => event.event === 'edited')!.detail).toContain('added line');
     expect(await alertsAbout(orderId)).toEqual([]);
+  });
+
+  test('edited while its sales order was orphaned by a worker that died before the ledger write: the retry finds it and applies the edit', async () => {
+    const { ledger: orderLedger } = stack.context;
+    const markSynced = orderLedger.markSynced;
+    let crashed = 0;
+    orderLedger.markSynced = async () => {
+      crashed += 1;
+      orderLedger.markSynced = markSynced; // dies once; the retries live
+      throw new Error('test: the worker died after NetSuite created the sales order');
+    };
+    const orderId = placeOrder('orphan-edit@example.com');
+    const [mug] = products(orderId);
+    try {
+      await sim().bc.flushWebhooks();
+      for (const until = Date.now() + 20_000; crashed === 0 && Date.now() < until;) await new Promise((resolve) => setTimeout(resolve, 20));
+      sim().bc.editOrder(orderId, { products: [{ id: mug!.id, quantity: 5 }] });
+    } finally {
+      orderLedger.markSynced = markSynced;
+    }
+    await settle();
+
+    const entry = await ledger(orderId);
+    expect(crashed).toBe(1);
+    expect(entry).toMatchObject({ state: 'synced' });
+    expect(
+      sim()
+        .ns.salesOrders()
+        .filter((order) => order.otherRefNum === String(orderId)),
+    ).toHaveLength(1);
+    expect(lineOf(entry.salesOrderId!, mug!.id)).toMatchObject({ quantity: 5, isClosed: false });
   });
 
   test('a quantity below what NetSuite already fulfilled is refused and announced; NetSuite is left as it was', async () => {

@@ -22,7 +22,7 @@ test('applies the documented defaults', () => {
   expect(config.sync.discountItemId).toBeUndefined();
   expect(config.sync.shipMethods.size).toBe(0);
   // Every paid, not cancelled status: an order that ships or completes before it is read still syncs.
-  expect(config.sync.triggerStatusIds).toEqual([11, 9, 8, 3, 2, 10]);
+  expect(config.sync.triggerStatusIds).toEqual([11, 9, 8, 3, 2, 10, 14]);
 });
 
 test('tax-inclusive prices are refused at startup with the reason, in both tax modes', () => {

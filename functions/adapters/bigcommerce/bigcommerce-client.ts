@@ -5,7 +5,7 @@
  */
 import got, { type Got, type Response } from 'got';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
+import * as z from 'zod';
 import { AccessDeniedError, NotFoundError, PermanentError, TransientError } from '../../core/errors.ts';
 import { requestTimeoutMs, timeLeftMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
@@ -19,6 +19,9 @@ import {
   orderListSchema,
   orderSchema,
   refundListEnvelope,
+  shipmentListSchema,
+  shipmentSchema,
+  shippableLineListSchema,
   taxListSchema,
   transactionListEnvelope,
   v2ErrorSchema,
@@ -27,6 +30,7 @@ import {
   type WireLine,
   type WireOrder,
   type WireRefund,
+  type WireShipment,
   type WireTax,
   type WireTransaction,
 } from './bigcommerce-schemas.ts';
@@ -68,6 +72,8 @@ export interface HookInput {
   headers: Record<string, string>;
 }
 
+const orderStatusSchema = z.looseObject({ status_id: z.number().int() });
+
 type RequestOptions = { searchParams?: Record<string, string | number>; json?: unknown };
 
 export class BigCommerceClient {
@@ -104,6 +110,33 @@ export class BigCommerceClient {
   /** The order's tax rows (one per tax class and rate). */
   async listOrderTaxes(orderId: number): Promise<WireTax[]> {
     return this.listAll(`v2/orders/${orderId}/taxes`, taxListSchema, `taxes of order ${orderId}`);
+  }
+
+  /** The order's lines with what shipped so far (the fulfilment flow's view of them). */
+  async listShippableLines(orderId: number) {
+    return this.listAll(`v2/orders/${orderId}/products`, shippableLineListSchema, `lines of order ${orderId}`);
+  }
+
+  /** The order's status id (a lighter read than getOrder: no consignments, no fees). */
+  async getOrderStatus(orderId: number): Promise<number> {
+    return this.parse(await this.send('GET', `v2/orders/${orderId}`), orderStatusSchema, `order ${orderId}`).status_id;
+  }
+
+  async listShipments(orderId: number): Promise<WireShipment[]> {
+    return this.listAll(`v2/orders/${orderId}/shipments`, shipmentListSchema, `shipments of order ${orderId}`);
+  }
+
+  /**
+   * Posts a shipment exactly once: no retry here, not even on a 5xx or a timeout, since BigCommerce may have created
+   * it anyway (and e-mailed the shopper). The caller resolves the doubt by reading the shipments before trying again.
+   */
+  async createShipment(orderId: number, body: Record<string, unknown>): Promise<WireShipment> {
+    const response = await this.send('POST', `v2/orders/${orderId}/shipments`, { json: body }, { ...(this.options.retry ?? defaultRetryPolicy), attempts: 1 });
+    return this.parse(response, shipmentSchema, `shipment of order ${orderId}`);
+  }
+
+  async updateOrderStatus(orderId: number, statusId: number): Promise<void> {
+    this.parse(await this.send('PUT', `v2/orders/${orderId}`, { json: { status_id: statusId } }), orderStatusSchema, `order ${orderId}`);
   }
 
   /** Every page of a v2 sub-collection, until a short page or a 204 (v2's empty page). */
@@ -218,36 +251,39 @@ export class BigCommerceClient {
     return this.parse(response, hookEnvelope, `webhook ${id}`).data;
   }
 
-  private async send(method: 'GET' | 'POST' | 'PUT', path: string, options: RequestOptions = {}): Promise<Response<string>> {
+  private async send(method: 'GET' | 'POST' | 'PUT', path: string, options: RequestOptions = {}, retry?: RetryPolicy): Promise<Response<string>> {
     const what = `BigCommerce ${method} /${path}`;
-    return withRetry(async () => {
-      await this.waitForQuota();
-      let response: Response<string>;
-      try {
-        response = await this.http(path, {
-          method,
-          searchParams: options.searchParams,
-          json: options.json,
-          timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) },
-        });
-      } catch (error) {
-        throw networkFailure(error, 'bigcommerce', what) ?? error;
-      }
-      this.noteQuota(response);
-      if (response.statusCode === 429) {
-        // Without the reset header this is platform load shedding: back off progressively instead.
-        const resetMs = numericHeader(response.headers, 'x-rate-limit-time-reset-ms');
-        throw new TransientError(`${what}: rate limited (429)`, { source: 'bigcommerce', status: 429, retryAfterMs: resetMs });
-      }
-      if (response.statusCode >= 500) {
-        throw new TransientError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
-      }
-      if (response.statusCode === 401 || response.statusCode === 403) {
-        // 401: the token is unknown (API account deleted, token revoked); 403: it lacks a scope. Every order alike.
-        throw new AccessDeniedError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
-      }
-      return response;
-    }, this.options.retry ?? defaultRetryPolicy);
+    return withRetry(
+      async () => {
+        await this.waitForQuota();
+        let response: Response<string>;
+        try {
+          response = await this.http(path, {
+            method,
+            searchParams: options.searchParams,
+            json: options.json,
+            timeout: { request: requestTimeoutMs(this.options.timeoutMs, what) },
+          });
+        } catch (error) {
+          throw networkFailure(error, 'bigcommerce', what) ?? error;
+        }
+        this.noteQuota(response);
+        if (response.statusCode === 429) {
+          // Without the reset header this is platform load shedding: back off progressively instead.
+          const resetMs = numericHeader(response.headers, 'x-rate-limit-time-reset-ms');
+          throw new TransientError(`${what}: rate limited (429)`, { source: 'bigcommerce', status: 429, retryAfterMs: resetMs });
+        }
+        if (response.statusCode >= 500) {
+          throw new TransientError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
+        }
+        if (response.statusCode === 401 || response.statusCode === 403) {
+          // 401: the token is unknown (API account deleted, token revoked); 403: it lacks a scope. Every order alike.
+          throw new AccessDeniedError(`${what}: ${response.statusCode} ${errorText(response.body)}`, { source: 'bigcommerce', status: response.statusCode });
+        }
+        return response;
+      },
+      retry ?? this.options.retry ?? defaultRetryPolicy,
+    );
   }
 
   private async waitForQuota(): Promise<void> {

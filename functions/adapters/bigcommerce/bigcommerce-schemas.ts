@@ -132,6 +132,29 @@ export const lineSchema = z.looseObject({
   parent_order_product_id: z.number().int().nullish(),
 });
 export const lineListSchema = z.array(lineSchema);
+
+/** A line as shipping reads it: what shipped so far and whether it is picked up (orders.v2.oas2.yml L2981-3272). */
+export const shippableLineSchema = z.looseObject({
+  id: z.number().int(),
+  sku: text,
+  type: z.enum(['physical', 'digital', 'giftcertificate']).default('physical'),
+  quantity: z.number(),
+  quantity_shipped: z.number().default(0),
+  order_address_id: z.number().int().nullish(),
+  order_pickup_method_id: z.number().int().nullish(),
+});
+export const shippableLineListSchema = z.array(shippableLineSchema);
+
+/** An order shipment (orderShipment, orders.v2.oas2.yml L3431-3514); only what the fulfilment flow reads. */
+export const shipmentSchema = z.looseObject({
+  id: z.number().int(),
+  order_address_id: z.number().int(),
+  tracking_number: text,
+  comments: text,
+  items: z.array(z.looseObject({ order_product_id: z.number().int(), quantity: z.number() })).default([]),
+});
+export const shipmentListSchema = z.array(shipmentSchema);
+export type WireShipment = z.infer<typeof shipmentSchema>;
 export type WireLine = z.infer<typeof lineSchema>;
 
 /** A row of GET /v2/orders/{id}/taxes: the tax of one class (and rate), `line_amount` being the tax itself. */

@@ -8,17 +8,27 @@ import type { PollerCursor, PollerState } from '../../core/ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 
 export const POLLER_KEY_PREFIX = 'poller#';
-const LEASE_KEY = `${POLLER_KEY_PREFIX}lease`;
-const cursorKey = (statusId: number | 'refunds') => `${POLLER_KEY_PREFIX}cursor#${statusId}`;
+/** The fulfilment poller's own lease and cursor, beside the order poller's. */
+export const FULFILMENT_POLLER_KEY_PREFIX = 'fulfilment-poller#';
 
 export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
+  /** Where this poller's lease and cursors live in the table (each poller has its own prefix). */
+  protected readonly keyPrefix: string = POLLER_KEY_PREFIX;
+  private get leaseKey(): string {
+    return `${this.keyPrefix}lease`;
+  }
+  /** A cursor per trigger status, and one for the refund sweep. */
+  private cursorKey(statusId: number | 'refunds'): string {
+    return `${this.keyPrefix}cursor#${statusId}`;
+  }
+
   async acquireLease(owner: string, leaseMs: number): Promise<boolean> {
     const now = this.now();
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: LEASE_KEY, owner, leaseExpiresAt: now + leaseMs },
+          Item: { pk: this.leaseKey, owner, leaseExpiresAt: now + leaseMs },
           ConditionExpression: 'attribute_not_exists(pk) OR leaseExpiresAt < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': now, ':owner': owner },
@@ -36,7 +46,7 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
       await this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: LEASE_KEY },
+          Key: { pk: this.leaseKey },
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': owner },
@@ -48,7 +58,7 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
   }
 
   async getCursor(statusId: number | 'refunds'): Promise<PollerCursor | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: cursorKey(statusId) }, ConsistentRead: true }));
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: this.cursorKey(statusId) }, ConsistentRead: true }));
     if (!result.Item) return undefined;
     return { at: new Date(Number(result.Item.cursorMs)), recent: (result.Item.recent as Record<string, number> | undefined) ?? {} };
   }
@@ -59,7 +69,7 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: cursorKey(statusId) },
+          Key: { pk: this.cursorKey(statusId) },
           UpdateExpression: 'SET cursorMs = :to, cursorIso = :iso, recent = :recent, updatedAt = :now',
           ConditionExpression: 'attribute_not_exists(cursorMs) OR cursorMs <= :to',
           ExpressionAttributeValues: { ':to': to, ':iso': cursor.at.toISOString(), ':recent': cursor.recent, ':now': new Date(this.now()).toISOString() },
@@ -69,4 +79,9 @@ export class DynamoDbPollerState extends DynamoDbTable implements PollerState {
       if (!(error instanceof ConditionalCheckFailedException)) throw error; // already further on
     }
   }
+}
+
+/** The fulfilment poller's lease and its one cursor (status id 0), under their own keys. */
+export class DynamoDbFulfilmentPollerState extends DynamoDbPollerState {
+  protected override readonly keyPrefix: string = FULFILMENT_POLLER_KEY_PREFIX;
 }

@@ -114,6 +114,15 @@ export class NetSuiteClient {
     return JSON.parse(response.body) as Record<string, unknown>;
   }
 
+  /** DELETEs a record; false when it was not there. The product never deletes: the local warehouse (tests, demo) does. */
+  async deleteRecord(type: string, id: string): Promise<boolean> {
+    const what = `NetSuite delete ${type} ${id}`;
+    const response = await this.send('DELETE', `${RECORD_PATH}/${type}/${id}`, what, { retrySafe: true });
+    if (response.statusCode === 404) return false;
+    if (response.statusCode !== 204 && response.statusCode !== 200) throw netsuiteFailure(response.statusCode, response.body, what);
+    return true;
+  }
+
   /** One page of a SuiteQL query: up to 1000 rows from `offset` (a multiple of 1000, as NetSuite requires). */
   async suiteqlPage(query: string, offset = 0): Promise<{ rows: SuiteQlRow[]; hasMore: boolean }> {
     const what = 'NetSuite SuiteQL';
@@ -153,7 +162,7 @@ export class NetSuiteClient {
     }
   }
 
-  private async send(method: 'GET' | 'POST' | 'PATCH', path: string, what: string, options: SendOptions = {}): Promise<Response<string>> {
+  private async send(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, what: string, options: SendOptions = {}): Promise<Response<string>> {
     const url = new URL(`${this.options.apiUrl}${path}`);
     for (const [name, value] of Object.entries(options.searchParams ?? {})) url.searchParams.set(name, String(value));
     const policy = method === 'GET' || options.retrySafe ? (this.options.retry ?? defaultRetryPolicy) : { ...defaultRetryPolicy, attempts: 1 };

@@ -7,7 +7,7 @@ import got from 'got';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { FailedOrdersDigest } from '../../core/announce-dead-letters.ts';
 import type { CircuitAlert, CircuitAlerter } from '../../core/circuit.ts';
-import type { Alerter, DriftAlert, DriftAlerter, FailedOrderAlert } from '../../core/ports.ts';
+import type { Alerter, DriftAlert, DriftAlerter, FailedOrderAlert, FulfilmentAlert, FulfilmentAlerter } from '../../core/ports.ts';
 import { requestTimeoutMs } from '../../common/deadline.ts';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../common/retry.ts';
 import { networkFailure, numericHeader } from '../http/http-failure.ts';
@@ -166,7 +166,29 @@ export function circuitMessage(alert: CircuitAlert): Record<string, unknown> {
   };
 }
 
-export class SlackAlerter implements Alerter, DriftAlerter, CircuitAlerter {
+const FULFILMENT_TITLES: Record<FulfilmentAlert['kind'], string> = {
+  failed: 'did not reach BigCommerce',
+  changed_after_shipping: 'changed after it was shipped in BigCommerce',
+  deleted_after_shipping: 'was deleted after it was shipped in BigCommerce',
+  lines_not_shipped: 'has lines BigCommerce could not ship',
+  order_cancelled: 'shipped goods of a cancelled order',
+  order_missing: 'belongs to an order BigCommerce no longer has',
+};
+
+/** A fulfilment a person must look at: which one, its order, what happened and what to do (in `reason`). */
+export function fulfilmentMessage(alert: FulfilmentAlert): Record<string, unknown> {
+  const title = `NetSuite fulfilment ${alert.tranId} ${FULFILMENT_TITLES[alert.kind]}`;
+  const order = alert.orderId === undefined ? '' : `*<${controlPanelOrderUrl(alert.storeHash, alert.orderId)}|BigCommerce order ${alert.orderId}>* · `;
+  return {
+    text: notificationText(`${title}: ${alert.reason}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+      { type: 'section', text: mrkdwn(`${order}item fulfilment ${escapeMrkdwn(alert.fulfilmentId)}\n>${escapeMrkdwn(alert.reason).slice(0, 2800)}`) },
+    ],
+  };
+}
+
+export class SlackAlerter implements Alerter, DriftAlerter, CircuitAlerter, FulfilmentAlerter {
   private readonly options: SlackAlerterOptions;
 
   constructor(options: SlackAlerterOptions) {
@@ -187,6 +209,10 @@ export class SlackAlerter implements Alerter, DriftAlerter, CircuitAlerter {
 
   async sendDrift(alert: DriftAlert): Promise<void> {
     await this.post(driftMessage(alert));
+  }
+
+  async sendFulfilment(alert: FulfilmentAlert): Promise<void> {
+    await this.post(fulfilmentMessage(alert));
   }
 
   private async post(body: Record<string, unknown>): Promise<void> {

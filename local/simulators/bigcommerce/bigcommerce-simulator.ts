@@ -11,6 +11,7 @@ import { FixedWindowRateLimiter, STANDARD_PLAN, type RateLimitOptions } from './
 import type { SeedOrder } from './seed-order.ts';
 import { StoreState } from './store-state.ts';
 import { handleV2 } from './v2-routes.ts';
+import { ShipmentBook, type StoredShipment } from './v2-shipments.ts';
 import type { V2Order, V2OrderProduct } from './v2-types.ts';
 import { renderLine, renderOrder } from './v2-views.ts';
 import { handleHooks, HookStore, renderHook, type V3Webhook } from './v3-hooks.ts';
@@ -68,12 +69,18 @@ export interface BigCommerceSimulatorOptions {
   refundBusyMs?: number;
   /** When set, callbacks carry Standard Webhooks headers signed with it (`whsec_…` is base64 after the prefix). */
   webhookSigningSecret?: string;
+  /**
+   * Whether creating a shipment moves the order to Shipped / Partially Shipped by itself. Default false: no
+   * BigCommerce source says it does (lifecycle.md §5.2, §10 item 2), so a client must not rely on it.
+   */
+  shipmentsSetStatus?: boolean;
 }
 
 export class BigCommerceSimulator {
   readonly server: SimServer;
   readonly storeHash: string;
   private readonly state: StoreState;
+  private readonly shipmentBook: ShipmentBook;
   private readonly hooks = new HookStore();
   private readonly dispatcher: WebhookDispatcher;
   private readonly limiter: FixedWindowRateLimiter;
@@ -101,6 +108,7 @@ export class BigCommerceSimulator {
       signingSecret: options.webhookSigningSecret,
     });
     this.state = new StoreState(clock, (event) => this.dispatcher.dispatch(event));
+    this.shipmentBook = new ShipmentBook(this.state, clock, (event) => this.dispatcher.dispatch(event), { setsStatus: options.shipmentsSetStatus ?? false });
     this.state.refundBusyMs = options.refundBusyMs ?? 0;
     this.limiter = new FixedWindowRateLimiter(options.rateLimit ?? STANDARD_PLAN, clock);
     const prefix = `/stores/${this.storeHash}/`;
@@ -133,7 +141,8 @@ export class BigCommerceSimulator {
       handle: (req) => {
         const rest = req.path.slice(prefix.length - 1);
         const version = /^\/(v2|v3)(\/.*)$/.exec(rest);
-        if (version?.[1] === 'v2') return handleV2(req, version[2] ?? '', { state: this.state, apiBase: `${req.url.origin}${prefix}v2` });
+        if (version?.[1] === 'v2')
+          return handleV2(req, version[2] ?? '', { state: this.state, apiBase: `${req.url.origin}${prefix}v2`, shipments: this.shipmentBook });
         if (version?.[1] === 'v3') {
           const v3Rest = version[2] ?? '';
           if (isPaymentsPath(v3Rest)) return handlePayments(req, v3Rest, this.state);
@@ -236,6 +245,17 @@ export class BigCommerceSimulator {
   /** The order's metafields as v3 serves them, oldest first. */
   metafields(orderId: number): V3Metafield[] {
     return this.state.metafieldsOf(orderId).map(renderMetafield);
+  }
+
+  /** The order's shipments as GET /v2/orders/{id}/shipments serves them (unpaged; [] rather than 204). */
+  shipments(orderId: number): ReturnType<ShipmentBook['render']>[] {
+    const order = this.state.requireOrder(orderId);
+    return this.shipmentBook.of(orderId).map((shipment: StoredShipment) => this.shipmentBook.render(order, shipment, this.v2Url));
+  }
+
+  /** Shipping e-mails BigCommerce sent the shopper of this order: one per shipment created, never per retry of ours. */
+  shipmentEmails(orderId: number): number {
+    return this.shipmentBook.emailsFor(orderId);
   }
 
   orderIds(): number[] {

@@ -68,6 +68,8 @@ export interface StoredLine {
   /** This line's share of the order's manual discount and coupon discount. */
   manualDiscount: Units;
   couponDiscount: Units;
+  /** Shipped so far through order shipments (v2-shipments.ts); absent = 0. */
+  quantityShipped?: number;
   /** Units of this line refunded through v3 payment actions. */
   quantityRefunded: number;
 }
@@ -115,6 +117,8 @@ export interface StoredOrder {
   customerMessage: string;
   staffNotes: string;
   paymentMethod: string;
+  /** When the last physical item shipped (v2-shipments.ts); absent until then. */
+  dateShipped?: number;
   /** payment_status once payment actions set it (authorized, captured, refunds); undefined: implied by the status. */
   paymentStatus: string | undefined;
   /** Store-clock ms until which a refund just made is still being processed (no second refund meanwhile). */

@@ -8,6 +8,7 @@ import type { StoredOrder } from './order-record.ts';
 import { EditError } from './order-edits.ts';
 import { ORDER_STATUSES, statusById } from './order-statuses.ts';
 import type { StoreState } from './store-state.ts';
+import type { ShipmentBook } from './v2-shipments.ts';
 import { pageOf, parseIncludes, parseOrderFilters, parsePaging, parseSort } from './v2-query.ts';
 import { renderConsignments, renderCoupons, renderFees, renderLine, renderOrder, renderShippingAddress, renderTaxes } from './v2-views.ts';
 
@@ -26,6 +27,8 @@ export interface V2Context {
   state: StoreState;
   /** Base of the links in responses, e.g. http://127.0.0.1:1234/stores/abc123/v2 */
   apiBase: string;
+  /** Order shipments (v2-shipments.ts); absent, their routes are 404. */
+  shipments?: ShipmentBook;
 }
 
 /** Routes `rest` (the path after /stores/{hash}/v2). */
@@ -43,6 +46,7 @@ export function handleV2(req: SimRequest, rest: string, context: V2Context): Sim
   const order = state.orders.get(Number(orderPath[1]));
   if (!order) return notFound();
   const sub = orderPath[2] ?? '';
+  if (context.shipments && /^\/shipments(\/|$)/.test(sub)) return context.shipments.handle(req, order, sub, apiBase);
 
   if (sub === '') {
     if (get) {

@@ -34,6 +34,11 @@ export interface OrderIncludes {
 
 export const NO_INCLUDES: OrderIncludes = { consignments: 'none', objectStructure: false, fees: false };
 
+/** Items shipped to one of the order's addresses (v2-shipments.ts moves them). */
+function shippedAt(order: StoredOrder, addressId: number): number {
+  return order.lines.filter((line) => line.addressId === addressId).reduce((total, line) => total + (line.quantityShipped ?? 0), 0);
+}
+
 /** `apiBase` is e.g. http://127.0.0.1:1234/stores/abc123/v2 */
 export function resource(apiBase: string, path: string): V2Resource {
   return { url: `${apiBase}${path}`, resource: path };
@@ -48,7 +53,7 @@ export function renderOrder(order: StoredOrder, apiBase: string, includes: Order
     customer_id: order.customerId,
     date_created: toRfc2822(order.dateCreated),
     date_modified: toRfc2822(order.dateModified),
-    date_shipped: '',
+    date_shipped: order.dateShipped === undefined ? '' : toRfc2822(order.dateShipped),
     status_id: order.statusId,
     status,
     custom_status: status,
@@ -75,7 +80,7 @@ export function renderOrder(order: StoredOrder, apiBase: string, includes: Order
     total_tax: formatMoney(totals.totalTax),
     is_tax_inclusive_pricing: order.isTaxInclusivePricing,
     items_total: totals.itemsTotal,
-    items_shipped: 0,
+    items_shipped: order.lines.reduce((total, line) => total + (line.quantityShipped ?? 0), 0),
     payment_method: order.paymentMethod,
     payment_provider_id: '',
     payment_status: paymentStatusOf(order),
@@ -270,7 +275,7 @@ export function renderLine(order: StoredOrder, line: StoredLine): V2OrderProduct
     wrapping_cost_inc_tax: formatMoney(line.wrappingExTax + line.wrappingTax),
     wrapping_cost_tax: formatMoney(line.wrappingTax),
     wrapping_message: '',
-    quantity_shipped: 0,
+    quantity_shipped: line.quantityShipped ?? 0,
     event_name: null,
     event_date: null,
     fixed_shipping_cost: '0.0000',
@@ -323,7 +328,7 @@ export function renderShippingAddress(order: StoredOrder, address: StoredShippin
     email: address.email,
     phone: address.phone,
     items_total: address.itemsTotal,
-    items_shipped: 0,
+    items_shipped: shippedAt(order, address.id),
     shipping_method: address.shippingMethod,
     base_cost: formatMoney(inclusive ? address.costExTax + address.costTax : address.costExTax),
     cost_ex_tax: formatMoney(address.costExTax),
@@ -375,7 +380,7 @@ export function renderConsignments(order: StoredOrder, apiBase: string, embedLin
       shipping_method: address.shippingMethod,
       ...lineItems(lines),
       items_total: address.itemsTotal,
-      items_shipped: 0,
+      items_shipped: shippedAt(order, address.id),
       base_cost: moneyNumber(order.isTaxInclusivePricing ? address.costExTax + address.costTax : address.costExTax),
       cost_ex_tax: moneyNumber(address.costExTax),
       cost_inc_tax: moneyNumber(address.costExTax + address.costTax),

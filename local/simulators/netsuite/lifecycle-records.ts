@@ -5,7 +5,7 @@
  * lifecycle.md §6.2). A transform starts from the source's lines, as NetSuite's does, and the body updates them.
  * Error texts marked UNCONFIRMED are our wording (lifecycle.md §10 #10); the codes are NetSuite's USER_ERROR.
  */
-import { get, missing, optBoolean, optNumber, optRef, optString, Rejected, sublistItems } from './body-fields.ts';
+import { customFields, get, missing, optBoolean, optNumber, optRef, optString, Rejected, sublistItems } from './body-fields.ts';
 import { invalidFieldValue, invalidRequest, userError } from './errors.ts';
 import { mergeKeyedLines } from './line-keys.ts';
 import { SALES_ORDER_STATUS, salesOrderStatus } from './order-status.ts';
@@ -63,7 +63,13 @@ export function transform(store: RecordStore, from: string, source: Json, to: st
         ? refund(store, source as unknown as LifecycleRecord, body)
         : credit(store, source as unknown as LifecycleRecord, type, body, replace.has('item'));
   const externalId = store.transformExternalIds === 'stored' ? optString(body, 'externalId') : undefined;
-  const saved = { ...record, externalId, memo: optString(body, 'memo'), tranDate: optString(body, 'tranDate') ?? record.tranDate };
+  const saved = {
+    ...record,
+    externalId,
+    memo: optString(body, 'memo'),
+    tranDate: optString(body, 'tranDate') ?? record.tranDate,
+    customFields: customFields(body, 'custbody'),
+  };
   checkExternalId(store, saved);
   store.saveLifecycle(saved);
   return saved;
@@ -394,6 +400,8 @@ export function updateFulfilment(store: RecordStore, existing: LifecycleRecord, 
     memo: optString(body, 'memo') ?? existing.memo,
     externalId: optString(body, 'externalId') ?? existing.externalId,
     packages: readPackages(body, existing.packages, replace),
+    // Custom body fields merge like any header field: those not sent keep their value.
+    customFields: { ...existing.customFields, ...customFields(body, 'custbody') },
     lastModifiedDate: isoNow(store.clock),
     body: structuredClone(body),
   };

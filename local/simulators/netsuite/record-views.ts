@@ -227,6 +227,7 @@ export function lifecycleView(record: LifecycleRecord, store: RecordStore, base:
     status: { id: record.status, refName: statusName(LIFECYCLE_TYPES[record.type], record.status) },
     createdDate: record.createdDate,
     lastModifiedDate: record.lastModifiedDate,
+    ...record.customFields,
     ...(isFulfilment
       ? {
           shipStatus: { id: record.shipStatus, refName: statusName('ItemShip', record.shipStatus ?? 'C') },

@@ -219,5 +219,7 @@ export interface LifecycleRecord {
   undepFunds?: boolean;
   createdDate: string;
   lastModifiedDate: string;
+  /** Custom body fields (custbody_*) as sent on the transform and later PATCHes (e.g. the shipment id written back). */
+  customFields?: Json;
   body: unknown;
 }
