@@ -229,7 +229,8 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
   if (salesOrder.status === 'C' || salesOrder.status === 'G' || salesOrder.status === 'H') {
     return refuse(order, snapshot, salesOrderId, deps, `the sales order is ${SALES_ORDER_STATUS_NAMES[salesOrder.status]}; nothing was changed in NetSuite`);
   }
-  if (snapshot.unverified) shippingChanged = (desired.shippingCost ?? 0) !== (salesOrder.shippingCost ?? 0);
+  // (A multiple-shipping-routes order has no header shipping cost: its ship groups carry it.)
+  if (snapshot.unverified) shippingChanged = desired.shippingCost !== undefined && desired.shippingCost !== (salesOrder.shippingCost ?? 0);
   const problems: string[] = [];
   const lines: SalesOrderLineChange[] = [];
   const changes: string[] = [];
