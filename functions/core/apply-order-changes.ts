@@ -20,6 +20,7 @@ import { CANCEL_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { AppliedChanges, ChangeFailure, HistoryEvent, LedgerEntry } from './ports.ts';
 import { planSalesOrder, type SyncDeps } from './sync-order.ts';
 import { applyRefunds } from './apply-refunds.ts';
+import { holdChangeLease } from './change-lease.ts';
 import { recordPayments } from './record-payments.ts';
 
 export type ChangeOutcome =
@@ -63,15 +64,17 @@ export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?:
   const entry = claim.entry;
   const salesOrderId = entry.salesOrderId!;
   const result: StepResult = { applied: {}, events: [], changes: [] };
+  const held = holdChangeLease(ledger, key, workerId, settings.leaseMs, deps.erp);
   try {
     const order = given?.order ?? (await deps.source.getOrder(orderId));
     // Payments first, so a refund can find the deposit it pays back; refunds after the order's own state.
     for (const step of [recordPayments, applyOrderState, applyRefunds]) {
-      const outcome = await step(order, entry, salesOrderId, deps);
+      const outcome = await step(order, entry, salesOrderId, { ...deps, erp: held.erp });
       merge(result, outcome);
       if (outcome.failure) throw outcome.failure;
     }
   } catch (error) {
+    held.release();
     // Nothing was applied by the failing step (or it is safe to re-apply): release the lease, keep the history.
     const message = error instanceof Error ? error.message : String(error);
     const failure: ChangeFailure = {
@@ -84,6 +87,7 @@ export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?:
       .catch(() => undefined); // the original failure is the one worth reporting
     throw error;
   }
+  held.release();
   await ledger.finishChange(key, workerId, result.applied, result.events);
   if (result.refusal) throw new ChangeRefusedError(`order ${orderId} (NetSuite sales order ${salesOrderId}): ${result.refusal}`, { source: 'order' });
   return result.changes.length > 0 ? { status: 'changed', orderId, salesOrderId, changes: result.changes } : { status: 'unchanged', orderId, salesOrderId };

@@ -301,6 +301,11 @@ export interface OrderLedger extends OrderHistory {
    * cancellation, refunds, payments) are applied one at a time per order.
    */
   claimChange(orderKey: string, owner: string, leaseMs: number): Promise<ChangeClaim>;
+  /**
+   * Extends the change lease only while `owner` still holds it; false once it ran out and another worker took it
+   * (or finished with it). Checked before every NetSuite write, so a worker that lost its lease writes nothing.
+   */
+  renewChange(orderKey: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Records what NetSuite accepted and the history, and ends the change lease (only its holder's). */
   finishChange(orderKey: string, owner: string, applied: AppliedChanges, events: HistoryEvent[]): Promise<void>;
 }

@@ -324,6 +324,26 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
     }
   }
 
+  async renewChange(orderKey: string, owner: string, leaseMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: orderKey },
+          UpdateExpression: 'SET changeLeaseExpiresAt = :expires',
+          // Still its holder: a lease that ran out is kept unless another worker took it meanwhile (updates to one
+          // item are serialised, so this and a rival's claim cannot both succeed). Ended leases are gone.
+          ConditionExpression: 'changeLeaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ':expires': this.now() + leaseMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async finishChange(orderKey: string, owner: string, applied: AppliedChanges, events: HistoryEvent[]): Promise<void> {
     const iso = new Date(this.now()).toISOString();
     const set: Record<string, unknown> = {
