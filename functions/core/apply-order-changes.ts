@@ -15,7 +15,7 @@ import { PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
 import { SALES_ORDER_STATUS_NAMES, type ErpSalesOrder, type SalesOrderLineChange, type StoreOrder } from './model.ts';
 import { historyEvent } from './order-history.ts';
-import { snapshotOf, type OrderSnapshot, type SnapshotLine } from './order-snapshot.ts';
+import { lessRefunded, snapshotOf, type OrderSnapshot, type SnapshotLine } from './order-snapshot.ts';
 import { CANCEL_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { AppliedChanges, ChangeFailure, HistoryEvent, LedgerEntry } from './ports.ts';
 import { planSalesOrder, type SyncDeps } from './sync-order.ts';
@@ -69,7 +69,9 @@ export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?:
     const order = given?.order ?? (await deps.source.getOrder(orderId));
     // Payments first, so a refund can find the deposit it pays back; refunds after the order's own state.
     for (const step of [recordPayments, applyOrderState, applyRefunds]) {
-      const outcome = await step(order, entry, salesOrderId, { ...deps, erp: held.erp });
+      // Each step builds on the snapshot the steps before it moved.
+      const current = result.applied.snapshot ? { ...entry, snapshot: result.applied.snapshot } : entry;
+      const outcome = await step(order, current, salesOrderId, { ...deps, erp: held.erp });
       merge(result, outcome);
       if (outcome.failure) throw outcome.failure;
     }
@@ -195,9 +197,11 @@ async function cancel(order: StoreOrder, snapshot: OrderSnapshot | undefined, sa
 async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: string, deps: SyncDeps): Promise<StepResult> {
   const plan = await planSalesOrder(order.orderId, deps, { dryRun: true, order });
   if ('skipped' in plan) return none();
-  const desired = snapshotOf(plan.draft, order.dateModified, order.statusId);
+  // BigCommerce's quantities and shipping still count what refunds took off the unbilled sales order.
+  const desired = lessRefunded(snapshotOf(plan.draft, order.dateModified, order.statusId), snapshot.refunded);
+  const open = desired.lines.filter((line) => !line.closed);
   const linesChanged = !sameLines(
-    desired.lines,
+    open,
     snapshot.lines.filter((line) => !line.closed),
   );
   let shippingChanged = desired.shippingCost !== snapshot.shippingCost;
@@ -258,7 +262,7 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
       );
     }
     const draftLines = new Map(plan.draft.lines.flatMap((line) => (line.orderProductId === undefined ? [] : [[line.orderProductId, line] as const])));
-    for (const want of desired.lines) {
+    for (const want of open) {
       const have = linked.get(want.orderProductId);
       const draftLine = draftLines.get(want.orderProductId)!;
       if (!have || have.isClosed) {
@@ -292,7 +296,7 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
       lines.push({ line: have.line, quantity: want.quantity, rate: want.rate, amount: want.amount });
       changes.push(`line ${want.orderProductId}: ${have.quantity} × ${have.rate} → ${want.quantity} × ${want.rate}`);
     }
-    const wanted = new Set(desired.lines.map((line) => line.orderProductId));
+    const wanted = new Set(open.map((line) => line.orderProductId));
     for (const [orderProductId, have] of linked) {
       if (wanted.has(orderProductId) || have.isClosed) continue;
       if (have.quantityFulfilled > 0 || have.quantityBilled > 0) {
@@ -323,7 +327,8 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
     .filter((line) => !desired.lines.some((want) => want.orderProductId === line.orderProductId))
     .map((line) => ({ ...line, closed: true }));
   return {
-    applied: { snapshot: { ...desired, lines: [...desired.lines, ...closed] }, booked: plan.booked },
+    // New totals go back to the reconciler, unless refunds took parts off: BigCommerce's totals still count them.
+    applied: { snapshot: { ...desired, lines: [...desired.lines, ...closed] }, ...(snapshot.refunded ? {} : { booked: plan.booked }) },
     events: [historyEvent('lifecycle', 'edited', changes.join('; '), { salesOrderId })],
     changes,
   };

@@ -22,6 +22,7 @@ import { customerRefundExternalId, depositExternalIdPrefix, refundExternalId } f
 import type { ErpSalesOrder, ErpSalesOrderLine, SalesOrderLineChange, StoreOrder } from './model.ts';
 import { addMoney, formatMoney, moneyToNumber, zeroMoney, type Money } from './money.ts';
 import { historyEvent } from './order-history.ts';
+import { lessRefunded, type RefundedParts } from './order-snapshot.ts';
 import { REFUND_STATUS_IDS } from './order-statuses.ts';
 import type { BillingRecord, CreditLine, MoneyRecordType, StoreRefund, TransformRequest } from './payment-model.ts';
 import type { AppliedRecord, HistoryEvent, LedgerEntry } from './ports.ts';
@@ -33,6 +34,8 @@ interface RefundOutcome {
   events: HistoryEvent[];
   change?: string;
   refusal?: string;
+  /** What came off the unbilled sales order (its snapshot moves by as much). */
+  reduced?: RefundedParts;
 }
 
 /** A refusal of one refund or payment: nothing made in NetSuite, remembered so it is announced once. */
@@ -58,6 +61,7 @@ export async function applyRefunds(order: StoreOrder, entry: LedgerEntry, salesO
   }
   if (pending.length === 0) return result;
   const recorded: Record<string, AppliedRecord> = { ...known };
+  let snapshot = entry.snapshot;
   const context = await refundContext(order, salesOrderId, deps);
   for (const refund of pending.sort((a, b) => a.id - b.id)) {
     let outcome: RefundOutcome;
@@ -77,10 +81,14 @@ export async function applyRefunds(order: StoreOrder, entry: LedgerEntry, salesO
     result.events.push(...outcome.events);
     if (outcome.change) result.changes.push(outcome.change);
     if (outcome.refusal) addRefusal(result, outcome.refusal);
-    // The next refund sees what this one changed (a reduced line, a new credit).
-    if (outcome.record.recordType === 'salesOrder') context.salesOrder = await readOrder(salesOrderId, deps);
+    if (outcome.reduced) {
+      // Later edits are diffed net of it; the next refund sees the reduced lines.
+      snapshot = snapshot && lessRefunded(snapshot, outcome.reduced);
+      context.salesOrder = await readOrder(salesOrderId, deps);
+    }
   }
   result.applied.refunds = recorded;
+  if (snapshot !== entry.snapshot && snapshot) result.applied.snapshot = snapshot;
   return result;
 }
 
@@ -203,6 +211,7 @@ async function applyRefund(
       record: { recordType: 'customerRefund', recordId: paidOut.id, at, amount: formatMoney(back) },
       events: [historyEvent('lifecycle', 'refunded', detail, { salesOrderId, customerRefundId: paidOut.id })],
       change: `refund ${refund.id}: customerRefund ${paidOut.id}`,
+      ...(reduction.problems.length === 0 ? { reduced: reduction.parts } : {}),
       ...(reduction.problems.length > 0 ? { refusal: `BigCommerce refund ${refund.id} was paid back, but ${reduction.problems.join('; ')}` } : {}),
     };
   }
@@ -222,6 +231,7 @@ async function applyRefund(
       ),
     ],
     change: `refund ${refund.id}: ${reduction.words.join(', ')}`,
+    reduced: reduction.parts,
   };
 }
 
@@ -303,6 +313,8 @@ interface Reduction {
   change: { lineIdField?: string; lines: SalesOrderLineChange[]; shippingCost?: number };
   words: string[];
   problems: string[];
+  /** This refund's own units and shipping (the change above sets absolute values, for every refund so far). */
+  parts: RefundedParts;
 }
 
 /**
@@ -312,7 +324,7 @@ interface Reduction {
 function planReduction(refund: StoreRefund, all: StoreRefund[], recorded: Record<string, AppliedRecord>, context: RefundContext, deps: SyncDeps): Reduction {
   const { order, salesOrder } = context;
   const counted = all.filter((other) => other.id === refund.id || (other.id < refund.id && recorded[String(other.id)] && !recorded[String(other.id)]!.refused));
-  const reduction: Reduction = { change: { lines: [] }, words: [], problems: [] };
+  const reduction: Reduction = { change: { lines: [] }, words: [], problems: [], parts: { units: {}, shipping: 0 } };
   for (const item of refund.items) {
     if (item.type === 'PRODUCT' && (item.quantity ?? 0) > 0) {
       const soLine = linkedLine(salesOrder, item.itemId, deps);
@@ -327,6 +339,7 @@ function planReduction(refund: StoreRefund, all: StoreRefund[], recorded: Record
         );
         continue;
       }
+      reduction.parts.units[String(item.itemId)] = (reduction.parts.units[String(item.itemId)] ?? 0) + item.quantity!;
       if (soLine.isClosed || (soLine.quantity === left && left > 0)) continue;
       if (left === 0) reduction.change.lines.push({ line: soLine.line, isClosed: true });
       else reduction.change.lines.push({ line: soLine.line, quantity: left, rate: soLine.rate, amount: Math.round(soLine.rate * left * 100) / 100 });
@@ -345,6 +358,7 @@ function planReduction(refund: StoreRefund, all: StoreRefund[], recorded: Record
         moneyToNumber(booked) + (deps.settings.handlingItemId ? 0 : moneyToNumber(context.order.handlingExTax)) - moneyToNumber(refundedShipping),
       );
       reduction.change.shippingCost = Math.round(left * 100) / 100;
+      reduction.parts.shipping = Math.round((reduction.parts.shipping + moneyToNumber(item.requestedAmount ?? zeroMoney)) * 100) / 100;
       reduction.words.push(`shipping cost → ${reduction.change.shippingCost.toFixed(2)}`);
     } else if (item.type !== 'PRODUCT') {
       reduction.problems.push(`it refunds a ${item.type} amount, and NetSuite has billed nothing to credit it against`);

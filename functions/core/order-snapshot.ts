@@ -45,6 +45,17 @@ export interface OrderSnapshot {
    * messages about the same state pass quietly; a new state is tried afresh.
    */
   refused?: { dateModified: string; reason: string; messageId?: string };
+  /**
+   * What refunds took off the unbilled sales order (apply-refunds.ts): units by BigCommerce order product id, and
+   * shipping. BigCommerce's own quantities and shipping cost still count them (it keeps `quantity` and adds
+   * `quantity_refunded`), so every later edit is applied net of these, or it would put refunded units back.
+   */
+  refunded?: RefundedParts;
+}
+
+export interface RefundedParts {
+  units: Record<string, number>;
+  shipping: number;
 }
 
 export function snapshotOf(draft: SalesOrderDraft, dateModified: Date, statusId: number): OrderSnapshot {
@@ -80,6 +91,30 @@ export function shippingAddressHash(draft: SalesOrderDraft): string | undefined 
 
 function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The snapshot less refunded parts: each line's quantity (its amount at its rate, as the refund's PATCH set it),
+ * closed once nothing is left, and the shipping cost; the parts are added to what the snapshot says was refunded.
+ */
+export function lessRefunded(snapshot: OrderSnapshot, parts: RefundedParts | undefined): OrderSnapshot {
+  if (!parts) return snapshot;
+  const lines = snapshot.lines.map((line) => {
+    const units = parts.units[String(line.orderProductId)] ?? 0;
+    if (units === 0 || line.closed) return line;
+    const quantity = Math.max(0, line.quantity - units);
+    return quantity === 0 ? { ...line, closed: true } : { ...line, quantity, amount: Math.round(line.rate * quantity * 100) / 100 };
+  });
+  const units = { ...snapshot.refunded?.units };
+  for (const [id, count] of Object.entries(parts.units)) units[id] = (units[id] ?? 0) + count;
+  return {
+    ...snapshot,
+    lines,
+    ...(snapshot.shippingCost !== undefined && parts.shipping !== 0
+      ? { shippingCost: Math.max(0, Math.round((snapshot.shippingCost - parts.shipping) * 100) / 100) }
+      : {}),
+    refunded: { units, shipping: Math.round(((snapshot.refunded?.shipping ?? 0) + parts.shipping) * 100) / 100 },
+  };
 }
 
 /**

@@ -186,6 +186,43 @@ describe('payments off: refunds by billing state', () => {
     expect(Object.values((await ledgerOf(stack, orderId))?.refunds ?? {}).map((record) => record.recordType)).toEqual(['salesOrder', 'salesOrder']);
   });
 
+  test('nothing billed: an edit after a refund keeps the refunded units and shipping off, and a fully refunded line stays closed', async () => {
+    const { orderId, salesOrderId, mug, cap } = await syncedOrder(stack);
+    const address = await shippingAddressId(stack, orderId);
+    refund(
+      stack,
+      orderId,
+      [
+        { item_type: 'PRODUCT', item_id: mug, quantity: 1 },
+        { item_type: 'PRODUCT', item_id: cap, quantity: 1 },
+        { item_type: 'SHIPPING', item_id: address, amount: 2 },
+      ],
+      30.24,
+    );
+    await settle(stack);
+    expect(sim(stack).ns.salesOrder(salesOrderId)!.shippingCost).toBe(3);
+    const patches = () => sim(stack).ns.server.count({ method: 'PATCH', path: `/record/v1/salesOrder/${salesOrderId}` });
+    const afterRefund = patches();
+
+    // One more mug and a dearer shipping: BigCommerce's quantity (3) and shipping (6) still count the refunded parts.
+    sim(stack).bc.editOrder(orderId, { products: [{ id: mug, quantity: 3 }], shipping_cost_ex_tax: '6.0000', shipping_cost_inc_tax: '6.0000' });
+    await settle(stack);
+
+    const order = sim(stack).ns.salesOrder(salesOrderId)!;
+    const link = (line: (typeof order.lines)[number]) => Number(line.customFields.custcol_bc_line_id);
+    expect(order.lines.map((line) => [link(line), line.quantity, line.isClosed])).toEqual([
+      [mug, 2, false],
+      [cap, 1, true],
+    ]);
+    expect(order.shippingCost).toBe(4);
+    expect(patches()).toBe(afterRefund + 1); // the edit, in one PATCH; the events about the refund itself changed nothing
+    const entry = await ledgerOf(stack, orderId);
+    expect(entry?.state).toBe('synced');
+    expect(entry?.history?.filter((event) => event.event === 'edited').map((event) => event.detail)).toEqual([
+      expect.stringContaining('1 × 12.25 → 2 × 12.25'),
+    ]);
+  });
+
   test('a refund whose webhook never arrived is found by the sweep and credited once; the late webhook adds nothing', async () => {
     const { orderId, salesOrderId, mug } = await syncedOrder(stack);
     sim(stack).ns.fulfil(salesOrderId);
