@@ -132,9 +132,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const late = await changeSomeOrders(planned.slice(half), bc, catalog, random);
-    const changed = { edits: early.edits + late.edits, cancels: early.cancels + late.cancels, refunds: early.refunds + late.refunds };
+    // Refunded orders edited afterwards: BigCommerce still counts the refunded units, NetSuite must not get them back.
+    const refundedThenEdited = editSomeRefunded(planned.slice(0, half), bc, catalog, random);
+    const changed = {
+      edits: early.edits + late.edits,
+      cancels: early.cancels + late.cancels,
+      refunds: early.refunds + late.refunds,
+      refundedThenEdited,
+    };
     log(
-      `changed ${changed.edits} orders (quantities, prices, added and removed lines), cancelled ${changed.cancels} and refunded ${changed.refunds}, while creates were in flight`,
+      `changed ${changed.edits} orders (quantities, prices, added and removed lines), cancelled ${changed.cancels} and refunded ${changed.refunds} (${refundedThenEdited} edited after), while creates were in flight`,
     );
 
     // Settle: webhooks delivered (with retries), the queue drained, the poller's last pass drained too.
@@ -275,6 +282,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         edits: changed.edits,
         cancels: changed.cancels,
         refunds: changed.refunds,
+        refundedThenEdited: changed.refundedThenEdited,
         salesOrderPatches: ns.server.log.filter((entry) => entry.method === 'PATCH' && entry.path.includes('/record/v1/salesOrder/')).length,
         workerCrashes: faults.crashes,
         ...shipping,
@@ -332,6 +340,29 @@ async function changeSomeOrders(
     if (random() < 0.3) await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return counts;
+}
+
+/** Half the refunded orders get one more of their first line, or a new line. */
+function editSomeRefunded(
+  planned: Array<{ orderId: number; change?: 'edit' | 'cancel' | 'refund' }>,
+  bc: NonNullable<Awaited<ReturnType<typeof startLocalStack>>['simulated']>['bc'],
+  catalog: Array<{ sku: string; price: string }>,
+  random: () => number,
+): number {
+  let edited = 0;
+  for (const order of planned) {
+    if (order.change !== 'refund' || random() < 0.5) continue;
+    const first = bc.getOrderProducts(order.orderId)[0]!;
+    const item = catalog[Math.floor(random() * catalog.length)]!;
+    bc.editOrder(order.orderId, {
+      products:
+        random() < 0.5
+          ? [{ id: first.id, quantity: first.quantity + 1 }]
+          : [{ name: item.sku, sku: item.sku, quantity: 1, price_ex_tax: item.price, price_inc_tax: item.price }],
+    });
+    edited += 1;
+  }
+  return edited;
 }
 
 /** The process dies right after NetSuite answered: no ledger write, not even the failure record. */
