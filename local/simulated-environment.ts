@@ -35,7 +35,7 @@ export interface SimulatedEnvironmentOptions {
   /** Fixed simulator ports (random free ones when absent). */
   ports?: { bigcommerce?: number | undefined; netsuite?: number | undefined };
   /** Extra store simulator options (e.g. webhook duplicates for chaos runs). */
-  bigcommerce?: Pick<BigCommerceSimulatorOptions, 'webhookDuplicateRate' | 'random'>;
+  bigcommerce?: Pick<BigCommerceSimulatorOptions, 'webhookDuplicateRate' | 'random' | 'clock'>;
   /** The OAuth 2.0 certificate's key: RSA 3072 by default, or an EC curve NetSuite takes. */
   oauth2KeyCurve?: 'prime256v1' | 'secp384r1' | 'secp521r1';
   /** How the simulated NetSuite account is set up: currencies and tax codes. */

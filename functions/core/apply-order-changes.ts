@@ -15,7 +15,7 @@ import { PermanentError, SyncError, TransientError } from './errors.ts';
 import { orderKey } from './external-ids.ts';
 import { SALES_ORDER_STATUS_NAMES, type ErpSalesOrder, type SalesOrderLineChange, type StoreOrder } from './model.ts';
 import { historyEvent } from './order-history.ts';
-import { lessRefunded, snapshotOf, type OrderSnapshot, type SnapshotLine } from './order-snapshot.ts';
+import { lessRefunded, orderHash, snapshotOf, type OrderSnapshot, type SnapshotLine } from './order-snapshot.ts';
 import { CANCEL_STATUS_IDS, statusName } from './order-statuses.ts';
 import type { AppliedChanges, ChangeFailure, HistoryEvent, LedgerEntry } from './ports.ts';
 import { planSalesOrder, type SyncDeps } from './sync-order.ts';
@@ -99,7 +99,7 @@ export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?:
 async function applyOrderState(order: StoreOrder, entry: LedgerEntry, salesOrderId: string, deps: SyncDeps): Promise<StepResult> {
   const snapshot = entry.snapshot;
   const refused = snapshot?.refused;
-  if (refused?.dateModified === order.dateModified.toISOString()) {
+  if (refused?.dateModified === order.dateModified.toISOString() && (refused.orderHash === undefined || refused.orderHash === orderHash(order))) {
     // The announcing message's own retries fail again, so it reaches the dead-letter queue; others pass quietly.
     const announcing = refused.messageId !== undefined && refused.messageId === deps.trigger?.messageId;
     return announcing ? { ...none(), refusal: refused.reason } : none();
@@ -352,7 +352,7 @@ function refuse(order: StoreOrder, snapshot: OrderSnapshot | undefined, salesOrd
 
 function refusalMark(order: StoreOrder, reason: string, deps: SyncDeps): NonNullable<OrderSnapshot['refused']> {
   const messageId = deps.trigger?.messageId;
-  return { dateModified: order.dateModified.toISOString(), reason, ...(messageId ? { messageId } : {}) };
+  return { dateModified: order.dateModified.toISOString(), orderHash: orderHash(order), reason, ...(messageId ? { messageId } : {}) };
 }
 
 function sameLines(a: SnapshotLine[], b: SnapshotLine[]): boolean {

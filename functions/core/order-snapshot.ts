@@ -4,7 +4,7 @@
  * found again — and refused again, loudly — instead of being forgotten.
  */
 import { createHash } from 'node:crypto';
-import type { SalesOrderDraft } from './model.ts';
+import type { SalesOrderDraft, StoreOrder } from './model.ts';
 
 /** A sales-order line booked from a BigCommerce order product. */
 export interface SnapshotLine {
@@ -44,7 +44,7 @@ export interface OrderSnapshot {
    * that announced it: that message's retries fail again (so it reaches the dead-letter queue and a person); other
    * messages about the same state pass quietly; a new state is tried afresh.
    */
-  refused?: { dateModified: string; reason: string; messageId?: string };
+  refused?: { dateModified: string; reason: string; messageId?: string; orderHash?: string };
   /**
    * What refunds took off the unbilled sales order (apply-refunds.ts): units by BigCommerce order product id, and
    * shipping. BigCommerce's own quantities and shipping cost still count them (it keeps `quantity` and adds
@@ -83,6 +83,15 @@ export function chargesHash(draft: SalesOrderDraft): string {
     // Rates only: a ship group's address book id is NetSuite's, and a dry run (an edit's plan) has placeholders.
     shipGroups: draft.shipGroups?.map((group) => [group.rate, group.taxCodeId ?? '']) ?? null,
   });
+}
+
+/**
+ * The BigCommerce order's content, hashed: with `date_modified` (whole seconds) it tells a second change within the
+ * same second from the refused one, which would otherwise pass quietly as "already refused".
+ */
+export function orderHash(order: StoreOrder): string {
+  const { dateModified: _modified, ...content } = order;
+  return digest(content);
 }
 
 export function shippingAddressHash(draft: SalesOrderDraft): string | undefined {

@@ -1,8 +1,9 @@
 /**
- * Two workers applying changes to one synced order, against DynamoDB Local and both simulators over HTTP: a
- * worker slower than its change lease must not write an older read of the order over a newer change.
+ * Changes to one synced order that meet each other, against DynamoDB Local and both simulators over HTTP: a worker
+ * slower than its change lease must not write an older read of the order over a newer change, and a change in the
+ * same second as a refused one (BigCommerce's `date_modified` has whole seconds) is not mistaken for it.
  */
-import { applyOrderChanges } from '../../functions/core/apply-order-changes.ts';
+import { applyOrderChanges, ChangeRefusedError } from '../../functions/core/apply-order-changes.ts';
 import { holdChangeLease } from '../../functions/core/change-lease.ts';
 import { TransientError } from '../../functions/core/errors.ts';
 import { orderKey } from '../../functions/core/external-ids.ts';
@@ -11,9 +12,12 @@ import { salesOrderIdOf, shopper, startHarness, type Harness } from '../support/
 
 const LEASE_MS = 300;
 let h: Harness;
+/** The store's clock, stopped while set (two edits in one second). */
+let frozenAt: number | undefined;
 
 beforeEach(async () => {
-  h = await startHarness({ env: { SYNC_LEASE_MS: String(LEASE_MS) } });
+  frozenAt = undefined;
+  h = await startHarness({ env: { SYNC_LEASE_MS: String(LEASE_MS) }, bigcommerce: { clock: () => frozenAt ?? Date.now() } });
   for (const sku of ['MUG-11OZ', 'CAP-BLK']) h.ns.addItem({ itemId: sku });
 });
 afterEach(async () => h.close());
@@ -97,4 +101,36 @@ test('a worker whose change lease was taken over writes nothing to NetSuite', as
   expect(h.ns.server.count({ method: 'PATCH' })).toBe(0);
   // Reads need no lease.
   expect(await held.erp.readSalesOrder(salesOrderId)).toBeDefined();
+});
+
+test('an edit in the same second as a refused one is applied, not taken for the refused one', async () => {
+  const orderId = h.bc.addOrder({
+    billing: shopper('same.second@example.com'),
+    shipping: [shopper('same.second@example.com')],
+    lines: [
+      { sku: 'MUG-11OZ', quantity: 2, priceExTax: '12.5000' },
+      { sku: 'CAP-BLK', quantity: 1, priceExTax: '15.0000' },
+    ],
+  });
+  const salesOrderId = salesOrderIdOf(await h.sync(orderId));
+  const [mug, cap] = h.bc.getOrderProducts(orderId);
+  const lineOf = (id: number) => h.ns.salesOrder(salesOrderId)!.lines.find((line) => line.customFields.custcol_bc_line_id === String(id))!;
+  h.ns.fulfil(salesOrderId, { lines: { [lineOf(mug!.id).line]: 2 } });
+
+  frozenAt = Date.now();
+  h.bc.editOrder(orderId, { products: [{ id: mug!.id, quantity: 1 }] }); // below what NetSuite shipped: refused
+  const first = applyOrderChanges(orderId, { ...h.context, workerId: 'worker-a', trigger: { source: 'webhook', messageId: 'message-1' } });
+  await expect(first).rejects.toThrow(ChangeRefusedError);
+  // The merchant puts the mug back and adds two caps, within the same second.
+  h.bc.editOrder(orderId, {
+    products: [
+      { id: mug!.id, quantity: 2 },
+      { id: cap!.id, quantity: 3 },
+    ],
+  });
+  const second = await applyOrderChanges(orderId, { ...h.context, workerId: 'worker-b', trigger: { source: 'webhook', messageId: 'message-2' } });
+
+  expect(second.status).toBe('changed');
+  expect(lineOf(cap!.id).quantity).toBe(3);
+  expect(lineOf(mug!.id).quantity).toBe(2);
 });

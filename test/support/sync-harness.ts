@@ -27,6 +27,7 @@ export interface HarnessOptions {
   env?: Record<string, string> | ((sim: { ns: NetSuiteSimulator }) => Record<string, string>);
   concurrencyLimit?: number;
   netsuite?: SimulatedEnvironmentOptions['netsuite'];
+  bigcommerce?: SimulatedEnvironmentOptions['bigcommerce'];
   oauth2KeyCurve?: SimulatedEnvironmentOptions['oauth2KeyCurve'];
 }
 
@@ -39,6 +40,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.concurrencyLimit ? { concurrencyLimit: options.concurrencyLimit } : {}),
     ...(options.netsuite ? { netsuite: options.netsuite } : {}),
+    ...(options.bigcommerce ? { bigcommerce: options.bigcommerce } : {}),
     ...(options.oauth2KeyCurve ? { oauth2KeyCurve: options.oauth2KeyCurve } : {}),
   });
   const env = typeof options.env === 'function' ? options.env({ ns: environment.ns }) : options.env;
