@@ -174,6 +174,8 @@ export interface FailedOrdersDigest {
   orderIds: number[];
   /** Dead letters that are not order requests at all. */
   unreadable: number;
+  /** Of `count`: changes to synced orders that were refused or failed (the rest did not reach NetSuite). */
+  changes?: number;
 }
 
 export function digestOf(alerts: FailedOrderAlert[], storeHash: string): FailedOrdersDigest {
@@ -189,6 +191,7 @@ export function digestOf(alerts: FailedOrderAlert[], storeHash: string): FailedO
       .slice(0, DIGEST_REASONS),
     orderIds: orderIds.slice(0, DIGEST_ORDERS),
     unreadable: alerts.length - orderIds.length,
+    changes: alerts.filter((alert) => alert.kind === 'change').length,
   };
 }
 

@@ -35,3 +35,12 @@ test.each([
   expect(objects.length).toBeGreaterThan(0);
   for (const object of objects) expect(object.verbatim).toBe(true);
 });
+
+test.each([
+  [0, '9 orders did not reach NetSuite'],
+  [9, '9 orders need a person in NetSuite'],
+  [4, '9 orders need a person: 5 did not reach NetSuite, 4 changes were refused or failed'],
+])('a digest with %i refused or failed change(s) of 9 says so in its title', (changes, title) => {
+  const message = digestMessage({ storeHash: 'abc123', count: 9, topReasons: [{ reason: 'r', count: 9 }], orderIds: [7], unreadable: 0, changes }, undefined);
+  expect(String(message.text)).toContain(`${title}:`);
+});

@@ -89,7 +89,13 @@ function redriveHint(deadLetterConsoleUrl: string | undefined): string {
 
 /** One message for a storm of failed orders: how many, the top reasons with counts, the first orders, the console. */
 export function digestMessage(digest: FailedOrdersDigest, deadLetterConsoleUrl: string | undefined): Record<string, unknown> {
-  const title = `${digest.count} orders did not reach NetSuite`;
+  const changes = digest.changes ?? 0;
+  const title =
+    changes === 0
+      ? `${digest.count} orders did not reach NetSuite`
+      : changes === digest.count
+        ? `${digest.count} orders need a person in NetSuite`
+        : `${digest.count} orders need a person: ${digest.count - changes} did not reach NetSuite, ${changes} changes were refused or failed`;
   const reasons = digest.topReasons.map((entry) => `• ${entry.count} × ${escapeMrkdwn(entry.reason).slice(0, 300)}`).join('\n');
   const links = digest.orderIds.map((orderId) => `<${controlPanelOrderUrl(digest.storeHash, orderId)}|${orderId}>`).join(', ');
   const named = digest.orderIds.length + digest.unreadable;
