@@ -249,6 +249,10 @@ async function edit(order: StoreOrder, snapshot: OrderSnapshot, salesOrderId: st
     for (const line of salesOrder.lines) {
       if (line.orderProductId === undefined) continue;
       const known = linked.get(line.orderProductId);
+      if (known && !known.isClosed && !line.isClosed) {
+        // One BigCommerce line, two open NetSuite lines (added by hand, or twice): which one is meant is a person's call.
+        problems.push(`NetSuite lines ${known.line} and ${line.line} both carry BigCommerce line ${line.orderProductId}; close the extra one`);
+      }
       if (!known || (known.isClosed && !line.isClosed)) linked.set(line.orderProductId, line);
     }
     const unlinked = snapshot.lines.filter((line) => !line.closed && !linked.has(line.orderProductId));

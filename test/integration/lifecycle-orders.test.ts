@@ -264,6 +264,19 @@ describe('edited in BigCommerce', () => {
     expect(await alertsAbout(orderId)).toEqual([]);
   });
 
+  test('an added line whose PATCH answer was lost is added once: the retry re-reads NetSuite instead of repeating the PATCH', async () => {
+    const { orderId, salesOrderId } = await syncedOrder('edit-lost@example.com');
+    sim().ns.server.injectFault({ method: 'PATCH', path: `/record/v1/salesOrder/${salesOrderId}` }, { kind: 'drop-after-commit' });
+
+    sim().bc.editOrder(orderId, { products: [{ name: 'TEE-RED', sku: 'TEE-RED', quantity: 1, price_ex_tax: '20.0000', price_inc_tax: '20.0000' }] });
+    await settle();
+
+    const tee = products(orderId).find((product) => product.sku === 'TEE-RED')!;
+    const teeLines = salesOrder(salesOrderId).lines.filter((line) => line.customFields.custcol_bc_line_id === String(tee.id));
+    expect(teeLines.map((line) => [line.quantity, line.isClosed])).toEqual([[1, false]]);
+    expect((await ledger(orderId)).state).toBe('synced');
+  });
+
   test('edited while its sales order was orphaned by a worker that died before the ledger write: the retry finds it and applies the edit', async () => {
     const { ledger: orderLedger } = stack.context;
     const markSynced = orderLedger.markSynced;
@@ -310,6 +323,26 @@ describe('edited in BigCommerce', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toContain('is below the 2 NetSuite already fulfilled');
     expect(await events(orderId)).toContain('change_refused');
+  });
+
+  test('two open NetSuite lines linked to one BigCommerce line make an edit refused and announced, not half applied', async () => {
+    const { orderId, salesOrderId } = await syncedOrder('edit-twice-linked@example.com');
+    const [mug, cap] = products(orderId);
+    const mugLine = lineOf(salesOrderId, mug!.id);
+    // Someone copied the mug line by hand in NetSuite, link and all.
+    await stack.context.netsuite.updateRecord('salesOrder', salesOrderId, {
+      item: { items: [{ item: { id: mugLine.item }, quantity: 1, rate: 12.5, amount: 12.5, custcol_bc_line_id: String(mug!.id) }] },
+    });
+    const before = patches(salesOrderId);
+
+    sim().bc.editOrder(orderId, { products: [{ id: cap!.id, quantity: 2 }] });
+    await settle();
+
+    expect(patches(salesOrderId)).toBe(before);
+    expect(lineOf(salesOrderId, cap!.id)).toMatchObject({ quantity: 1 });
+    const alerts = await alertsAbout(orderId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatch(/NetSuite lines \d+ and \d+ both carry BigCommerce line/);
   });
 
   test('our own metafield write-back and repeated events are not edits: no PATCH', async () => {

@@ -95,10 +95,13 @@ export class NetSuiteClient {
     return id;
   }
 
-  /** PATCHes a record (only the given fields change; sublist lines merge by key): safe to repeat. */
-  async updateRecord(type: string, id: string, body: unknown): Promise<void> {
+  /**
+   * PATCHes a record (only the given fields change; sublist lines merge by key). Safe to repeat unless it appends
+   * sublist lines (no key): a repeat after a lost answer would append them twice, so the caller says.
+   */
+  async updateRecord(type: string, id: string, body: unknown, options: { retrySafe: boolean } = { retrySafe: true }): Promise<void> {
     const what = `NetSuite update ${type} ${id}`;
-    const response = await this.send('PATCH', `${RECORD_PATH}/${type}/${id}`, what, { json: body, retrySafe: true });
+    const response = await this.send('PATCH', `${RECORD_PATH}/${type}/${id}`, what, { json: body, retrySafe: options.retrySafe });
     if (response.statusCode !== 204 && response.statusCode !== 200) throw netsuiteFailure(response.statusCode, response.body, what);
   }
 

@@ -238,11 +238,18 @@ export class NetSuiteErp implements Erp {
 
   async updateSalesOrder(salesOrderId: string, change: SalesOrderChange): Promise<void> {
     // No ?replace: keyed lines are updated, the others appended, and lines not named are left alone (lifecycle.md §1.6).
-    await this.client.updateRecord('salesOrder', salesOrderId, {
-      ...(change.lines.length > 0 ? { item: { items: change.lines.map((line) => lineChangeBody(line, change.lineIdField, this.customPriceLevel)) } } : {}),
-      ...(change.shippingCost !== undefined ? { shippingCost: change.shippingCost } : {}),
-      ...(change.shippingAddress ? { shippingAddress: { ...change.shippingAddress } } : {}),
-    });
+    // An appended line is not repeated after a lost answer: the change is retried from a fresh read of the order,
+    // which finds the line by its link (the caller's retry).
+    await this.client.updateRecord(
+      'salesOrder',
+      salesOrderId,
+      {
+        ...(change.lines.length > 0 ? { item: { items: change.lines.map((line) => lineChangeBody(line, change.lineIdField, this.customPriceLevel)) } } : {}),
+        ...(change.shippingCost !== undefined ? { shippingCost: change.shippingCost } : {}),
+        ...(change.shippingAddress ? { shippingAddress: { ...change.shippingAddress } } : {}),
+      },
+      { retrySafe: change.lines.every((line) => line.line !== undefined) },
+    );
   }
 
   async ensureShipToAddresses(customerId: string, addresses: Array<{ key: string; address: ErpAddress }>): Promise<Map<string, string>> {
@@ -254,12 +261,18 @@ export class NetSuiteErp implements Erp {
     let known = await byLabel();
     const missing = addresses.filter(({ key }) => !known.has(key));
     if (missing.length > 0) {
-      // Keyed by id, so new entries are added (PATCH merges); the label finds them again on any retry.
-      await this.client.updateRecord('customer', customerId, {
-        addressBook: {
-          items: missing.map(({ key, address }) => ({ label: key, defaultBilling: false, defaultShipping: false, addressBookAddress: { ...address } })),
+      // New entries are appended (PATCH merges), and the label finds them on the attempt's retry; not repeated
+      // blindly after a lost answer, which would append them twice.
+      await this.client.updateRecord(
+        'customer',
+        customerId,
+        {
+          addressBook: {
+            items: missing.map(({ key, address }) => ({ label: key, defaultBilling: false, defaultShipping: false, addressBookAddress: { ...address } })),
+          },
         },
-      });
+        { retrySafe: false },
+      );
       known = await byLabel();
     }
     const found = new Map(addresses.flatMap(({ key }) => (known.has(key) ? [[key, known.get(key)!] as const] : [])));
