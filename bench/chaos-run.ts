@@ -89,7 +89,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ns.server.setFaultRate({ method: 'PATCH', path: '/record/v1/salesOrder' }, { kind: 'drop-after-commit' }, rate * 0.3);
 
     // The shop: most orders are syncable; a few have a SKU NetSuite lacks; a few are unpaid (never synced).
-    type Planned = { orderId: number; kind: 'syncable' | 'unsyncable' | 'ineligible'; email: string; change?: 'edit' | 'cancel' | 'refund' };
+    type Planned = {
+      orderId: number;
+      kind: 'syncable' | 'unsyncable' | 'ineligible';
+      email: string;
+      change?: 'edit' | 'cancel' | 'refund';
+      /** Edited after a refund of every unit: refused and announced if NetSuite closed the sales order first. */
+      editedWhollyRefunded?: boolean;
+    };
     const planned: Planned[] = [];
     for (let index = 0; index < options.orders; index++) {
       const roll = random();
@@ -167,6 +174,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log('settled; checking');
 
     const violations: string[] = [];
+    const refusedAsDesigned = new Set<number>();
     const salesOrders = ns.salesOrders();
     const byOrder = new Map<string, typeof salesOrders>();
     for (const salesOrder of salesOrders) byOrder.set(salesOrder.otherRefNum ?? '', [...(byOrder.get(salesOrder.otherRefNum ?? '') ?? []), salesOrder]);
@@ -194,6 +202,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         continue;
       }
       const salesOrder = found[0]!;
+      // A wholly refunded order whose sales order NetSuite closed (every line) before the edit came: editing a Closed
+      // sales order is refused and announced once (lifecycle.md §8: refuse and alert, never force a closed order).
+      if (order.editedWhollyRefunded && salesOrder.lines.every((line) => line.isClosed)) {
+        const said = stack.slack!.texts().filter((text) => text.startsWith(`Order ${order.orderId} `));
+        if (said.length !== 1 || !said[0]!.includes('the sales order is Closed'))
+          violations.push(`order ${order.orderId} (wholly refunded, then edited) stayed closed without one "is Closed" alert: ${said.join(' | ')}`);
+        refusedAsDesigned.add(order.orderId);
+        continue;
+      }
       // The open lines, as a set: an edit closes removed lines and appends added ones.
       const sorted = (lines: unknown[][]) => lines.map((line) => JSON.stringify(line)).sort();
       // Refunded units come off an unbilled sales order (a fully refunded line is closed).
@@ -230,9 +247,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const deadLettered = await deadLetterOrderIds(stack);
     const texts = stack.slack!.texts();
     // A sweep with more than a handful of new failures announces them in one digest that names them (up to 20).
-    const digests = stack.slack!.messages.filter((message) => /^\d+ orders did not reach NetSuite/.test(message.text ?? ''));
+    const digests = stack.slack!.messages.filter((message) => /^\d+ orders (did not reach NetSuite|need a person)/.test(message.text ?? ''));
     const inDigests = digests.flatMap((message) => [...JSON.stringify(message.blocks).matchAll(/manage\/orders\/(\d+)\|/g)].map((match) => Number(match[1])));
-    const digestCount = digests.reduce((sum, message) => sum + Number(/^(\d+)/.exec(message.text ?? '')![1]), 0);
+    const digestCount =
+      digests.reduce((sum, message) => sum + Number(/^(\d+)/.exec(message.text ?? '')![1]), 0) -
+      inDigests.filter((orderId) => refusedAsDesigned.has(orderId)).length;
     const unsyncable = planned.filter((p) => p.kind === 'unsyncable');
     for (const order of unsyncable) {
       if (!deadLettered.has(order.orderId)) violations.push(`unsyncable order ${order.orderId} is not in the dead-letter queue`);
@@ -242,7 +261,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     const announced = unsyncable.filter((order) => texts.some((text) => text.startsWith(`Order ${order.orderId} `))).length + digestCount;
     if (announced !== unsyncable.length) violations.push(`${announced} unsyncable orders were announced (alone or in a digest); expected ${unsyncable.length}`);
-    for (const order of planned.filter((p) => p.kind !== 'unsyncable')) {
+    for (const order of planned.filter((p) => p.kind !== 'unsyncable' && !refusedAsDesigned.has(p.orderId))) {
       const said = texts.filter((text) => text.startsWith(`Order ${order.orderId} `));
       if (said.length > 0 || inDigests.includes(order.orderId))
         violations.push(
@@ -283,6 +302,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         cancels: changed.cancels,
         refunds: changed.refunds,
         refundedThenEdited: changed.refundedThenEdited,
+        refusedAsDesigned: refusedAsDesigned.size,
         salesOrderPatches: ns.server.log.filter((entry) => entry.method === 'PATCH' && entry.path.includes('/record/v1/salesOrder/')).length,
         workerCrashes: faults.crashes,
         ...shipping,
@@ -344,7 +364,7 @@ async function changeSomeOrders(
 
 /** Half the refunded orders get one more of their first line, or a new line. */
 function editSomeRefunded(
-  planned: Array<{ orderId: number; change?: 'edit' | 'cancel' | 'refund' }>,
+  planned: Array<{ orderId: number; change?: 'edit' | 'cancel' | 'refund'; editedWhollyRefunded?: boolean }>,
   bc: NonNullable<Awaited<ReturnType<typeof startLocalStack>>['simulated']>['bc'],
   catalog: Array<{ sku: string; price: string }>,
   random: () => number,
@@ -352,8 +372,10 @@ function editSomeRefunded(
   let edited = 0;
   for (const order of planned) {
     if (order.change !== 'refund' || random() < 0.5) continue;
-    const first = bc.getOrderProducts(order.orderId)[0]!;
+    const products = bc.getOrderProducts(order.orderId);
+    const first = products[0]!;
     const item = catalog[Math.floor(random() * catalog.length)]!;
+    order.editedWhollyRefunded = products.every((product) => product.quantity_refunded >= product.quantity);
     bc.editOrder(order.orderId, {
       products:
         random() < 0.5
