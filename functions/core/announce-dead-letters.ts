@@ -227,7 +227,10 @@ async function describe(message: { messageId: string; body: string }, deps: Anno
           : entry.changeFailure
             ? { reason: entry.changeFailure.message, errorClass: entry.changeFailure.errorClass }
             : undefined;
-    if (!problem) return undefined; // a later attempt applied the change
+    // Nothing refused or failing: the message ran out of receives waiting for the order's change lease. Whoever held
+    // it applied the order's state as read after it claimed; ten receives span minutes, and a live holder finishes
+    // within one pass (a dead one's lease runs out), so a holder that read the order after this event applied it.
+    if (!problem) return undefined;
     return { messageId: message.messageId, storeHash: deps.storeHash, orderId, kind: 'change', ...problem };
   }
   return {
