@@ -226,10 +226,17 @@ async function describe(message: { messageId: string; body: string }, deps: Anno
           ? { reason: refusedMoney.reason, errorClass: 'permanent' }
           : entry.changeFailure
             ? { reason: entry.changeFailure.message, errorClass: entry.changeFailure.errorClass }
-            : undefined;
-    // Nothing refused or failing: the message ran out of receives waiting for the order's change lease. Whoever held
-    // it applied the order's state as read after it claimed; ten receives span minutes, and a live holder finishes
-    // within one pass (a dead one's lease runs out), so a holder that read the order after this event applied it.
+            : entry.changeAttempt?.messageId === message.messageId
+              ? {
+                  // This message's own attempt claimed the change and never finished: its worker died or timed out.
+                  reason: `a change to the synced order did not finish (the worker died or timed out during it, at ${entry.changeAttempt.at}); NetSuite may hold part of it`,
+                  errorClass: 'transient',
+                }
+              : undefined;
+    // Nothing refused, failing or unfinished: the message ran out of receives waiting for the order's change lease.
+    // Whoever held it applied the order's state as read after it claimed; ten receives span minutes, and a live
+    // holder finishes within one pass (a dead one's lease runs out), so a holder that read the order after this
+    // event applied it.
     if (!problem) return undefined;
     return { messageId: message.messageId, storeHash: deps.storeHash, orderId, kind: 'change', ...problem };
   }

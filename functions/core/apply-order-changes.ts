@@ -48,13 +48,14 @@ export interface StepResult {
 export async function applyOrderChanges(orderId: number, deps: SyncDeps, given?: { order?: StoreOrder }): Promise<ChangeOutcome> {
   const { ledger, settings, workerId } = deps;
   const key = orderKey(settings.storeHash, orderId);
-  let claim = await ledger.claimChange(key, workerId, settings.leaseMs);
+  const messageId = deps.trigger?.messageId;
+  let claim = await ledger.claimChange(key, workerId, settings.leaseMs, messageId);
   // One change fires several webhooks (updated and statusUpdated), so a sibling often holds the lease for the
   // second it takes. Waiting that out here is cheaper than a retry, which must wait for the lease to end (its
   // holder may have died) and would hold the change back for minutes.
   for (let waited = 0; claim.outcome === 'busy' && waited < BUSY_WAIT_MS; waited += BUSY_POLL_MS) {
     await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
-    claim = await ledger.claimChange(key, workerId, settings.leaseMs);
+    claim = await ledger.claimChange(key, workerId, settings.leaseMs, messageId);
   }
   if (claim.outcome === 'not_synced') return { status: 'not_synced', orderId };
   if (claim.outcome === 'busy') {

@@ -203,6 +203,11 @@ export interface LedgerEntry {
   deposits?: Record<string, AppliedRecord>;
   /** The last failed attempt to apply a change to the synced order (see AppliedChanges.failure). */
   changeFailure?: ChangeFailure;
+  /**
+   * A change attempt that claimed the change lease and has not finished (its worker died or timed out mid-change):
+   * the queue message it served, so that message's dead letter is announced rather than taken as applied.
+   */
+  changeAttempt?: { at: string; messageId?: string };
   changeLeaseOwner?: string;
   changeLeaseExpiresAt?: number;
   reconcileState?: 'pending' | 'reconciled' | 'drift';
@@ -300,7 +305,7 @@ export interface OrderLedger extends OrderHistory {
    * Takes the change lease of a synced order (its state stays synced): changes after creation (edits,
    * cancellation, refunds, payments) are applied one at a time per order.
    */
-  claimChange(orderKey: string, owner: string, leaseMs: number): Promise<ChangeClaim>;
+  claimChange(orderKey: string, owner: string, leaseMs: number, messageId?: string): Promise<ChangeClaim>;
   /**
    * Extends the change lease only while `owner` still holds it; false once it ran out and another worker took it
    * (or finished with it). Checked before every NetSuite write, so a worker that lost its lease writes nothing.

@@ -4,7 +4,7 @@
  * NetSuite put into each fulfilment and billing state through its own transforms. Each test asserts NetSuite's
  * final record, the order's history, and what reached the dead-letter queue and Slack.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { orderKey } from '../../functions/core/external-ids.ts';
 import type { LedgerEntry } from '../../functions/core/ports.ts';
 import { type LocalStack } from '../../local/runtime/local-stack.ts';
@@ -343,6 +343,21 @@ describe('edited in BigCommerce', () => {
     const alerts = await alertsAbout(orderId);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatch(/NetSuite lines \d+ and \d+ both carry BigCommerce line/);
+  });
+
+  test('a change whose worker died mid-way is announced when its message is dead-lettered, not taken as applied', async () => {
+    const { orderId } = await syncedOrder('died-mid-change@example.com');
+    // The message as SQS's redrive policy leaves it in the dead-letter queue after its last receive.
+    const { MessageId } = await stack.sqs.send(
+      new SendMessageCommand({ QueueUrl: stack.queues.deadLetterQueueUrl, MessageBody: JSON.stringify({ storeHash: 'abc123', orderId, source: 'webhook' }) }),
+    );
+    // Its last attempt claimed the change, then the worker died: no finish, no failure recorded.
+    const key = orderKey('abc123', orderId);
+    expect((await stack.context.ledger.claimChange(key, 'dead-worker', 60_000, MessageId)).outcome).toBe('claimed');
+
+    const alerts = await alertsAbout(orderId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain(`Order ${orderId} needs a person in NetSuite: a change to the synced order did not finish`);
   });
 
   test('our own metafield write-back and repeated events are not edits: no PATCH', async () => {

@@ -293,7 +293,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
     }
   }
 
-  async claimChange(orderKey: string, owner: string, leaseMs: number): Promise<ChangeClaim> {
+  async claimChange(orderKey: string, owner: string, leaseMs: number, messageId?: string): Promise<ChangeClaim> {
     const now = this.now();
     try {
       const result = await this.db.send(
@@ -301,7 +301,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
           TableName: this.tableName,
           Key: { pk: orderKey },
           // A lease of its own, so the order keeps its synced state (and its place in the indexes) meanwhile.
-          UpdateExpression: 'SET changeLeaseOwner = :owner, changeLeaseExpiresAt = :expires',
+          UpdateExpression: 'SET changeLeaseOwner = :owner, changeLeaseExpiresAt = :expires, changeAttempt = :attempt',
           ConditionExpression:
             '#state IN (:synced, :reconciled, :drift) AND (attribute_not_exists(changeLeaseExpiresAt) OR changeLeaseExpiresAt < :now OR changeLeaseOwner = :owner)',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -312,6 +312,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
             ':owner': owner,
             ':expires': now + leaseMs,
             ':now': now,
+            ':attempt': { at: new Date(now).toISOString(), ...(messageId ? { messageId } : {}) },
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -363,7 +364,7 @@ export class DynamoDbLedger extends DynamoDbTable implements OrderLedger, Reconc
           Key: { pk: orderKey },
           UpdateExpression:
             `SET updatedAt = :iso, ${APPEND_HISTORY}${names.map((name) => `, ${name} = ${placeholder(name)}`).join('')} ` +
-            `REMOVE changeLeaseOwner, changeLeaseExpiresAt${applied.failure ? '' : ', changeFailure'}`,
+            `REMOVE changeLeaseOwner, changeLeaseExpiresAt, changeAttempt${applied.failure ? '' : ', changeFailure'}`,
           ConditionExpression: 'changeLeaseOwner = :owner',
           ...(names.some((name) => name.startsWith('#'))
             ? {
