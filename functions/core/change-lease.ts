@@ -10,8 +10,16 @@
 import { TransientError } from './errors.ts';
 import type { Erp, OrderLedger } from './ports.ts';
 
-/** The Erp calls that change NetSuite in the change path; reads need no lease. */
-const WRITES = new Set<PropertyKey>(['updateSalesOrder', 'transformRecord', 'createCustomerDeposit', 'createSalesOrder', 'createCustomer']);
+/** Every Erp call that changes NetSuite (the change path uses a few of them); reads need no lease. */
+const WRITES = new Set<PropertyKey>([
+  'updateSalesOrder',
+  'transformRecord',
+  'createCustomerDeposit',
+  'createSalesOrder',
+  'createCustomer',
+  'ensureShipToAddresses',
+  'setShipGroupRates',
+]);
 
 export interface HeldChange {
   /** The same Erp, with every write checked against the lease first. */
