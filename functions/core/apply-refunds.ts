@@ -211,7 +211,7 @@ async function applyRefund(
       record: { recordType: 'customerRefund', recordId: paidOut.id, at, amount: formatMoney(back) },
       events: [historyEvent('lifecycle', 'refunded', detail, { salesOrderId, customerRefundId: paidOut.id })],
       change: `refund ${refund.id}: customerRefund ${paidOut.id}`,
-      ...(reduction.problems.length === 0 ? { reduced: reduction.parts } : {}),
+      reduced: reduction.parts, // only what came off: a line with a problem was left as it was
       ...(reduction.problems.length > 0 ? { refusal: `BigCommerce refund ${refund.id} was paid back, but ${reduction.problems.join('; ')}` } : {}),
     };
   }
