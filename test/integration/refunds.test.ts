@@ -215,6 +215,13 @@ describe('payments off: refunds by billing state', () => {
       [cap, 1, true],
     ]);
     expect(order.shippingCost).toBe(4);
+    // To the cent: what NetSuite keeps open is what the shopper paid after the edit less what went back.
+    const bc = sim(stack).bc.getOrder(orderId)!;
+    const refunded = sim(stack)
+      .bc.refunds(orderId)
+      .reduce((sum, one) => sum + Math.round(Number(one.total_amount) * 100), 0);
+    const open = order.lines.filter((line) => !line.isClosed).reduce((sum, line) => sum + Math.round(line.amount * 100), 0);
+    expect(open + Math.round(order.shippingCost! * 100)).toBe(Math.round(Number(bc.total_inc_tax) * 100) - refunded);
     expect(patches()).toBe(afterRefund + 1); // the edit, in one PATCH; the events about the refund itself changed nothing
     const entry = await ledgerOf(stack, orderId);
     expect(entry?.state).toBe('synced');
