@@ -5,6 +5,8 @@
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { createSqsClient } from '../../functions/adapters/sqs/sqs-client.ts';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/dynamodb-client.ts';
+import { DynamoDbPollerState } from '../../functions/adapters/dynamodb/dynamodb-poller-state.ts';
 import { pollOrders, type PollDeps } from '../../functions/core/poll-orders.ts';
 import type { OrderMessage, OrderQueue } from '../../functions/core/ports.ts';
 import { loadPollerConfig } from '../../functions/common/config.ts';
@@ -17,6 +19,7 @@ let environment: SimulatedEnvironment;
 let sqsServer: RunningSqs;
 let sqs: SQSClient;
 let deps: PollerDeps;
+let config: ReturnType<typeof loadPollerConfig>;
 let queueUrl: string;
 const start = Date.parse('2026-11-20T00:00:00Z');
 
@@ -30,16 +33,16 @@ beforeEach(async () => {
   sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: sqsServer.endpoint });
   const queues = await createQueues(sqs, `poll-${randomUUID().slice(0, 8)}`);
   queueUrl = queues.ordersQueueUrl;
-  deps = pollerDepsFromConfig(
-    loadPollerConfig({
-      ...environment.env,
-      ORDERS_QUEUE_URL: queues.ordersQueueUrl,
-      SQS_ENDPOINT: sqsServer.endpoint,
-      BIGCOMMERCE_PAGE_SIZE: '50',
-      POLLER_INITIAL_LOOKBACK_HOURS: String(24 * 30),
-      POLLER_LEASE_MS: '2000',
-    }),
-  );
+  config = loadPollerConfig({
+    ...environment.env,
+    ORDERS_QUEUE_URL: queues.ordersQueueUrl,
+    SQS_ENDPOINT: sqsServer.endpoint,
+    BIGCOMMERCE_PAGE_SIZE: '50',
+    POLLER_INITIAL_LOOKBACK_HOURS: String(24 * 30),
+    // Longer than any run on a loaded machine: a lease that lapsed mid-run would hide the locked-out case.
+    POLLER_LEASE_MS: '60000',
+  });
+  deps = pollerDepsFromConfig(config);
 });
 afterEach(async () => {
   sqs.destroy();
@@ -107,8 +110,13 @@ test('killing the poller midway and running it again loses no order', async () =
   await expect(run({ queue: dying, state: crashedState })).rejects.toThrow('process killed');
   expect(await run()).toMatchObject({ status: 'locked_out' });
 
-  await new Promise((resolve) => setTimeout(resolve, 2_100)); // the dead run's lease expires
-  const second = await run();
+  // A minute later the dead run's lease has expired.
+  const later = new DynamoDbPollerState(
+    createDocumentClient({ region: 'us-east-1', endpoint: process.env.TEST_DYNAMODB_ENDPOINT! }),
+    config.aws.ledgerTable,
+    () => Date.now() + 61_000,
+  );
+  const second = await run({ state: later });
 
   expect(second.status).toBe('completed');
   expect(second.enqueued).toBeLessThan(600); // it resumed from the cursor rather than starting over

@@ -13,6 +13,7 @@ import {
   type SeedOrder,
 } from '../../../local/simulators/bigcommerce/bigcommerce-simulator.ts';
 import { demoStore } from '../../../local/simulators/bigcommerce/fixtures/demo-store.ts';
+import { waitUntil } from '../../support/wait-until.ts';
 
 const TOKEN = 'sim-token';
 const SEED = demoStore[0] as SeedOrder;
@@ -407,20 +408,24 @@ describe('delivery', () => {
     const hang = await receiver((n) => (n === 0 ? 'hang' : 204));
     const dead = await receiver();
     await dead.close();
-    const bc = await store({ webhookRetryScale: 0.0005, webhookTimeoutMs: 100 });
+    // A timeout long enough for a loaded machine to answer the others in time; the hung one never answers.
+    const bc = await store({ webhookRetryScale: 0.0005, webhookTimeoutMs: 1000 });
     await hook(bc, 'store/order/created', redirect.url);
     await hook(bc, 'store/order/updated', hang.url);
     await hook(bc, 'store/order/statusUpdated', dead.url);
     const id = bc.addOrder(SEED);
     bc.updateOrderStatus(id, 2);
-    // Stop before the whole schedule runs out: only the first attempts matter here.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const first = (scope: string) => bc.webhookDeliveries.find((d) => d.scope === scope && d.attempt === 1);
-    expect(first('store/order/created')).toMatchObject({ ok: false, status: 302 });
-    expect(first('store/order/updated')).toMatchObject({ ok: false, error: 'timeout after 100 ms' });
-    expect(first('store/order/statusUpdated')).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
+    // Stop before the whole schedule runs out: only the first attempts (and the hung one's retry) matter here.
+    const delivery = (scope: string, attempt: number) => bc.webhookDeliveries.find((d) => d.scope === scope && d.attempt === attempt);
+    await waitUntil(
+      () => delivery('store/order/updated', 2) && delivery('store/order/created', 1) && delivery('store/order/statusUpdated', 1),
+      'the deliveries',
+    );
+    expect(delivery('store/order/created', 1)).toMatchObject({ ok: false, status: 302 });
+    expect(delivery('store/order/updated', 1)).toMatchObject({ ok: false, error: 'timeout after 1000 ms' });
+    expect(delivery('store/order/statusUpdated', 1)).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
     // The hung one succeeds on its retry (after 60 s × 0.0005 = 30 ms).
-    expect(bc.webhookDeliveries.find((d) => d.scope === 'store/order/updated' && d.attempt === 2)).toMatchObject({ ok: true, status: 204 });
+    expect(delivery('store/order/updated', 2)).toMatchObject({ ok: true, status: 204 });
   });
 
   test('webhookDuplicateRate 1 delivers every event twice with the same body and hash', async () => {
@@ -504,7 +509,7 @@ describe('delivery', () => {
     const other = await hook(bc, 'store/order/updated', r.url);
     const id = bc.addOrder(SEED);
     bc.updateOrderStatus(id, 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => bc.webhookDeliveries.length >= 3, 'both failed first attempts');
     expect(bc.webhookDeliveries.slice(1).map(({ attempt, ok }) => ({ attempt, ok }))).toEqual([
       { attempt: 1, ok: false },
       { attempt: 1, ok: false },
@@ -527,8 +532,8 @@ describe('delivery', () => {
     await hook(bc, 'store/order/updated', hanging.url);
     const id = bc.addOrder(SEED);
     bc.updateOrderStatus(id, 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(hanging.received).toHaveLength(1);
+    // The failing callback has had its answer and the hanging one is in flight (its retry is 60 s away).
+    await waitUntil(() => hanging.received.length === 1 && bc.webhookDeliveries.length === 1, 'one failed and one hanging callback');
     const flushing = bc.flushWebhooks();
     await bc.close();
     await flushing;
