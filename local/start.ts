@@ -143,8 +143,7 @@ if (stack.simulated) {
   console.log(`(NetSuite has no item for ${MISSING_SKU} yet, to show what a failure looks like.)`);
   const started = Date.now();
   const orderIds = bc.addOrders(demoStore);
-  await bc.flushWebhooks();
-  await stack.worker.waitForIdle();
+  await stack.settle();
   console.log(`All webhooks processed in ${Date.now() - started} ms. Running the poller once as the safety net…`);
   const poll = await stack.pollNow();
   await stack.worker.waitForIdle();
@@ -174,8 +173,7 @@ if (stack.simulated) {
   const editedLine = bc.getOrderProducts(edited)[0]!;
   bc.setStatus(cancelled, 5); // fires store/order/updated and store/order/statusUpdated
   bc.editOrder(edited, { products: [{ id: editedLine.id, quantity: editedLine.quantity + 1 }] });
-  await bc.flushWebhooks();
-  await stack.worker.waitForIdle();
+  await stack.settle();
   for (const orderId of [cancelled, edited]) {
     const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, orderId));
     const salesOrder = entry?.salesOrderId ? ns.salesOrder(entry.salesOrderId) : undefined;
@@ -240,8 +238,7 @@ if (stack.simulated) {
       );
       const amount = ((await quote.json()) as { data: { total_refund_amount: number } }).data.total_refund_amount;
       const refund = bc.refund(shipped.orderId, { items, payments: [{ provider_id: 'custom', amount, offline: true }], reason: 'demo: one returned' });
-      await bc.flushWebhooks();
-      await stack.worker.waitForIdle();
+      await stack.settle();
       const credit = ns.records('cashRefund').find((record) => record.memo?.includes(`-RF${refund.id}]`));
       const entry = await stack.context.ledger.get(orderKey(stack.config.sync.storeHash, shipped.orderId));
       console.log(

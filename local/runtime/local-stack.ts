@@ -88,6 +88,12 @@ export interface LocalStack {
   simulated?: SimulatedEnvironment;
   /** The local Slack incoming webhook (present unless SLACK_WEBHOOK_URL points elsewhere). */
   slack?: SlackSink;
+  /**
+   * Waits until the simulated store has no webhook to deliver and the worker's queue is idle. It loops: the
+   * worker's own write-back (the order's metafield) fires store/order/updated, which can reach the queue after
+   * the queue looked idle.
+   */
+  settle(): Promise<void>;
   pollNow(timeoutMs?: number): Promise<PollResult>;
   notifyNow(): Promise<AnnounceResult>;
   refreshSkusNow(): Promise<SkuRefreshResult>;
@@ -238,6 +244,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       worker,
       simulated,
       slack,
+      settle: async () => {
+        do {
+          await simulated?.bc.flushWebhooks();
+          await worker.waitForIdle();
+        } while ((simulated?.bc.webhooksPending ?? 0) > 0);
+      },
       pollNow,
       notifyNow,
       refreshSkusNow,

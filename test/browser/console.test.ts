@@ -47,8 +47,7 @@ beforeAll(async () => {
     billing: { ...shopper('mallory@example.com', '<img src=x onerror=alert(1)>', "O'Hara") },
     lines: [{ sku: HOSTILE_SKU, quantity: 1, priceExTax: '9.0000' }],
   });
-  await bc.flushWebhooks();
-  await stack.worker.waitForIdle();
+  await stack.settle();
   await stack.notifyNow();
   // Started on the settled pipeline: the console counts at start, and a count that took over 250 ms (a loaded
   // machine) is served from cache for up to 30 s, which would show the counts from before the orders arrived.

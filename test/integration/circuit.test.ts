@@ -49,17 +49,12 @@ async function probeWhenDue(status: string): Promise<number> {
   return 0;
 }
 
-async function settle() {
-  await sim().bc.flushWebhooks();
-  await stack.worker.waitForIdle();
-}
-
 test('a revoked BigCommerce token with 50 orders queued: one alert, nothing dead-lettered, all 50 synced once the token is restored', async () => {
   sim().bc.revokeAccessToken();
   const orders = Array.from({ length: 50 }, (_, index) =>
     sim().bc.addOrder({ billing: shopper(`held${index}@example.com`), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '12.2500' }] }),
   );
-  await settle();
+  await stack.settle();
 
   // Every order is held, none failed towards the DLQ, and the queue is empty (no receives being spent).
   const held = new DynamoDbHeldOrders(
@@ -83,7 +78,7 @@ test('a revoked BigCommerce token with 50 orders queued: one alert, nothing dead
   // (Run to the end before the token comes back: a probe still in flight at the restore would close the circuit
   // early, and the loop below would see all 50 go back at once.)
   expect(await probeWhenDue('circuit_open')).toBe(1);
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
   expect((await held.list()).map((order) => order.orderId).sort()).toEqual([...orders].sort());
   expect(await depth(stack.queues.deadLetterQueueUrl)).toBe(0);
@@ -93,14 +88,14 @@ test('a revoked BigCommerce token with 50 orders queued: one alert, nothing dead
   // The next probe is due two seconds after the failed one (each failure doubles the wait). Exactly one held order
   // goes back, as the probe.
   expect(await probeWhenDue('circuit_open')).toBe(1);
-  await settle();
+  await stack.settle();
   // The probe closed it: the rest go back. The probe's own order may be among them once more: our metafield
   // write-back fires store/order/updated while the probe is still running, and that message is held like any other
   // while the circuit is open (it is harmless: the order is synced; the checks below see one sales order each).
   const reopened = await stack.pollNow();
   expect(reopened.status).toBe('completed');
   expect([49, 50]).toContain(reopened.requeuedHeld);
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
 
   // Final state: 50 sales orders, one each; nothing held, queued or dead-lettered; still one Slack message.

@@ -25,11 +25,6 @@ const slack = () => stack.slack!;
 const order = (sku = 'MUG-11OZ', email = 'buyer@example.com') =>
   sim().bc.addOrder({ billing: shopper(email), lines: [{ sku, quantity: 1, priceExTax: '12.2500' }] });
 
-async function settle() {
-  await sim().bc.flushWebhooks();
-  await stack.worker.waitForIdle();
-}
-
 /** A notifier run's peek hides what it read for a second (five in AWS). */
 const peekExpiry = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
@@ -46,7 +41,7 @@ async function deadLetterCount(): Promise<number> {
 test('NetSuite answering 503 three times, then recovering: synced, and no alert', async () => {
   sim().ns.server.injectFault({ method: 'POST', path: '/record/v1/salesOrder' }, { kind: 'status', status: 503 }, 3);
   const orderId = order();
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
 
   expect(sim().ns.salesOrders()).toHaveLength(1);
@@ -57,7 +52,7 @@ test('NetSuite answering 503 three times, then recovering: synced, and no alert'
 
 test('a missing SKU: dead-lettered, one alert naming it; once the item exists the SKU refresh syncs the order, once', async () => {
   const orderId = order('ABC-1');
-  await settle();
+  await stack.settle();
 
   expect(await deadLetterCount()).toBe(1);
   expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'failed', lastErrorClass: 'permanent', missingSkus: ['ABC-1'] });
@@ -72,7 +67,7 @@ test('a missing SKU: dead-lettered, one alert naming it; once the item exists th
   sim().ns.addItem({ itemId: 'ABC-1' });
   const refresh = await stack.refreshSkusNow();
   expect(refresh.requeued).toEqual([orderId]);
-  await settle();
+  await stack.settle();
 
   expect(
     sim()
@@ -84,7 +79,7 @@ test('a missing SKU: dead-lettered, one alert naming it; once the item exists th
   // Redriving the stale dead letter afterwards is harmless: still one sales order, no new alert.
   await peekExpiry();
   expect(await stack.redrive()).toBe(1);
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
   expect(sim().ns.salesOrders()).toHaveLength(1);
   expect(slack().messages).toHaveLength(1);
@@ -92,13 +87,13 @@ test('a missing SKU: dead-lettered, one alert naming it; once the item exists th
 
 test('a redrive of dead letters after the cause is fixed syncs each order, exactly one sales order each', async () => {
   const orders = [order('LATE-1', 'a@example.com'), order('LATE-2', 'b@example.com'), order('LATE-1', 'c@example.com')];
-  await settle();
+  await stack.settle();
   expect(await deadLetterCount()).toBe(3);
 
   sim().ns.addItem({ itemId: 'LATE-1' });
   sim().ns.addItem({ itemId: 'LATE-2' });
   expect(await stack.redrive()).toBe(3); // no SKU refresh: the redriven messages ask NetSuite afresh
-  await settle();
+  await stack.settle();
 
   expect(await deadLetterCount()).toBe(0);
   expect(
@@ -112,12 +107,12 @@ test('a redrive of dead letters after the cause is fixed syncs each order, exact
 
 test('five orders failing while the alarm is already firing produce five alerts, not one and not ten', async () => {
   order('NOPE-0', 'first@example.com');
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
   expect(slack().messages).toHaveLength(1); // the alarm went off for this one and is still firing
 
   const more = Array.from({ length: 5 }, (_, index) => order(`NOPE-${index + 1}`, `later${index}@example.com`));
-  await settle();
+  await stack.settle();
   // The one-minute sweep and the (already firing) alarm may both run, even at the same time.
   await Promise.all([stack.notifyNow(), stack.notifyNow()]);
   await stack.notifyNow();
@@ -133,9 +128,9 @@ test('five orders failing while the alarm is already firing produce five alerts,
 
 test('an order dead-lettered twice (webhook and poller both delivered it) is announced once', async () => {
   const orderId = order('TWICE-1');
-  await settle();
+  await stack.settle();
   await stack.pollNow(); // the safety net finds the same order and enqueues it again
-  await settle();
+  await stack.settle();
   expect(await deadLetterCount()).toBe(2);
 
   await stack.notifyNow();
@@ -144,7 +139,7 @@ test('an order dead-lettered twice (webhook and poller both delivered it) is ann
 
 test('Slack being down loses nothing: the dead letters stay, and the alerts go out once Slack is back', async () => {
   const orderId = order('GONE-1');
-  await settle();
+  await stack.settle();
   slack().server.injectFault({ method: 'POST' }, { kind: 'status', status: 503 }, 100);
 
   await expect(stack.notifyNow()).rejects.toThrow(/could not be sent; they will be retried/);
@@ -161,7 +156,7 @@ test('Slack being down loses nothing: the dead letters stay, and the alerts go o
 test('a storm of failed orders is one digest: the count, the top reasons with counts, the first orders, the console', async () => {
   const skus = ['GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-A', 'GONE-B', 'GONE-B', 'GONE-B', 'GONE-C', 'GONE-D'];
   const orders = skus.map((sku, index) => order(sku, `storm${index}@example.com`));
-  await settle();
+  await stack.settle();
   expect(await deadLetterCount()).toBe(orders.length);
 
   await expect(stack.notifyNow()).resolves.toMatchObject({ announced: orders.length, messages: 1, digest: true });
@@ -192,7 +187,7 @@ test('order ids BigCommerce does not have are skipped (logged and counted), neve
     });
     expect(response.status).toBe(200);
   }
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
 
   for (const orderId of unknown) {
@@ -209,7 +204,7 @@ test('order ids BigCommerce does not have are skipped (logged and counted), neve
 test('an order parked for a missing SKU and cancelled in BigCommerce since is released by the SKU refresh, not requeued every night', async () => {
   const cancelled = order('RETIRED-1', 'gone@example.com');
   const waiting = order('RETIRED-2', 'wait@example.com');
-  await settle();
+  await stack.settle();
   expect((await stack.context.parked.list()).map((entry) => entry.orderId).sort()).toEqual([cancelled, waiting].sort());
 
   // Cancelled with its webhooks lost (held here): only the nightly refresh can notice.
@@ -224,6 +219,6 @@ test('an order parked for a missing SKU and cancelled in BigCommerce since is re
 
   // When the webhook does arrive, the worker skips the order and releases it too (here: already released).
   sim().bc.resumeWebhooks();
-  await settle();
+  await stack.settle();
   expect(sim().ns.salesOrders()).toHaveLength(0);
 });

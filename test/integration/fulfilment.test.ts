@@ -39,15 +39,10 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-async function settle() {
-  await sim().bc.flushWebhooks();
-  await stack.worker.waitForIdle();
-}
-
 /** An order placed in BigCommerce and synced to a NetSuite sales order by the worker. */
 async function synced(seed: Partial<SeedOrder> & Pick<SeedOrder, 'lines'>): Promise<{ orderId: number; salesOrderId: string }> {
   const orderId = sim().bc.addOrder({ billing: shopper(`${randomUUID().slice(0, 8)}@example.com`), ...seed });
-  await settle();
+  await stack.settle();
   const entry = await stack.context.ledger.get(orderKey('abc123', orderId));
   if (!entry?.salesOrderId) throw new Error(`order ${orderId} did not sync: ${entry?.lastErrorMessage ?? entry?.state}`);
   return { orderId, salesOrderId: entry.salesOrderId };
@@ -297,7 +292,7 @@ describe('edge cases: a clear outcome each, nothing lost', () => {
     const { orderId, salesOrderId } = await synced({ lines: [{ sku: 'MUG', quantity: 1, priceExTax: '10' }] });
     await fulfil(salesOrderId, [{ orderLine: 1, quantity: 1 }], tracking('CANCEL-1'));
     sim().bc.updateOrderStatus(orderId, 5);
-    await settle();
+    await stack.settle();
     const slack = stack.slack!.messages.length;
 
     await stack.shipNow();

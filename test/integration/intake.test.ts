@@ -32,11 +32,6 @@ const placeOrder = (statusId = 11) =>
     ],
   });
 
-async function settle() {
-  await sim().bc.flushWebhooks();
-  await stack.worker.waitForIdle();
-}
-
 async function queueDepth(queueUrl = stack.queues.ordersQueueUrl): Promise<number> {
   const { Attributes = {} } = await stack.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
@@ -54,7 +49,7 @@ function postWebhook(body: unknown, headers: Record<string, string> = { 'x-webho
 
 test('a webhook for an Awaiting Fulfillment order becomes one sales order, end to end through the queue', async () => {
   const orderId = placeOrder();
-  await settle();
+  await stack.settle();
 
   const [salesOrder, ...others] = sim().ns.salesOrders();
   expect(others).toHaveLength(0);
@@ -69,7 +64,7 @@ test('the same order delivered by webhook three times and also found by the poll
   const responses = await Promise.all([postWebhook(duplicate), postWebhook(duplicate), postWebhook(duplicate)]);
   expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
   await stack.pollNow();
-  await settle();
+  await stack.settle();
 
   expect(sim().ns.salesOrders()).toHaveLength(1);
   expect(sim().ns.server.count({ method: 'POST', path: '/record/v1/salesOrder' })).toBe(1);
@@ -91,12 +86,12 @@ test('no secret or a wrong one → 401, invalid JSON → 400, and nothing reache
 
 test('an order placed unpaid is skipped, then synced once its status moves to Awaiting Fulfillment', async () => {
   const orderId = placeOrder(7);
-  await settle();
+  await stack.settle();
   expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'skipped' });
   expect(sim().ns.salesOrders()).toHaveLength(0);
 
   sim().bc.updateOrderStatus(orderId, 11); // fires store/order/updated and store/order/statusUpdated
-  await settle();
+  await stack.settle();
   expect(sim().ns.salesOrders()).toHaveLength(1);
   expect(await stack.context.ledger.get(orderKey('abc123', orderId))).toMatchObject({ state: 'synced' });
 });
@@ -104,7 +99,7 @@ test('an order placed unpaid is skipped, then synced once its status moves to Aw
 test('a failing record goes back to the queue alone, and a permanent failure reaches the dead-letter queue within seconds', async () => {
   const good = placeOrder();
   const bad = sim().bc.addOrder({ billing: shopper('bad@example.com'), lines: [{ sku: 'NOT-IN-NETSUITE', quantity: 1, priceExTax: '1.0000' }] });
-  await settle();
+  await stack.settle();
 
   expect(
     sim()

@@ -36,15 +36,10 @@ function placeOrder(email: string): number {
   });
 }
 
-async function settle(): Promise<void> {
-  await sim().bc.flushWebhooks();
-  await stack.worker.waitForIdle();
-}
-
 /** A synced order and its sales order's id. */
 async function syncedOrder(email: string): Promise<{ orderId: number; salesOrderId: string }> {
   const orderId = placeOrder(email);
-  await settle();
+  await stack.settle();
   const entry = await ledger(orderId);
   expect(entry.lastErrorMessage ?? entry.state).toBe('synced');
   return { orderId, salesOrderId: entry.salesOrderId! };
@@ -84,7 +79,7 @@ describe('cancelled or declined in BigCommerce', () => {
     expect(salesOrder(salesOrderId).status).toBe('B');
 
     sim().bc.setStatus(orderId, 5); // fires store/order/updated and store/order/statusUpdated
-    await settle();
+    await stack.settle();
 
     expect(salesOrder(salesOrderId).status).toBe('H');
     expect(salesOrder(salesOrderId).lines.every((line) => line.isClosed)).toBe(true);
@@ -99,7 +94,7 @@ describe('cancelled or declined in BigCommerce', () => {
     expect(salesOrder(salesOrderId).status).toBe('A');
 
     sim().bc.setStatus(orderId, 6);
-    await settle();
+    await stack.settle();
 
     expect(salesOrder(salesOrderId).lines.every((line) => line.isClosed)).toBe(true);
     expect(await events(orderId)).toContain('cancelled');
@@ -113,7 +108,7 @@ describe('cancelled or declined in BigCommerce', () => {
     expect(salesOrder(salesOrderId).status).toBe('D');
 
     sim().bc.setStatus(orderId, 5);
-    await settle();
+    await stack.settle();
 
     expect(lineOf(salesOrderId, mug!.id)).toMatchObject({ isClosed: true, quantityFulfilled: 1 });
     expect(lineOf(salesOrderId, cap!.id)).toMatchObject({ isClosed: true, quantityFulfilled: 0 });
@@ -130,7 +125,7 @@ describe('cancelled or declined in BigCommerce', () => {
     expect(salesOrder(salesOrderId).status).toBe('E'); // the mugs shipped and wait for billing, the cap does not
 
     sim().bc.setStatus(orderId, 5);
-    await settle();
+    await stack.settle();
 
     expect(salesOrder(salesOrderId).lines.every((line) => line.isClosed || line.quantityFulfilled === line.quantity)).toBe(true);
     expect(await alertsAbout(orderId)).toHaveLength(1);
@@ -147,7 +142,7 @@ describe('cancelled or declined in BigCommerce', () => {
     const before = patches(salesOrderId);
 
     sim().bc.setStatus(orderId, 5);
-    await settle();
+    await stack.settle();
 
     expect(patches(salesOrderId)).toBe(before);
     expect(salesOrder(salesOrderId).lines.some((line) => line.isClosed)).toBe(false);
@@ -164,7 +159,7 @@ describe('cancelled or declined in BigCommerce', () => {
     const before = patches(salesOrderId);
 
     sim().bc.setStatus(orderId, 5);
-    await settle();
+    await stack.settle();
 
     expect(patches(salesOrderId)).toBe(before);
     expect(await events(orderId)).toContain('cancelled');
@@ -187,7 +182,7 @@ describe('cancelled or declined in BigCommerce', () => {
     } finally {
       orderLedger.markSynced = markSynced;
     }
-    await settle();
+    await stack.settle();
 
     const found = sim()
       .ns.salesOrders()
@@ -209,7 +204,7 @@ describe('cancelled or declined in BigCommerce', () => {
     });
     expect(sim().bc.getOrder(orderId)!.status_id).toBe(14);
     sim().bc.resumeWebhooks();
-    await settle();
+    await stack.settle();
 
     const entry = await ledger(orderId);
     expect(entry).toMatchObject({ state: 'synced' });
@@ -219,9 +214,9 @@ describe('cancelled or declined in BigCommerce', () => {
 
   test('cancelled before it ever synced: skipped, no sales order', async () => {
     const orderId = sim().bc.addOrder({ statusId: 7, billing: shopper('never@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '1.0000' }] });
-    await settle();
+    await stack.settle();
     sim().bc.setStatus(orderId, 5);
-    await settle();
+    await stack.settle();
 
     expect(await ledger(orderId)).toMatchObject({ state: 'skipped' });
     expect(
@@ -245,7 +240,7 @@ describe('edited in BigCommerce', () => {
         { name: 'TEE-RED', sku: 'TEE-RED', quantity: 1, price_ex_tax: '20.0000', price_inc_tax: '20.0000' },
       ],
     });
-    await settle();
+    await stack.settle();
 
     expect(patches(salesOrderId) - patchesBefore).toBe(1);
     const tee = products(orderId).find((product) => product.sku === 'TEE-RED')!;
@@ -269,7 +264,7 @@ describe('edited in BigCommerce', () => {
     sim().ns.server.injectFault({ method: 'PATCH', path: `/record/v1/salesOrder/${salesOrderId}` }, { kind: 'drop-after-commit' });
 
     sim().bc.editOrder(orderId, { products: [{ name: 'TEE-RED', sku: 'TEE-RED', quantity: 1, price_ex_tax: '20.0000', price_inc_tax: '20.0000' }] });
-    await settle();
+    await stack.settle();
 
     const tee = products(orderId).find((product) => product.sku === 'TEE-RED')!;
     const teeLines = salesOrder(salesOrderId).lines.filter((line) => line.customFields.custcol_bc_line_id === String(tee.id));
@@ -295,7 +290,7 @@ describe('edited in BigCommerce', () => {
     } finally {
       orderLedger.markSynced = markSynced;
     }
-    await settle();
+    await stack.settle();
 
     const entry = await ledger(orderId);
     expect(crashed).toBe(1);
@@ -315,7 +310,7 @@ describe('edited in BigCommerce', () => {
     const before = patches(salesOrderId);
 
     sim().bc.editOrder(orderId, { products: [{ id: mug!.id, quantity: 1 }] });
-    await settle();
+    await stack.settle();
 
     expect(patches(salesOrderId)).toBe(before);
     expect(lineOf(salesOrderId, mug!.id)).toMatchObject({ quantity: 2 });
@@ -336,7 +331,7 @@ describe('edited in BigCommerce', () => {
     const before = patches(salesOrderId);
 
     sim().bc.editOrder(orderId, { products: [{ id: cap!.id, quantity: 2 }] });
-    await settle();
+    await stack.settle();
 
     expect(patches(salesOrderId)).toBe(before);
     expect(lineOf(salesOrderId, cap!.id)).toMatchObject({ quantity: 1 });
@@ -363,11 +358,11 @@ describe('edited in BigCommerce', () => {
 
   test('our own metafield write-back and repeated events are not edits: no PATCH', async () => {
     const { orderId, salesOrderId } = await syncedOrder('quiet@example.com');
-    await settle(); // the write-back's own updated webhook, if any
+    await stack.settle(); // the write-back's own updated webhook, if any
 
     sim().bc.setStatus(orderId, 11); // same status: updated fires, nothing booked changed
     await stack.pollNow();
-    await settle();
+    await stack.settle();
 
     expect(patches(salesOrderId)).toBe(0);
     expect(await events(orderId)).not.toContain('edited');

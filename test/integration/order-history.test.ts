@@ -28,10 +28,6 @@ afterAll(async () => stack.stop());
 
 const sim = () => stack.simulated!;
 const placeOrder = (sku: string, email: string) => sim().bc.addOrder({ billing: shopper(email), lines: [{ sku, quantity: 1, priceExTax: '12.2500' }] });
-async function settle() {
-  await sim().bc.flushWebhooks();
-  await stack.worker.waitForIdle();
-}
 const entryOf = async (orderId: number) => (await stack.context.ledger.get(orderKey('abc123', orderId)))!;
 const steps = (entry: LedgerEntry) => (entry.history ?? []).map((event) => `${event.source}:${event.event}`);
 
@@ -47,7 +43,7 @@ function expectInOrder(actual: string[], expected: string[]) {
 
 test('a synced order: received, claimed, items, customer, sales order, synced, written back, reconciled; its e-mail hash for search', async () => {
   const orderId = placeOrder('MUG-11OZ', 'O.Brien@Example.com');
-  await settle();
+  await stack.settle();
   await stack.reconcileNow();
 
   const entry = await entryOf(orderId);
@@ -74,7 +70,7 @@ test('a synced order: received, claimed, items, customer, sales order, synced, w
 
   // A second order of the same shopper finds the customer (from the cache).
   const again = placeOrder('MUG-11OZ', 'o.brien@example.com');
-  await settle();
+  await stack.settle();
   expectInOrder(steps(await entryOf(again)), ['webhook:items_resolved', 'webhook:customer_matched', 'webhook:sales_order_created']);
 });
 
@@ -82,7 +78,7 @@ test('a failed-then-redriven order: each failed attempt with its class and messa
   // NetSuite refuses the sales order (a validation error) on every one of the ten receives.
   sim().ns.server.injectFault({ method: 'POST', path: '/record/v1/salesOrder' }, { kind: 'status', status: 400 }, 10);
   const orderId = placeOrder('MUG-11OZ', 'refused@example.com');
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
 
   const failed = await entryOf(orderId);
@@ -98,7 +94,7 @@ test('a failed-then-redriven order: each failed attempt with its class and messa
 
   await new Promise((resolve) => setTimeout(resolve, 1100)); // the notifier's peek hides messages for a second
   expect(await stack.redrive()).toBe(1);
-  await settle();
+  await stack.settle();
 
   const synced = await entryOf(orderId);
   expect(synced.state).toBe('synced');
@@ -118,7 +114,7 @@ test('a failed-then-redriven order: each failed attempt with its class and messa
 
 test('a parked-then-refreshed order: failed for its SKU, parked, dead-lettered, alerted, unparked by the SKU refresh, synced', async () => {
   const orderId = placeOrder('LATE-SKU', 'parked@example.com');
-  await settle();
+  await stack.settle();
   await stack.notifyNow();
   const parked = await entryOf(orderId);
   expectInOrder(steps(parked), ['webhook:received', 'webhook:claimed', 'webhook:failed', 'webhook:parked', 'notifier:dead_lettered', 'notifier:alerted']);
@@ -128,7 +124,7 @@ test('a parked-then-refreshed order: failed for its SKU, parked, dead-lettered, 
 
   sim().ns.addItem({ itemId: 'LATE-SKU' });
   expect((await stack.refreshSkusNow()).requeued).toEqual([orderId]);
-  await settle();
+  await stack.settle();
 
   const synced = await entryOf(orderId);
   expect(synced.state).toBe('synced');
@@ -147,7 +143,7 @@ test('a parked-then-refreshed order: failed for its SKU, parked, dead-lettered, 
 
 test('a skipped order records why', async () => {
   const orderId = sim().bc.addOrder({ statusId: 7, billing: shopper('unpaid@example.com'), lines: [{ sku: 'MUG-11OZ', quantity: 1, priceExTax: '5.0000' }] });
-  await settle();
+  await stack.settle();
   const entry = await entryOf(orderId);
   expect(steps(entry)).toEqual(['webhook:received', 'webhook:claimed', 'webhook:skipped']);
   expect(entry.history!.at(-1)!.detail).toContain('Awaiting Payment');

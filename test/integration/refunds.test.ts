@@ -11,11 +11,6 @@ import { shopper, startHarness } from '../support/sync-harness.ts';
 
 const sim = (stack: LocalStack) => stack.simulated!;
 
-async function settle(stack: LocalStack) {
-  await sim(stack).bc.flushWebhooks();
-  await stack.worker.waitForIdle();
-}
-
 /** A paid order of 2 mugs (12.25) and a cap (15.99), 5.00 shipping, no tax; synced before it returns. */
 async function syncedOrder(stack: LocalStack, seed: { paymentCaptured?: boolean } = {}) {
   const orderId = sim(stack).bc.addOrder({
@@ -27,7 +22,7 @@ async function syncedOrder(stack: LocalStack, seed: { paymentCaptured?: boolean 
     ],
     ...seed,
   });
-  await settle(stack);
+  await stack.settle();
   const salesOrder = sim(stack)
     .ns.salesOrders()
     .find((order) => order.otherRefNum === String(orderId));
@@ -86,7 +81,7 @@ describe('payments off: refunds by billing state', () => {
       ],
       17.25,
     );
-    await settle(stack);
+    await stack.settle();
     // The same refund/created callback twice more, as BigCommerce may redeliver it.
     const duplicate = { scope: 'store/order/refund/created', store_id: '1', data: { type: 'order', id: orderId, refund: { refund_id: first.id } }, hash: 'r' };
     for (const _ of [1, 2]) {
@@ -97,7 +92,7 @@ describe('payments off: refunds by billing state', () => {
       });
       expect(response.status).toBe(200);
     }
-    await settle(stack);
+    await stack.settle();
 
     const [partial, ...others] = creditsOf(stack, 'cashRefund', cashSale);
     expect(others).toHaveLength(0);
@@ -114,7 +109,7 @@ describe('payments off: refunds by billing state', () => {
       ],
       28.24,
     );
-    await settle(stack);
+    await stack.settle();
     const credits = creditsOf(stack, 'cashRefund', cashSale);
     expect(credits.map((credit) => credit.total)).toEqual([17.25, 28.24]);
     expect(sim(stack).ns.server.count({ method: 'POST', path: '!transform/cashRefund' })).toBe(2);
@@ -132,7 +127,7 @@ describe('payments off: refunds by billing state', () => {
     const invoice = sim(stack).ns.bill(salesOrderId, 'invoice');
 
     refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: cap, quantity: 1 }], 15.99);
-    await settle(stack);
+    await stack.settle();
     const address = await shippingAddressId(stack, orderId);
     refund(
       stack,
@@ -143,7 +138,7 @@ describe('payments off: refunds by billing state', () => {
       ],
       29.5,
     );
-    await settle(stack);
+    await stack.settle();
 
     const memos = creditsOf(stack, 'creditMemo', invoice);
     expect(memos.map((memo) => [memo.total, memo.status, memo.apply])).toEqual([
@@ -167,7 +162,7 @@ describe('payments off: refunds by billing state', () => {
       ],
       14.25,
     );
-    await settle(stack);
+    await stack.settle();
     let order = sim(stack).ns.salesOrder(salesOrderId)!;
     expect(order.lines.map((line) => [line.quantity, line.isClosed])).toEqual([
       [1, false],
@@ -176,7 +171,7 @@ describe('payments off: refunds by billing state', () => {
     expect(order.shippingCost).toBe(3);
 
     refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: cap, quantity: 1 }], 15.99);
-    await settle(stack);
+    await stack.settle();
     order = sim(stack).ns.salesOrder(salesOrderId)!;
     expect(order.lines.map((line) => [line.quantity, line.isClosed])).toEqual([
       [1, false],
@@ -199,14 +194,14 @@ describe('payments off: refunds by billing state', () => {
       ],
       30.24,
     );
-    await settle(stack);
+    await stack.settle();
     expect(sim(stack).ns.salesOrder(salesOrderId)!.shippingCost).toBe(3);
     const patches = () => sim(stack).ns.server.count({ method: 'PATCH', path: `/record/v1/salesOrder/${salesOrderId}` });
     const afterRefund = patches();
 
     // One more mug and a dearer shipping: BigCommerce's quantity (3) and shipping (6) still count the refunded parts.
     sim(stack).bc.editOrder(orderId, { products: [{ id: mug, quantity: 3 }], shipping_cost_ex_tax: '6.0000', shipping_cost_inc_tax: '6.0000' });
-    await settle(stack);
+    await stack.settle();
 
     const order = sim(stack).ns.salesOrder(salesOrderId)!;
     const link = (line: (typeof order.lines)[number]) => Number(line.customFields.custcol_bc_line_id);
@@ -241,7 +236,7 @@ describe('payments off: refunds by billing state', () => {
     expect(creditsOf(stack, 'cashRefund', cashSale)).toHaveLength(1);
 
     sim(stack).bc.resumeWebhooks();
-    await settle(stack);
+    await stack.settle();
     await stack.pollNow();
     await stack.worker.waitForIdle();
     expect(creditsOf(stack, 'cashRefund', cashSale)).toHaveLength(1);
@@ -271,7 +266,7 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     const authorized = await syncedOrder(stack, { paymentCaptured: false });
     expect(creditsOf(stack, 'customerDeposit', authorized.salesOrderId)).toHaveLength(0);
     const capture = sim(stack).bc.capture(authorized.orderId);
-    await settle(stack);
+    await stack.settle();
     await stack.pollNow(); // a redundant sweep changes nothing
     await stack.worker.waitForIdle();
     const deposits = creditsOf(stack, 'customerDeposit', authorized.salesOrderId);
@@ -286,7 +281,7 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     const [deposit] = creditsOf(stack, 'customerDeposit', salesOrderId);
     const address = await shippingAddressId(stack, orderId);
     refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: mug, quantity: 1 }], 12.25);
-    await settle(stack);
+    await stack.settle();
     expect(
       sim(stack)
         .ns.salesOrder(salesOrderId)!
@@ -305,7 +300,7 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
       ],
       33.24,
     );
-    await settle(stack);
+    await stack.settle();
     expect(creditsOf(stack, 'customerRefund', deposit!.id).map((refund) => [refund.total, refund.apply])).toEqual([
       [12.25, [{ doc: deposit!.id, amount: 12.25 }]],
       [33.24, [{ doc: deposit!.id, amount: 33.24 }]],
@@ -320,7 +315,7 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     sim(stack).ns.fulfil(salesOrderId);
     const invoice = sim(stack).ns.bill(salesOrderId, 'invoice');
     const bcRefund = refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: cap, quantity: 1 }], 15.99);
-    await settle(stack);
+    await stack.settle();
     const [memo, ...others] = creditsOf(stack, 'creditMemo', invoice);
     expect(others).toHaveLength(0);
     expect(memo).toMatchObject({ total: 15.99, status: 'A', apply: [] });
@@ -342,7 +337,7 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
       ],
       29.5,
     );
-    await settle(stack);
+    await stack.settle();
     const memos = creditsOf(stack, 'creditMemo', invoice);
     expect(memos.map((credit) => [credit.total, credit.shippingCost])).toEqual([
       [15.99, 0],
@@ -357,7 +352,7 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     const cashSale = sim(stack).ns.bill(salesOrderId, 'cashSale');
     sim(stack).ns.server.injectFault({ method: 'POST', path: '!transform/cashRefund' }, { kind: 'drop-after-commit' }, 1);
     const bcRefund = refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: mug, quantity: 1 }], 12.25);
-    await settle(stack);
+    await stack.settle();
 
     expect(sim(stack).ns.server.count({ method: 'POST', path: '!transform/cashRefund' })).toBe(1);
     const [credit, ...others] = creditsOf(stack, 'cashRefund', cashSale);
@@ -372,12 +367,12 @@ describe('SYNC_PAYMENTS=deposit, and a NetSuite that ignores externalIds in tran
     sim(stack).ns.fulfil(salesOrderId);
     const cashSale = sim(stack).ns.bill(salesOrderId, 'cashSale');
     refund(stack, orderId, [{ item_type: 'ORDER', item_id: orderId, amount: 3 }], 3);
-    await settle(stack);
+    await stack.settle();
     expect(creditsOf(stack, 'cashRefund', cashSale)).toHaveLength(0);
     expect((await ledgerOf(stack, orderId))?.history?.map((event) => event.event)).toContain('change_refused');
 
     refund(stack, orderId, [{ item_type: 'PRODUCT', item_id: mug, quantity: 1 }], 12.25);
-    await settle(stack);
+    await stack.settle();
     expect(creditsOf(stack, 'cashRefund', cashSale).map((credit) => credit.total)).toEqual([12.25]);
 
     await stack.notifyNow();

@@ -280,6 +280,11 @@ export class BigCommerceSimulator {
     return this.dispatcher.flush();
   }
 
+  /** Webhook deliveries scheduled, held or in flight (first tries and retries). */
+  get webhooksPending(): number {
+    return this.dispatcher.pendingCount;
+  }
+
   /** Holds deliveries (first tries and retries) as they come due, as an outage on BigCommerce's side would. */
   pauseWebhooks(): void {
     this.dispatcher.pause();

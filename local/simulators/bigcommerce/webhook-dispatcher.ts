@@ -113,6 +113,11 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Deliveries scheduled, held or in flight. */
+  get pendingCount(): number {
+    return this.pending;
+  }
+
   /** Resolves once nothing is scheduled, held or in flight (retries included, so scale them down in tests). */
   flush(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
